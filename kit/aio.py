@@ -1,0 +1,13 @@
+"""Small asyncio helpers."""
+
+from __future__ import annotations
+
+import asyncio
+
+
+async def sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    """Sleep, but wake at once when `stop` is set."""
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        pass

@@ -1,0 +1,141 @@
+"""The consumer loop: a durable pull consumer whose handler runs exactly once per event.
+
+For each message: decode the envelope; in one database transaction record
+(consumer, event id) in processed_events and run the handler; commit; then ack.
+A duplicate finds its id already recorded and is acked without effect.
+Transient failures are nak'ed with a growing delay; poison messages (undecodable,
+or refused by the domain) and messages past max_deliver are recorded as dead
+letters and terminated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from kit.context import request_id_var
+from kit.errors import DomainError
+from kit.aio import sleep_or_stop
+from kit.events import Event, UndecodableEvent, decode, stream_of
+from kit.jetstream import ensure_consumer
+from kit.logging import ctx
+from kit.outbox import dead_letters, processed_events
+
+log = logging.getLogger("kit.consumer")
+
+Handler = Callable[[Event, object], None]  # (event, unit of work) -> None; the kit commits
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What a service listens to: `handlers` maps subject -> handler(event, uow)."""
+
+    durable: str
+    handlers: dict[str, Handler]
+    max_deliver: int = 10
+    ack_wait: float = 30.0
+    batch: int = 64
+
+    @property
+    def stream(self) -> str:
+        streams = {stream_of(s) for s in self.handlers}
+        if len(streams) != 1:
+            raise ValueError(f"{self.durable}: one subscription reads one stream, got {streams}")
+        return streams.pop()
+
+
+class ConsumerLoop:
+    def __init__(self, js, subscription: Subscription, uow_factory: Callable[[], object]) -> None:
+        self.js = js
+        self.sub = subscription
+        self.uow_factory = uow_factory
+        self.handled = 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        sub = None
+        while sub is None and not stop.is_set():
+            try:
+                await ensure_consumer(self.js, self.sub.stream, self.sub.durable, list(self.sub.handlers),
+                                      max_deliver=self.sub.max_deliver, ack_wait=self.sub.ack_wait)
+                sub = await self.js.pull_subscribe_bind(durable=self.sub.durable, stream=self.sub.stream)
+            except Exception as exc:  # noqa: BLE001 - NATS not there yet
+                log.warning("consumer %s not ready: %s", self.sub.durable, exc)
+                await sleep_or_stop(stop, 1.0)
+        while not stop.is_set():
+            try:
+                msgs = await sub.fetch(self.sub.batch, timeout=1.0)
+            except TimeoutError:
+                continue
+            except Exception as exc:  # noqa: BLE001 - connection trouble; nats-py reconnects
+                log.warning("consumer %s fetch failed: %s", self.sub.durable, exc)
+                await sleep_or_stop(stop, 0.5)
+                continue
+            for msg in msgs:
+                await self._process(msg)
+
+    async def _process(self, msg) -> None:
+        deliveries = msg.metadata.num_delivered
+        try:
+            event = decode(msg.data)
+        except UndecodableEvent as exc:
+            await self._dead_letter(msg, None, f"undecodable: {exc}", deliveries)
+            return
+        handler = self.sub.handlers.get(msg.subject)
+        if handler is None:  # filtered consumers only get what they asked for; be safe
+            await msg.ack()
+            return
+        try:
+            await asyncio.to_thread(self._handle_once, handler, event)
+        except DomainError as exc:
+            await self._dead_letter(msg, event, f"refused: {exc}", deliveries)
+            return
+        except Exception as exc:  # noqa: BLE001 - transient until max_deliver
+            if deliveries >= self.sub.max_deliver:
+                await self._dead_letter(msg, event, f"gave up: {exc!r}", deliveries)
+            else:
+                delay = min(0.5 * 2 ** (deliveries - 1), 30.0)
+                log.warning("handler failed, redelivery in %.1fs: %r", delay,
+                            exc, extra=ctx(consumer=self.sub.durable, event_id=event.id))
+                await msg.nak(delay=delay)
+            return
+        await msg.ack()
+        self.handled += 1
+
+    def _handle_once(self, handler: Handler, event: Event) -> None:
+        token = request_id_var.set(event.trace_id)
+        try:
+            with self.uow_factory() as uow:
+                fresh = uow.session.execute(
+                    pg_insert(processed_events).values(consumer=self.sub.durable, event_id=event.id)
+                    .on_conflict_do_nothing().returning(processed_events.c.event_id)
+                ).first()
+                if fresh is None:
+                    log.info("duplicate event skipped", extra=ctx(event_id=event.id, subject=event.type))
+                    return
+                handler(event, uow)
+                uow.commit()
+        finally:
+            request_id_var.reset(token)
+
+    async def _dead_letter(self, msg, event: Event | None, error: str, deliveries: int) -> None:
+        def record():
+            with self.uow_factory() as uow:
+                uow.session.execute(insert(dead_letters).values(
+                    consumer=self.sub.durable, subject=msg.subject, event_id=event.id if event else None,
+                    data=msg.data, error=error[:2000], deliveries=deliveries))
+                uow.commit()
+
+        log.error("dead letter: %s", error, extra=ctx(consumer=self.sub.durable, subject=msg.subject))
+        try:
+            await asyncio.to_thread(record)
+        except Exception as exc:  # noqa: BLE001 - cannot record: let it be redelivered
+            log.error("cannot record dead letter: %r", exc)
+            await msg.nak(delay=5.0)
+            return
+        await msg.term()
+

@@ -1,0 +1,43 @@
+"""Per-request context that travels with a call: request id and caller identity."""
+
+from __future__ import annotations
+
+import contextvars
+import uuid
+from dataclasses import dataclass, field
+
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+caller_var: contextvars.ContextVar[Caller | None] = contextvars.ContextVar("caller", default=None)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who makes the call: a signed-in user (customer or staff), as the access token says."""
+
+    user_id: str
+    kind: str  # "person" | "organization" | "staff"
+    session_id: str = ""
+    roles: tuple[str, ...] = ()
+    token: str = field(default="", repr=False)  # forwarded on calls to other services
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def request_id() -> str:
+    return request_id_var.get()
+
+
+def caller() -> Caller | None:
+    return caller_var.get()
+
+
+def require_caller() -> Caller:
+    """The signed-in caller, or Unauthenticated."""
+    from kit.errors import Unauthenticated
+
+    current = caller_var.get()
+    if current is None:
+        raise Unauthenticated()
+    return current

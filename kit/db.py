@@ -1,0 +1,70 @@
+"""Database access: engines (created by a composition root, never at import) and the unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from kit.events import Event
+from kit.outbox import write_events
+
+
+def make_engine(url: str, *, pool_size: int = 10, application_name: str = "kabinet") -> Engine:
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={"application_name": application_name, "connect_timeout": 5},
+    )
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+class UnitOfWork:
+    """One business transaction: repositories share one session; events recorded
+    with `emit` are written to the outbox in the same transaction on `commit`.
+
+        with uow:
+            ...
+            uow.emit(event)
+            uow.commit()
+
+    Leaving the block without commit rolls back.
+    """
+
+    def __init__(self, sessions: Callable[[], Session], producer: str) -> None:
+        self._sessions = sessions
+        self.producer = producer
+        self.session: Session | None = None
+        self._events: list[Event] = []
+
+    def __enter__(self):
+        self.session = self._sessions()
+        self._events = []
+        self._open_repositories(self.session)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+            self.session = None
+
+    def _open_repositories(self, session: Session) -> None:
+        """Services override this to attach their repositories to the session."""
+
+    def emit(self, event: Event) -> None:
+        self._events.append(event)
+
+    def commit(self) -> None:
+        if self._events:
+            write_events(self.session, self.producer, self._events)
+            self._events = []
+        self.session.commit()

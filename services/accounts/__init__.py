@@ -1,0 +1,1 @@
+"""Accounts: suppliers, utility accounts (лицевые счета), meters, and who may touch them."""

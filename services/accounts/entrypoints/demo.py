@@ -1,0 +1,43 @@
+"""Demo data (dev and test profiles): the demo supplier, its accounts, meters and payments,
+and the demo customer's bindings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kabinet.accounts.v1 import accounts_pb2 as pb
+from kit.demo import demo_data
+from kit.events import Event
+
+from services.accounts.domain.model import number_key
+
+
+def load_demo(rt) -> None:
+    data = demo_data(rt.config)
+    s = data["supplier"]
+    with rt.uow() as uow:
+        repo = uow.accounts
+        repo.upsert("suppliers", "supplier_id", dict(
+            supplier_id=s["supplier_id"], name=s["name"], inn=s["inn"], sms_code=s["sms_code"],
+            timezone=s["timezone"], bank=s["bank"], services=s["services"]))
+        for a in data["accounts"]:
+            repo.upsert("accounts", "account_id", dict(
+                account_id=a["account_id"], supplier_id=a["supplier_id"], number=a["number"],
+                number_key=number_key(a["number"]), address=a["address"], holder=a["holder"],
+                category=a["category"], automatic_metering=a["automatic_metering"], premise=a["premise"],
+                bill_delivery=a["bill_delivery"]))
+            for m in a["meters"]:
+                repo.upsert("meters", "meter_id", dict(
+                    meter_id=m["meter_id"], account_id=a["account_id"], number=m["number"], model=m["model"],
+                    zones=m["zones"], digits=m["digits"], ratio=m["ratio"],
+                    verification_due=dt.date.fromisoformat(m["verification_due"])))
+            for i, p in enumerate(a["payments"]):
+                repo.add_payment_once(a["account_id"], dt.date.fromisoformat(p["date"]), p["amount_kop"],
+                                      p["channel"], external_id=f"demo:{a['number']}:{i}")
+        user = data["demo_user"]
+        group_id = repo.default_group(user["user_id"])
+        for account_id in user["bound_accounts"]:
+            if repo.bind(user_id=user["user_id"], account_id=account_id, group_id=group_id, alias=""):
+                uow.emit(Event(type="accounts.account.bound", aggregate_id=account_id, payload=pb.AccountBound(
+                    account_id=account_id, user_id=user["user_id"], supplier_id=s["supplier_id"])))
+        uow.commit()

@@ -1,0 +1,1 @@
+"""Auth: users, credentials, contact verification, sessions and signing keys."""

@@ -1,0 +1,1 @@
+"""Readings: meter readings (показания), their validation and history."""

@@ -1,0 +1,26 @@
+"""Tables of the readings database."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, DateTime, Index, MetaData, Table, Text, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+metadata = MetaData()
+
+readings = Table(
+    "readings", metadata,
+    Column("reading_id", UUID(as_uuid=False), primary_key=True),
+    Column("account_id", UUID(as_uuid=False), nullable=False),
+    Column("meter_id", UUID(as_uuid=False), nullable=False),
+    # {"day": "1234.567", ...}: decimals as strings keep every digit exact
+    Column("values", JSONB, nullable=False),
+    Column("consumption", JSONB, nullable=False),
+    Column("taken_at", DateTime(timezone=True), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("submitted_by", UUID(as_uuid=False)),
+    Column("idempotency_key", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("submitted_by", "idempotency_key", name="readings_idempotency"),
+)
+Index("readings_meter_taken", readings.c.meter_id, readings.c.taken_at.desc())
+Index("readings_account_taken", readings.c.account_id, readings.c.taken_at.desc())

@@ -1,0 +1,59 @@
+"""Reading repository over SQLAlchemy Core."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from services.readings.adapters.orm import readings
+from services.readings.domain.model import Reading
+
+
+class ReadingRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, reading: Reading) -> None:
+        self.session.execute(insert(readings).values(
+            reading_id=reading.reading_id, account_id=reading.account_id, meter_id=reading.meter_id,
+            values={z: str(v) for z, v in reading.values.items()},
+            consumption={z: str(v) for z, v in reading.consumption.items()},
+            taken_at=reading.taken_at, source=reading.source, submitted_by=reading.submitted_by,
+            idempotency_key=reading.idempotency_key,
+        ))
+
+    def lock_meter(self, meter_id: str) -> None:
+        """Serialize submissions for one meter until the transaction ends."""
+        self.session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(meter_id, 0))))
+
+    def last_for_meter(self, meter_id: str) -> Reading | None:
+        row = self.session.execute(
+            select(readings).where(readings.c.meter_id == meter_id)
+            .order_by(readings.c.taken_at.desc(), readings.c.created_at.desc()).limit(1)
+        ).mappings().first()
+        return _reading(row) if row else None
+
+    def by_idempotency_key(self, user_id: str, key: str) -> Reading | None:
+        row = self.session.execute(
+            select(readings).where(readings.c.submitted_by == user_id, readings.c.idempotency_key == key)
+        ).mappings().first()
+        return _reading(row) if row else None
+
+    def list_for_account(self, account_id: str, limit: int) -> list[Reading]:
+        rows = self.session.execute(
+            select(readings).where(readings.c.account_id == account_id)
+            .order_by(readings.c.taken_at.desc(), readings.c.created_at.desc()).limit(limit)
+        ).mappings()
+        return [_reading(r) for r in rows]
+
+
+def _reading(row) -> Reading:
+    return Reading(
+        reading_id=row["reading_id"], account_id=row["account_id"], meter_id=row["meter_id"],
+        values={z: Decimal(v) for z, v in row["values"].items()},
+        consumption={z: Decimal(v) for z, v in row["consumption"].items()},
+        taken_at=row["taken_at"], source=row["source"], submitted_by=row["submitted_by"],
+        idempotency_key=row["idempotency_key"],
+    )
