@@ -1,0 +1,1 @@
+"""Blueprints of the customer API (/api/v1), one per resource."""

@@ -1,0 +1,74 @@
+"""The home page, composed: groups -> accounts with balance, last reading and last charge.
+
+Accounts is the backbone (without it there is nothing to show). Every other
+part is asked in parallel with its own deadline; a part that fails or is late
+is replaced by {"unavailable": true} and the page still answers.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app
+from kabinet.accounts.v1 import accounts_pb2
+from kabinet.notify.v1 import notify_pb2
+from kabinet.payments.v1 import payments_pb2
+from kabinet.readings.v1 import readings_pb2
+
+from gateway import present
+from gateway import schemas as s
+from gateway.openapi import operation
+from gateway.security import login_required
+from kit.errors import DomainError
+from kit.grpc_client import ServiceClient
+
+bp = Blueprint("dashboard", __name__, url_prefix="/api/v1")
+log = logging.getLogger("gateway.dashboard")
+UNAVAILABLE = {"unavailable": True}
+
+
+@bp.get("/dashboard")
+@operation("Главная: группы, счета, баланс, последние показания", tag="dashboard", response=s.DashboardOut)
+@login_required
+def dashboard():
+    svc = current_app.extensions["kabinet.services"]
+    timeout = current_app.config["KABINET"].dashboard_timeout
+    accounts = svc.accounts.call("ListMyAccounts", accounts_pb2.ListMyAccountsRequest(), idempotent=True).accounts
+
+    calls = {"inbox": svc.notify.future("ListInbox", notify_pb2.ListInboxRequest(limit=50), timeout=timeout)}
+    for a in accounts:
+        calls[("balance", a.account_id)] = svc.payments.future(
+            "GetBalance", payments_pb2.GetBalanceRequest(account_id=a.account_id), timeout=timeout)
+        calls[("charge", a.account_id)] = svc.payments.future(
+            "ListCharges", payments_pb2.ListChargesRequest(account_id=a.account_id, limit=1), timeout=timeout)
+        calls[("reading", a.account_id)] = svc.readings.future(
+            "ListReadings", readings_pb2.ListReadingsRequest(account_id=a.account_id, limit=1), timeout=timeout)
+    results = {key: _settle(key, fut) for key, fut in calls.items()}
+
+    groups: dict[str, dict] = {}
+    for a in accounts:
+        card = present.account(a)
+        balance = results[("balance", a.account_id)]
+        charges = results[("charge", a.account_id)]
+        reading = results[("reading", a.account_id)]
+        card["balance"] = present.balance(balance) if balance is not None else UNAVAILABLE
+        card["last_charge"] = (UNAVAILABLE if charges is None
+                               else present.charge(charges.charges[0]) if charges.charges else None)
+        card["last_reading"] = (UNAVAILABLE if reading is None
+                                else present.reading(reading.readings[0]) if reading.readings else None)
+        group = groups.setdefault(a.group_id, {"group_id": a.group_id, "name": a.group_name, "accounts": []})
+        group["accounts"].append(card)
+    inbox = results["inbox"]
+    notifications = UNAVAILABLE if inbox is None else {
+        "unread": sum(1 for m in inbox.messages if not m.read),
+        "latest": [present.notification(m) for m in inbox.messages[:5]],
+    }
+    return {"groups": list(groups.values()), "notifications": notifications}
+
+
+def _settle(key, fut):
+    try:
+        return ServiceClient.result(fut)
+    except DomainError as exc:
+        log.warning("dashboard part unavailable: %s %s", key, exc.code)
+        return None

@@ -1,0 +1,22 @@
+"""gunicorn settings from the environment (see docs/runtime.md)."""
+
+import os
+
+bind = os.environ.get("KABINET_GATEWAY_BIND", "127.0.0.1:8080")
+workers = int(os.environ.get("KABINET_GATEWAY_WORKERS", "2"))
+threads = int(os.environ.get("KABINET_GATEWAY_THREADS", "8"))
+worker_class = "gthread"
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+accesslog = None
+errorlog = "-"
+# Channels are made lazily in each worker (after fork), never in the master.
+preload_app = False
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,88 @@
+"""The OpenAPI 3.1 document, built from the routes that exist.
+
+Views declare themselves with `@operation(...)`; marshmallow schemas become
+components through apispec. Served at /openapi.json.
+"""
+
+from __future__ import annotations
+
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, Flask, current_app, jsonify
+
+bp = Blueprint("openapi", __name__)
+
+PROBLEM = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "code": {"type": "string", "description": "stable machine code"},
+        "detail": {"type": "string", "description": "message for people, in Russian"},
+        "errors": {"type": "object", "additionalProperties": {"type": "string"},
+                   "description": "per-field messages"},
+        "request_id": {"type": "string"},
+    },
+    "required": ["type", "title", "status", "code", "detail"],
+}
+
+
+def operation(summary: str, *, tag: str, body=None, response=None, status: int = 200, auth: bool = True,
+              errors: tuple[int, ...] = (), params: tuple[dict, ...] = (), description: str = ""):
+    """Describe a view for the OpenAPI document."""
+    def mark(view):
+        view._openapi = dict(summary=summary, tag=tag, body=body, response=response, status=status, auth=auth,
+                             errors=errors, params=params, description=description)
+        return view
+    return mark
+
+
+def build(app: Flask) -> dict:
+    spec = APISpec(title="Kabinet API", version="1.0.0", openapi_version="3.1.0",
+                   plugins=[MarshmallowPlugin()],
+                   info={"description": "Личный кабинет: customers (/api/v1), partners (/partners/v1), "
+                                        "staff (/staff/v1). Errors are application/problem+json."})
+    spec.components.schema("Problem", PROBLEM)
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    paths: dict[str, dict] = {}
+    for rule in app.url_map.iter_rules():
+        meta = getattr(app.view_functions[rule.endpoint], "_openapi", None)
+        if meta is None:
+            continue
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(meta, rule)
+    for path, ops in sorted(paths.items()):
+        spec.path(path=path, operations=ops)
+    return spec.to_dict()
+
+
+def _operation(meta: dict, rule) -> dict:
+    op: dict = {"summary": meta["summary"], "tags": [meta["tag"]], "responses": {}}
+    if meta["description"]:
+        op["description"] = meta["description"]
+    params = [{"name": arg, "in": "path", "required": True, "schema": {"type": "string"}}
+              for arg in sorted(rule.arguments)]
+    op["parameters"] = params + list(meta["params"])
+    if meta["body"] is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": meta["body"]}}}
+    ok = {"description": "OK"}
+    if meta["response"] is not None:
+        ok["content"] = {"application/json": {"schema": meta["response"]}}
+    op["responses"][str(meta["status"])] = ok
+    problem = {"description": "Problem", "content": {"application/problem+json": {
+        "schema": {"$ref": "#/components/schemas/Problem"}}}}
+    for code in sorted({*meta["errors"], *((401,) if meta["auth"] else ()), 500}):
+        op["responses"][str(code)] = problem
+    if meta["auth"]:
+        op["security"] = [{"bearer": []}]
+    return op
+
+
+@bp.get("/openapi.json")
+def document():
+    cached = current_app.extensions.get("kabinet.openapi")
+    if cached is None:
+        cached = current_app.extensions["kabinet.openapi"] = build(current_app)
+    return jsonify(cached)
