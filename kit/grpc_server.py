@@ -159,7 +159,9 @@ def serve(config: ServiceConfig, service_name: str, register: Callable[[grpc.Ser
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=config.grpc_threads, thread_name_prefix="grpc"),
         interceptors=[CallContextInterceptor(verifier)],
-        options=[("grpc.so_reuseport", 0), ("grpc.max_receive_message_length", 32 * 1024 * 1024)],
+        # A bounded connection age lets clients behind a ClusterIP Service spread over new pods.
+        options=[("grpc.so_reuseport", 0), ("grpc.max_receive_message_length", 32 * 1024 * 1024),
+                 ("grpc.max_connection_age_ms", 300_000), ("grpc.max_connection_age_grace_ms", 30_000)],
     )
     register(server)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)

@@ -1,0 +1,479 @@
+"""Offline checks of deploy/: YAML lint, Kubernetes schemas, security policy, compose, Dockerfile.
+
+Nothing here needs Docker or a cluster: the tests read the files. Built-in
+Kubernetes kinds are validated against the OpenAPI schemas that
+kubernetes-validate bundles; CloudNativePG resources get structural checks.
+The process commands are taken from docs/runtime.md, the contract.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+import yaml
+from yamllint import linter
+from yamllint.config import YamlLintConfig
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+K8S = DEPLOY / "k8s"
+BASE = K8S / "base"
+COMPOSE_DIR = DEPLOY / "compose"
+
+K8S_VERSION = "1.35.0"
+SERVICES = ("auth", "accounts", "readings", "payments", "notify")
+PROCESSES = ("migrate", "api", "worker")
+KABINET_IMAGE = "kabinet"  # the base's placeholder; overlays set the real reference
+SECRET_NAME = "kabinet-secrets"
+POD_KINDS = {"Deployment", "StatefulSet", "Job", "DaemonSet"}
+CRD_KINDS = {("postgresql.cnpg.io/v1", "Cluster"), ("postgresql.cnpg.io/v1", "Database")}
+
+
+# --- loading -----------------------------------------------------------------
+
+
+def load_docs(path: Path) -> list[dict]:
+    return [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+
+
+def kustomization(directory: Path) -> dict:
+    return yaml.safe_load((directory / "kustomization.yaml").read_text())
+
+
+def listed_files(directory: Path) -> list[Path]:
+    """Resource files a base or component lists (directories are other kustomizations)."""
+    entries = kustomization(directory).get("resources", [])
+    return [directory / entry for entry in entries if (directory / entry).suffix in {".yaml", ".yml"}]
+
+
+def manifest_dirs() -> list[Path]:
+    return [BASE, *sorted(p for p in (K8S / "components").iterdir() if p.is_dir())]
+
+
+def load_manifests() -> list[tuple[str, dict]]:
+    return [
+        (str(path.relative_to(K8S)), doc)
+        for directory in manifest_dirs()
+        for path in listed_files(directory)
+        for doc in load_docs(path)
+    ]
+
+
+MANIFESTS = load_manifests()
+DOCS = [doc for _, doc in MANIFESTS]
+
+
+def doc_id(doc: dict) -> str:
+    return f"{doc['kind']}/{doc['metadata']['name']}"
+
+
+def of_kind(kind: str) -> list[dict]:
+    return [doc for doc in DOCS if doc["kind"] == kind]
+
+
+def named(kind: str, name: str) -> dict:
+    (doc,) = [doc for doc in of_kind(kind) if doc["metadata"]["name"] == name]
+    return doc
+
+
+def workloads() -> list[dict]:
+    return [doc for doc in DOCS if doc["kind"] in POD_KINDS]
+
+
+def pod_spec(workload: dict) -> dict:
+    return workload["spec"]["template"]["spec"]
+
+
+def template_labels(workload: dict) -> dict:
+    return workload["spec"]["template"]["metadata"]["labels"]
+
+
+def all_containers(spec: dict) -> list[dict]:
+    return [*spec.get("initContainers", []), *spec["containers"]]
+
+
+def container(workload: dict, name: str) -> dict:
+    (found,) = [c for c in all_containers(pod_spec(workload)) if c["name"] == name]
+    return found
+
+
+def is_kabinet(c: dict) -> bool:
+    return c["image"].split(":")[0].endswith(KABINET_IMAGE)
+
+
+def secret_key(c: dict, env_name: str) -> str:
+    (var,) = [v for v in c.get("env", []) if v["name"] == env_name]
+    ref = var["valueFrom"]["secretKeyRef"]
+    assert ref["name"] == SECRET_NAME
+    return ref["key"]
+
+
+def matches(selector: dict, labels: dict) -> bool:
+    return all(labels.get(k) == v for k, v in selector.items())
+
+
+def pod_labels() -> list[dict]:
+    return [template_labels(w) for w in workloads()]
+
+
+def runtime_commands() -> dict[str, list[str]]:
+    """Process commands as docs/runtime.md states them, e.g. {"auth-api": [...], "gateway": [...]}."""
+    text = (ROOT / "docs" / "runtime.md").read_text()
+    commands = {}
+    for process in PROCESSES:
+        assert f"`python -m services.<svc> {process}`" in text
+        for svc in SERVICES:
+            commands[f"{svc}-{process}"] = ["python", "-m", f"services.{svc}", process]
+    (gateway,) = re.findall(r"`(gunicorn [^`]+)`", text)
+    commands["gateway"] = [part.strip('"') for part in re.findall(r'"[^"]+"|\S+', gateway)]
+    return commands
+
+
+COMMANDS = runtime_commands()
+
+
+# --- YAML hygiene and kustomize structure ------------------------------------
+
+
+def test_every_yaml_file_under_deploy_is_lint_clean():
+    config = YamlLintConfig(file=str(DEPLOY / ".yamllint"))
+    files = sorted(p for p in DEPLOY.rglob("*") if p.suffix in {".yaml", ".yml"} or p.name == ".yamllint")
+    assert len(files) > 10
+    problems = [
+        f"{path.relative_to(ROOT)}:{p.line}:{p.column}: {p.message}"
+        for path in files
+        for p in linter.run(path.read_text(), config, str(path))
+    ]
+    assert problems == []
+
+
+def test_kustomizations_refer_to_existing_paths():
+    for file in K8S.rglob("kustomization.yaml"):
+        spec = yaml.safe_load(file.read_text())
+        for entry in [*spec.get("resources", []), *spec.get("components", [])]:
+            target = file.parent / entry
+            assert target.is_file() or (target / "kustomization.yaml").is_file(), f"{file}: {entry}"
+
+
+@pytest.mark.parametrize("directory", manifest_dirs(), ids=lambda p: str(p.relative_to(K8S)))
+def test_every_manifest_file_is_listed(directory):
+    on_disk = {p for p in directory.rglob("*.yaml") if p.name != "kustomization.yaml"}
+    assert on_disk == set(listed_files(directory))
+
+
+def test_overlay_sets_one_image_for_every_process():
+    images = kustomization(K8S / "overlays" / "example")["images"]
+    assert [image["name"] for image in images] == [KABINET_IMAGE]
+    assert images[0]["newTag"] != "latest"
+
+
+# --- schemas -----------------------------------------------------------------
+
+
+def is_builtin(doc: dict) -> bool:
+    group = doc["apiVersion"].rpartition("/")[0]
+    return "." not in group or group.endswith(".k8s.io")
+
+
+@pytest.mark.parametrize(
+    "doc", [d for d in DOCS if is_builtin(d)], ids=[f"{p}:{doc_id(d)}" for p, d in MANIFESTS if is_builtin(d)]
+)
+def test_builtin_kinds_match_the_kubernetes_schema(doc):
+    try:
+        kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+    except kubernetes_validate.ValidationError as exc:
+        pytest.fail(f"{doc_id(doc)}: {exc.message} at {list(exc.path)}")
+
+
+def test_every_kind_is_builtin_or_a_known_crd():
+    unknown = {(d["apiVersion"], d["kind"]) for d in DOCS if not is_builtin(d)} - CRD_KINDS
+    assert unknown == set()
+
+
+def test_every_resource_is_labelled_and_left_to_the_kustomize_namespace():
+    for doc in DOCS:
+        assert doc["metadata"]["labels"]["app.kubernetes.io/part-of"] == "kabinet", doc_id(doc)
+        assert "namespace" not in doc["metadata"], doc_id(doc)
+
+
+def test_cloudnativepg_cluster_has_three_instances_and_a_role_per_service():
+    (cluster,) = of_kind("Cluster")
+    spec = cluster["spec"]
+    assert spec["instances"] == 3
+    assert spec["imageName"].rsplit(":", 1)[1].startswith("17")
+    assert spec["storage"]["size"]
+    assert spec["enableSuperuserAccess"] is False
+    roles = {role["name"]: role for role in spec["managed"]["roles"]}
+    assert set(roles) == {f"kabinet_{svc}" for svc in SERVICES}
+    for svc in SERVICES:
+        role = roles[f"kabinet_{svc}"]
+        assert role["login"] is True and role["ensure"] == "present"
+        assert role["passwordSecret"] == {"name": f"kabinet-pg-{svc}"}
+
+
+def test_cloudnativepg_database_per_service_owned_by_its_role():
+    (cluster,) = of_kind("Cluster")
+    databases = {db["spec"]["name"]: db["spec"] for db in of_kind("Database")}
+    assert set(databases) == {f"kabinet_{svc}" for svc in SERVICES}
+    for name, spec in databases.items():
+        assert spec["owner"] == name
+        assert spec["cluster"] == {"name": cluster["metadata"]["name"]}
+        assert spec["databaseReclaimPolicy"] == "retain"
+
+
+# --- pod policy ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("workload", workloads(), ids=doc_id)
+def test_every_pod_runs_locked_down(workload):
+    spec = pod_spec(workload)
+    pod_security = spec["securityContext"]
+    assert pod_security["runAsNonRoot"] is True
+    assert pod_security["runAsUser"] == 10001
+    assert pod_security["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert spec["automountServiceAccountToken"] is False
+    volumes = {v["name"]: v for v in spec.get("volumes", [])}
+    for c in all_containers(spec):
+        security = c["securityContext"]
+        assert security["allowPrivilegeEscalation"] is False, c["name"]
+        assert security["readOnlyRootFilesystem"] is True, c["name"]
+        assert security["capabilities"] == {"drop": ["ALL"]}, c["name"]
+        assert "privileged" not in security and "runAsUser" not in security, c["name"]
+        for kind in ("requests", "limits"):
+            assert set(c["resources"][kind]) >= {"cpu", "memory"}, f"{c['name']} {kind}"
+        mounts = {m["mountPath"]: m["name"] for m in c.get("volumeMounts", [])}
+        assert "emptyDir" in volumes[mounts["/tmp"]], f"{c['name']}: /tmp must be an emptyDir"
+
+
+def test_kabinet_containers_share_one_image_and_third_party_ones_are_pinned():
+    images = {c["image"] for w in workloads() for c in all_containers(pod_spec(w)) if is_kabinet(c)}
+    assert images == {KABINET_IMAGE}
+    others = [c["image"] for w in workloads() for c in all_containers(pod_spec(w)) if not is_kabinet(c)]
+    assert sorted(image.split(":")[0] for image in others) == ["nats", "redis"]
+    assert all(":" in image and not image.endswith(":latest") for image in others)
+
+
+@pytest.mark.parametrize("svc", SERVICES)
+def test_service_api_deployment(svc):
+    api = named("Deployment", f"{svc}-api")
+    main = container(api, "api")
+    assert main["command"] == COMMANDS[f"{svc}-api"]
+    assert main["ports"] == [{"name": "grpc", "containerPort": 50051}]
+    assert main["readinessProbe"]["grpc"] == {"port": 50051}
+    assert main["livenessProbe"]["grpc"] == {"port": 50051}
+    assert api["spec"]["replicas"] >= 2
+    assert api["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+
+
+@pytest.mark.parametrize("svc", SERVICES)
+def test_service_worker_deployment(svc):
+    worker = named("Deployment", f"{svc}-worker")
+    assert container(worker, "worker")["command"] == COMMANDS[f"{svc}-worker"]
+
+
+@pytest.mark.parametrize("svc", SERVICES)
+def test_schema_is_migrated_before_api_and_worker_start(svc):
+    for process in ("api", "worker"):
+        workload = named("Deployment", f"{svc}-{process}")
+        (init,) = pod_spec(workload)["initContainers"]
+        assert init["command"] == COMMANDS[f"{svc}-migrate"]
+        assert secret_key(init, "KABINET_DATABASE_URL") == f"{svc}-database-url"
+        assert secret_key(container(workload, process), "KABINET_DATABASE_URL") == f"{svc}-database-url"
+
+
+@pytest.mark.parametrize("svc", SERVICES)
+def test_service_exposes_grpc_on_cluster_ip(svc):
+    service = named("Service", svc)
+    assert service["spec"]["type"] == "ClusterIP"
+    assert service["spec"]["ports"] == [{"name": "grpc", "port": 50051, "targetPort": "grpc"}]
+    selector = service["spec"]["selector"]
+    assert matches(selector, template_labels(named("Deployment", f"{svc}-api")))
+    assert not matches(selector, template_labels(named("Deployment", f"{svc}-worker")))
+
+
+def test_selectors_and_targets_point_at_real_pods():
+    selectors = [(doc, doc["spec"]["selector"]) for doc in of_kind("Service")]
+    selectors += [(doc, doc["spec"]["selector"]["matchLabels"]) for doc in of_kind("PodDisruptionBudget")]
+    for doc, selector in selectors:
+        assert any(matches(selector, labels) for labels in pod_labels()), doc_id(doc)
+    for w in workloads():
+        assert matches(w["spec"]["selector"]["matchLabels"], template_labels(w)), doc_id(w)
+    for hpa in of_kind("HorizontalPodAutoscaler"):
+        target = hpa["spec"]["scaleTargetRef"]
+        # The HPA owns the replica count; a fixed one would fight it on every apply.
+        assert "replicas" not in named(target["kind"], target["name"])["spec"]
+
+
+def test_config_and_secrets():
+    assert of_kind("Secret") == [], "secret values never live in the manifests"
+    data = named("ConfigMap", "kabinet-config")["data"]
+    assert data["KABINET_PROFILE"] == "prod"
+    assert data["KABINET_NATS_URL"] == "nats://nats:4222"
+    assert not [key for key in data if re.search("SECRET|PASSWORD|DATABASE_URL", key)]
+    for svc in SERVICES:
+        assert data[f"KABINET_{svc.upper()}_TARGET"] == f"{svc}:50051"
+    keys = {
+        v["valueFrom"]["secretKeyRef"]["key"]
+        for w in workloads()
+        for c in all_containers(pod_spec(w))
+        for v in c.get("env", [])
+        if "secretKeyRef" in v.get("valueFrom", {})
+    }
+    assert keys == {f"{svc}-database-url" for svc in SERVICES} | {"gateway-secret-key"}
+    # The documented way to create the Secret makes exactly these keys.
+    script = (K8S / "create-secrets.sh").read_text()
+    assert f"for svc in {' '.join(SERVICES)}; do" in script
+    assert '"${svc}-database-url=' in script and '"gateway-secret-key=' in script
+    subprocess.run(["bash", "-n", str(K8S / "create-secrets.sh")], check=True)
+
+
+def test_gateway_deployment_autoscaling_and_budget():
+    gateway = named("Deployment", "gateway")
+    main = container(gateway, "gateway")
+    assert main["command"] == COMMANDS["gateway"]
+    assert secret_key(main, "KABINET_SECRET_KEY") == "gateway-secret-key"
+    (metrics_dir,) = [v["value"] for v in main["env"] if v["name"] == "PROMETHEUS_MULTIPROC_DIR"]
+    mounts = {m["mountPath"]: m["name"] for m in main["volumeMounts"]}
+    volumes = {v["name"]: v for v in pod_spec(gateway)["volumes"]}
+    assert "emptyDir" in volumes[mounts[metrics_dir]]
+    assert main["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    hpa = named("HorizontalPodAutoscaler", "gateway")
+    assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "gateway"}
+    assert hpa["spec"]["minReplicas"] >= 2
+    pdb = named("PodDisruptionBudget", "gateway")
+    assert matches(pdb["spec"]["selector"]["matchLabels"], template_labels(gateway))
+
+
+def test_nats_is_a_three_server_jetstream_cluster():
+    nats = named("StatefulSet", "nats")
+    assert nats["spec"]["replicas"] == 3
+    assert [t["metadata"]["name"] for t in nats["spec"]["volumeClaimTemplates"]] == ["data"]
+    headless = named("Service", nats["spec"]["serviceName"])
+    assert headless["spec"]["clusterIP"] == "None" and headless["spec"]["publishNotReadyAddresses"] is True
+    conf = named("ConfigMap", "nats-config")["data"]["nats.conf"]
+    assert "jetstream {" in conf and "store_dir: /data/jetstream" in conf
+    routes = re.findall(r"nats://(nats-\d)\.([\w-]+):6222", conf)
+    assert routes == [(f"nats-{i}", headless["metadata"]["name"]) for i in range(3)]
+
+
+def test_network_policies_guard_grpc_nats_and_redis():
+    grpc = named("NetworkPolicy", "service-grpc")["spec"]
+    for svc in SERVICES:
+        assert matches(grpc["podSelector"]["matchLabels"], template_labels(named("Deployment", f"{svc}-api")))
+    (rule,) = grpc["ingress"]
+    assert rule["ports"] == [{"protocol": "TCP", "port": 50051}]
+    (peer,) = rule["from"]
+    (expression,) = peer["podSelector"]["matchExpressions"]
+    assert expression["key"] == "app.kubernetes.io/component" and expression["operator"] == "In"
+    assert set(expression["values"]) == {"gateway", "api", "worker"}
+    redis = named("NetworkPolicy", "redis")["spec"]
+    (rule,) = redis["ingress"]
+    (peer,) = rule["from"]
+    assert peer["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "gateway"
+    nats = named("NetworkPolicy", "nats")["spec"]
+    assert matches(nats["podSelector"]["matchLabels"], template_labels(named("StatefulSet", "nats")))
+
+
+# --- docker compose ------------------------------------------------------------
+
+
+COMPOSE = yaml.safe_load((COMPOSE_DIR / "compose.yaml").read_text())
+COMPOSE_SERVICES = COMPOSE["services"]
+
+
+def test_compose_lists_every_process_and_the_infrastructure():
+    processes = {f"{svc}-{p}" for svc in SERVICES for p in PROCESSES}
+    assert set(COMPOSE_SERVICES) == processes | {"gateway", "postgres", "nats", "redis"}
+
+
+def test_compose_uses_the_runtime_commands_and_one_image():
+    for name, command in COMMANDS.items():
+        assert COMPOSE_SERVICES[name]["command"] == command, name
+    images = {COMPOSE_SERVICES[name]["image"] for name in COMMANDS}
+    assert images == {"${KABINET_IMAGE:-kabinet:local}"}
+    assert COMPOSE_SERVICES["gateway"]["build"] == {"context": "../..", "dockerfile": "deploy/Dockerfile"}
+
+
+def test_compose_processes_run_in_prod_profile_locked_down():
+    for name in COMMANDS:
+        service = COMPOSE_SERVICES[name]
+        assert service["environment"]["KABINET_PROFILE"] == "prod", name
+        assert service["read_only"] is True and service["cap_drop"] == ["ALL"], name
+        assert "/tmp" in service["tmpfs"], name
+    for svc in SERVICES:
+        url = COMPOSE_SERVICES[f"{svc}-api"]["environment"]["KABINET_DATABASE_URL"]
+        assert url.startswith("postgresql+psycopg://") and url.endswith(f"@postgres:5432/kabinet_{svc}")
+    gateway = COMPOSE_SERVICES["gateway"]
+    assert gateway["environment"]["PROMETHEUS_MULTIPROC_DIR"] in gateway["tmpfs"]
+    assert gateway["ports"] == ["${KABINET_HTTP_PORT:-8080}:8080"]
+
+
+def test_compose_start_order_and_health():
+    for svc in SERVICES:
+        migrate = COMPOSE_SERVICES[f"{svc}-migrate"]
+        assert migrate["restart"] == "no"
+        assert migrate["depends_on"]["postgres"] == {"condition": "service_healthy"}
+        for process in ("api", "worker"):
+            depends = COMPOSE_SERVICES[f"{svc}-{process}"]["depends_on"]
+            assert depends == {f"{svc}-migrate": {"condition": "service_completed_successfully"}}
+        check = " ".join(COMPOSE_SERVICES[f"{svc}-api"]["healthcheck"]["test"])
+        assert "grpc_health.v1" in check and "127.0.0.1:50051" in check
+    gateway_depends = COMPOSE_SERVICES["gateway"]["depends_on"]
+    assert {f"{svc}-api" for svc in SERVICES} | {"redis"} == set(gateway_depends)
+    for name in ("postgres", "nats", "redis", "gateway"):
+        assert COMPOSE_SERVICES[name]["healthcheck"]["test"][0] == "CMD", name
+
+
+def test_compose_infrastructure():
+    postgres = COMPOSE_SERVICES["postgres"]
+    assert postgres["image"].startswith("postgres:17")
+    assert "./initdb:/docker-entrypoint-initdb.d:ro" in postgres["volumes"]
+    created = re.findall(r"CREATE DATABASE (\w+);", (COMPOSE_DIR / "initdb" / "10-databases.sql").read_text())
+    assert created == [f"kabinet_{svc}" for svc in SERVICES]
+    nats = COMPOSE_SERVICES["nats"]
+    assert "--jetstream" in nats["command"] and "nats-data:/data" in nats["volumes"]
+    assert set(COMPOSE["volumes"]) == {"postgres-data", "nats-data"}
+
+
+def test_compose_secrets_come_from_the_env_file():
+    text = (COMPOSE_DIR / "compose.yaml").read_text()
+    required = set(re.findall(r"\$\{(\w+)(?:\}|:\?)", text))
+    example = dict(
+        line.split("=", 1)
+        for line in (COMPOSE_DIR / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert required == {"POSTGRES_PASSWORD", "KABINET_SECRET_KEY"} == set(example)
+    assert all(value == "change-me" for value in example.values())
+    assert ".env" in (COMPOSE_DIR / ".gitignore").read_text().split()
+
+
+# --- Dockerfile ----------------------------------------------------------------
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    text = (DEPLOY / "Dockerfile").read_text().replace("\\\n", " ")
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1]) for line in lines]
+
+
+def test_dockerfile_builds_one_runtime_image_as_non_root():
+    instructions = dockerfile_instructions()
+    args = dict(value.split("=", 1) for op, value in instructions if op == "ARG")
+    assert args["PYTHON_IMAGE"] == "python:3.11-slim"
+    stages = [i for i, (op, _) in enumerate(instructions) if op == "FROM"]
+    final = instructions[stages[-1] :]
+    build = instructions[: stages[-1]]
+    runs = " ".join(value for op, value in build if op == "RUN")
+    assert "requirements.txt" in runs and "python -m tools.protogen" in runs
+    copied = {value.split()[0] for op, value in build if op == "COPY"}
+    assert {"kit/", "services/", "gateway/", "protos/", "tools/"} <= copied
+    users = [value for op, value in final if op == "USER"]
+    assert users and users[-1].split(":")[0] == "10001"
+    env = " ".join(value for op, value in final if op == "ENV")
+    assert "PYTHONPATH=/app:/app/gen" in env
+    assert any(op == "CMD" for op, _ in final)
