@@ -20,3 +20,4 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+control_socket_disable = True  # gunicorn 27: no shared ~/.gunicorn control socket between gateways

@@ -7,8 +7,14 @@ import os
 import time
 
 from flask import Flask, Response, g, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client import multiprocess
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 
 REQUESTS = Counter("kabinet_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram("kabinet_http_request_seconds", "HTTP request latency", ["method", "route"],

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 
 async def sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
     """Sleep, but wake at once when `stop` is set."""
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from kit.aio import sleep_or_stop
 from kit.context import request_id_var
 from kit.errors import DomainError
-from kit.aio import sleep_or_stop
 from kit.events import Event, UndecodableEvent, decode, stream_of
 from kit.jetstream import ensure_consumer
 from kit.logging import ctx

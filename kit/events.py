@@ -7,8 +7,7 @@ import importlib
 import uuid
 from dataclasses import dataclass, field
 
-from google.protobuf import any_pb2, message, message_factory
-from google.protobuf import descriptor_pool
+from google.protobuf import any_pb2, descriptor_pool, message, message_factory
 
 from kit.context import request_id
 

@@ -1,8 +1,8 @@
 """Envelopes round-trip; domain errors survive a trip through gRPC status details."""
 
 import pytest
-
 from kabinet.readings.v1 import readings_pb2
+
 from kit.errors import InvalidInput, NotFound, TooManyAttempts
 from kit.events import Event, UndecodableEvent, decode, encode, stream_of
 from kit.grpc_errors import from_rpc_error, to_status

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 
 import pytest
+from kabinet.readings.v1 import readings_pb2
 from sqlalchemy import create_engine, select, text, update
 
-from kabinet.readings.v1 import readings_pb2
 from kit.consumer import ConsumerLoop, Subscription
 from kit.db import UnitOfWork, session_factory
 from kit.errors import Rejected
@@ -52,10 +53,8 @@ def emit(engine, *events: Event) -> None:
 async def fresh_stream(nats_url: str):
     nc = await connect([nats_url], "test")
     js = nc.jetstream()
-    try:
+    with contextlib.suppress(Exception):  # may not exist yet
         await js.delete_stream("READINGS")
-    except Exception:  # noqa: BLE001 - may not exist
-        pass
     await ensure_stream(js, "READINGS")
     return nc, js
 

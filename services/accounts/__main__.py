@@ -1,5 +1,4 @@
 from kit.cli import run
-
 from services.accounts.bootstrap import COMMANDS, NAME
 
 run(NAME, COMMANDS)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from kabinet.accounts.v1 import accounts_pb2_grpc
+
 from kit.service import ServiceRuntime, migrate
 from kit.settings import ServiceConfig
 from kit.tokens import remote_verifier
-
 from services.accounts.entrypoints.api import AccountsServicer
 from services.accounts.service_layer.unit_of_work import AccountsUnitOfWork
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kabinet.auth.v1 import auth_pb2_grpc
+
 from kit.service import ServiceRuntime, migrate
 from kit.tokens import TokenVerifier
-
 from services.auth.config import AuthConfig
 from services.auth.entrypoints.api import AuthServicer
 from services.auth.service_layer import handlers

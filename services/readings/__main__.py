@@ -1,5 +1,4 @@
 from kit.cli import run
-
 from services.readings.bootstrap import COMMANDS, NAME
 
 run(NAME, COMMANDS)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from kabinet.readings.v1 import readings_pb2_grpc
+
 from kit.service import ServiceRuntime, migrate
 from kit.settings import ServiceConfig
 from kit.tokens import remote_verifier
-
 from services.readings.adapters.accounts import AccountsClient
 from services.readings.entrypoints.api import ReadingsServicer
 from services.readings.service_layer.unit_of_work import ReadingsUnitOfWork

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData,
-                        Numeric, Table, Text, UniqueConstraint, func)
+from sqlalchemy import (
+                        BigInteger,
+                        Boolean,
+                        Column,
+                        Date,
+                        DateTime,
+                        ForeignKey,
+                        Index,
+                        Integer,
+                        MetaData,
+                        Numeric,
+                        Table,
+                        Text,
+                        UniqueConstraint,
+                        func,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = MetaData()

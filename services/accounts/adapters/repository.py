@@ -9,8 +9,15 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from services.accounts.adapters.orm import (accounts, bind_attempts, bindings, groups, meters, payments,
-                                            suppliers)
+from services.accounts.adapters.orm import (
+    accounts,
+    bind_attempts,
+    bindings,
+    groups,
+    meters,
+    payments,
+    suppliers,
+)
 from services.accounts.domain.model import DEFAULT_GROUP, AccountCard, MeterCard, Payment
 
 

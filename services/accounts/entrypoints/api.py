@@ -6,9 +6,9 @@ import datetime as dt
 
 from kabinet.accounts.v1 import accounts_pb2 as pb
 from kabinet.accounts.v1 import accounts_pb2_grpc as pb_grpc
+
 from kit.context import require_caller
 from kit.errors import InvalidInput
-
 from services.accounts.domain.model import AccountCard
 from services.accounts.service_layer import handlers
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from kabinet.accounts.v1 import accounts_pb2 as pb
+
 from kit.demo import demo_data
 from kit.events import Event
-
 from services.accounts.domain.model import number_key
 
 

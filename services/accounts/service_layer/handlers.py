@@ -6,9 +6,9 @@ import datetime as dt
 import uuid
 
 from kabinet.accounts.v1 import accounts_pb2 as pb
+
 from kit.errors import NotFound, TooManyAttempts
 from kit.events import Event
-
 from services.accounts.domain import model
 
 ATTEMPT_WINDOW = dt.timedelta(hours=1)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kabinet.auth.v1 import auth_pb2 as pb
 from kabinet.auth.v1 import auth_pb2_grpc as pb_grpc
-from kit.context import caller, require_caller
 
+from kit.context import caller, require_caller
 from services.auth.service_layer import handlers
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from kit.demo import demo_data
-
 from services.auth.adapters import crypto
 
 

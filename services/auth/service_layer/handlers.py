@@ -7,10 +7,10 @@ import json
 import uuid
 
 from kabinet.auth.v1 import auth_pb2 as pb
+
 from kit.errors import InvalidInput, Unauthenticated
 from kit.events import Event
 from kit.tokens import new_signing_key, sign_access_token
-
 from services.auth.adapters import crypto
 from services.auth.domain import model
 from services.auth.domain.passwords import check_password

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from kit.db import UnitOfWork
-
 from services.auth.adapters.repository import AuthRepository
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kabinet.accounts.v1 import accounts_pb2, accounts_pb2_grpc
-from kit.grpc_client import ServiceClient
 
+from kit.grpc_client import ServiceClient
 from services.readings.domain.model import AccountFacts, Meter
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kabinet.readings.v1 import readings_pb2 as pb
 from kabinet.readings.v1 import readings_pb2_grpc as pb_grpc
-from kit.context import require_caller
 
+from kit.context import require_caller
 from services.readings.domain.model import Reading
 from services.readings.service_layer import handlers
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from kit.demo import demo_data
 
+from kit.demo import demo_data
 from services.readings.domain.model import Reading
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Protocol
 
 from kabinet.readings.v1 import readings_pb2 as pb
-from kit.events import Event
 
+from kit.events import Event
 from services.readings.domain import model
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from kit.db import UnitOfWork
-
 from services.readings.adapters.repository import ReadingRepository
 
 

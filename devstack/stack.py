@@ -1,0 +1,315 @@
+"""The whole platform on one machine: PostgreSQL, NATS, every service and the gateway.
+
+Used by the dev launcher (`python -m devstack run`) and by the tests. The
+environment each process gets follows docs/runtime.md.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import IO
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from devstack.logs import tail
+from devstack.nats import NatsError, NatsServer
+from devstack.ports import HOST, PREFERRED, choose_ports, scattered
+from devstack.postgres import Postgres, PostgresError
+from devstack.supervisor import ProcessSpec, Supervisor
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SERVICES = ("auth", "accounts", "readings", "payments", "notify")
+DEMO_PROFILES = ("dev", "test")
+
+log = logging.getLogger("devstack")
+
+
+class StackError(RuntimeError):
+    """The stack could not start; the message carries the tails of the relevant logs."""
+
+
+class Stack:
+    """PostgreSQL (a database per service), NATS, `<svc>-api`/`<svc>-worker` processes and the gateway.
+
+    All state lives in `data_dir`: a second start on the same directory keeps the data.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        profile: str = "dev",
+        *,
+        fast: bool = False,
+        services: Iterable[str] = SERVICES,
+        gateway: bool = True,
+    ) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.profile = profile
+        self.fast = fast
+        unknown = set(services) - set(SERVICES)
+        if unknown:
+            raise ValueError(f"unknown services: {sorted(unknown)}")
+        self.services = tuple(svc for svc in SERVICES if svc in set(services))  # dependency order
+        self.with_gateway = gateway
+        self.log_dir = self.data_dir / "logs"
+        self.supervisor = Supervisor(self.log_dir)
+        self.postgres: Postgres | None = None
+        self.nats: NatsServer | None = None
+        self.ports: dict[str, int] = {}
+        self._lock: IO | None = None
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def start(self) -> None:
+        """Everything, in order; on failure stop what was started and raise StackError."""
+        try:
+            self.start_infra()
+            self.migrate()
+            self.seed_demo()
+            self.start_services()
+            if self.with_gateway:
+                self.start_gateway()
+        except BaseException:
+            self.stop()
+            raise
+
+    def start_infra(self) -> None:
+        """Ports, PostgreSQL with a database per service, NATS with JetStream."""
+        self._take_lock()
+        self.postgres = Postgres(
+            self.data_dir / "postgres", 0, fast=self.fast, log_file=self.log_dir / "postgres.log"
+        )
+        # A server left by a killed launcher still holds our remembered port: stop it first.
+        self.postgres.clear_leftovers()
+        # The dev stack prefers well-known ports; tests scatter theirs so that
+        # concurrent sessions do not race for the same ones.
+        self.ports = choose_ports(self.data_dir, PREFERRED if self.profile == "dev" else scattered())
+        self.postgres.port = self.ports["postgres"]
+        self.nats = NatsServer(
+            self.data_dir / "nats",
+            self.ports["nats"],
+            self.ports["nats_monitor"],
+            log_file=self.log_dir / "nats.log",
+        )
+        try:
+            log.info("PostgreSQL on %s:%d", HOST, self.postgres.port)
+            self.postgres.start()
+            for svc in self.services:
+                self.postgres.ensure_database(f"kabinet_{svc}")
+            log.info("NATS on %s", self.nats.url)
+            self.nats.start()
+        except (PostgresError, NatsError) as exc:
+            raise StackError(str(exc)) from exc
+
+    def migrate(self) -> None:
+        """`python -m services.<svc> migrate` for every service, in parallel."""
+        log.info("migrating %s", ", ".join(self.services))
+        with ThreadPoolExecutor(max_workers=len(self.services) or 1) as pool:
+            failures = [f for f in pool.map(lambda svc: self._run_once(svc, "migrate"), self.services) if f]
+        if failures:
+            raise StackError("\n\n".join(failures))
+
+    def seed_demo(self) -> None:
+        """Demo data (dev and test profiles only), in dependency order."""
+        if self.profile not in DEMO_PROFILES:
+            return
+        for svc in self.services:
+            log.info("demo data for %s", svc)
+            failure = self._run_once(svc, "seed-demo")
+            if failure:
+                raise StackError(failure)
+
+    def start_services(self, timeout: float = 90) -> None:
+        """Every `<svc>-api` (waiting until its health check says SERVING), then every `<svc>-worker`."""
+        for svc in self.services:
+            self._start_process(f"{svc}-api", ["-m", f"services.{svc}", "api"])
+        for svc in self.services:
+            self.wait_ready(f"{svc}-api", timeout)
+        for svc in self.services:
+            self._start_process(f"{svc}-worker", ["-m", f"services.{svc}", "worker"])
+
+    def start_gateway(self, timeout: float = 60) -> None:
+        """gunicorn with the gateway app, waiting until GET /readyz answers 200."""
+        metrics = self._metrics_dir()
+        shutil.rmtree(metrics, ignore_errors=True)  # must start empty, per prometheus_client
+        metrics.mkdir(parents=True)
+        argv = ["-m", "gunicorn", "-c", "gateway/gunicorn_conf.py", "gateway.app:create_app()"]
+        self._start_process("gateway", argv)
+        self.wait_ready("gateway", timeout)
+
+    def wait_ready(self, process: str, timeout: float = 60) -> None:
+        """Wait until `<svc>-api` answers gRPC health SERVING, or `gateway` GET /readyz 200.
+
+        Fails (StackError, with the end of its log) at the timeout or when the supervisor gave up on it.
+        """
+        if process == "gateway":
+            url = f"{self.gateway_url}/readyz"
+            probe, what = (lambda: _http_ready(url)), f"GET {url}"
+        elif process.endswith("-api"):
+            target = self.grpc_target(process.removesuffix("-api"))
+            probe, what = (lambda: _grpc_health(target)), f"gRPC health at {target}"
+        else:
+            raise ValueError(f"{process} has no readiness check")
+        deadline = time.monotonic() + timeout
+        while True:
+            ready, answer = probe()
+            if ready:
+                return
+            gave_up = process in self.supervisor.gave_up
+            if gave_up or time.monotonic() > deadline:
+                reason = "it kept dying" if gave_up else f"not ready after {timeout:.0f}s"
+                raise StackError(
+                    f"{process} did not become ready ({what}): {reason}; last answer: {answer}\n"
+                    f"--- {self.supervisor.log_path(process)} ---\n{self.supervisor.tail(process, 40)}"
+                )
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        """Processes (last started first), then NATS, then PostgreSQL. Safe to call twice."""
+        steps = [self.supervisor.close]
+        steps += [s.stop for s in (self.nats, self.postgres) if s is not None]
+        errors = []
+        for step in [*steps, self._release_lock]:
+            try:
+                step()
+            except Exception as exc:  # keep stopping the rest
+                log.error("while stopping: %s", exc)
+                errors.append(exc)
+        if errors:
+            raise errors[0]
+
+    def __enter__(self) -> Stack:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- where things are --------------------------------------------------
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://{HOST}:{self.ports['gateway']}"
+
+    @property
+    def nats_url(self) -> str:
+        return self.nats.url
+
+    def database_url(self, svc: str) -> str:
+        return self.postgres.url(f"kabinet_{svc}")
+
+    def grpc_target(self, svc: str) -> str:
+        return f"{HOST}:{self.ports[svc]}"
+
+    def env_for(self, process: str) -> dict[str, str]:
+        """The full environment for `process`: `gateway`, `<svc>`, `<svc>-api` or `<svc>-worker`.
+
+        Inherits ours (so a developer can add e.g. KABINET_LOG_LEVEL=DEBUG) and sets
+        what runtime.md asks for.
+        """
+        paths = [str(REPO_ROOT), str(REPO_ROOT / "gen"), os.environ.get("PYTHONPATH", "")]
+        env = dict(os.environ)
+        env.setdefault("KABINET_LOG_LEVEL", "INFO")
+        env |= {
+            "PYTHONPATH": os.pathsep.join(p for p in paths if p),
+            "PYTHONUNBUFFERED": "1",  # logs reach the files as they happen
+            "KABINET_PROFILE": self.profile,
+        }
+        env |= {f"KABINET_{svc.upper()}_TARGET": self.grpc_target(svc) for svc in SERVICES}
+        if process == "gateway":
+            env["KABINET_GATEWAY_BIND"] = f"{HOST}:{self.ports['gateway']}"
+            env["PROMETHEUS_MULTIPROC_DIR"] = str(self._metrics_dir())
+            return env
+        svc = process.removesuffix("-api").removesuffix("-worker")
+        if svc not in SERVICES:
+            raise ValueError(f"unknown process {process!r}")
+        env["KABINET_NATS_URL"] = self.nats_url
+        env["KABINET_DATABASE_URL"] = self.database_url(svc)
+        env["KABINET_GRPC_LISTEN"] = self.grpc_target(svc)
+        return env
+
+    def log_tails(self, lines: int = 20) -> str:
+        """The end of every log, for a failure message."""
+        paths = sorted(self.log_dir.glob("*.log")) if self.log_dir.exists() else []
+        return "\n".join(f"--- {p} ---\n{tail(p, lines)}" for p in paths)
+
+    # -- internals ---------------------------------------------------------
+
+    def _start_process(self, name: str, args: list[str]) -> None:
+        log.info("starting %s", name)
+        self.supervisor.start(ProcessSpec(name, [sys.executable, *args], self.env_for(name), REPO_ROOT))
+
+    def _run_once(self, svc: str, command: str) -> str | None:
+        """Run `python -m services.<svc> <command>`; None if it succeeded, else a failure report."""
+        argv = [sys.executable, "-m", f"services.{svc}", command]
+        log_file = self.log_dir / f"{svc}-{command}.log"
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            result = subprocess.run(
+                argv, env=self.env_for(svc), cwd=REPO_ROOT, capture_output=True, text=True, timeout=300
+            )
+            code, output = result.returncode, result.stdout + result.stderr
+        except subprocess.TimeoutExpired as exc:
+            code, output = "timeout", f"{exc.stdout or ''}{exc.stderr or ''}"
+        with open(log_file, "a") as f:
+            f.write(
+                f"----- devstack: python {' '.join(argv[1:])} at {time.strftime('%F %T')} -----\n{output}"
+            )
+        if code == 0:
+            return None
+        last = "\n".join(output.splitlines()[-60:])
+        return f"`python -m services.{svc} {command}` failed ({code}); output in {log_file}:\n{last}"
+
+    def _metrics_dir(self) -> Path:
+        return self.data_dir / "prometheus-multiproc"
+
+    def _take_lock(self) -> None:
+        if self._lock is not None:
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        lock = open(self.data_dir / "devstack.lock", "w")  # noqa: SIM115 - held until stop()
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise StackError(f"another devstack is running on {self.data_dir}") from None
+        self._lock = lock
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+
+def _grpc_health(target: str) -> tuple[bool, str]:
+    """(SERVING?, what the standard health check said)."""
+    with grpc.insecure_channel(target) as channel:
+        try:
+            reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1)
+        except grpc.RpcError as exc:
+            return False, f"{exc.code().name}: {exc.details()}"
+    status = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
+    return status == "SERVING", status
+
+
+def _http_ready(url: str) -> tuple[bool, str]:
+    """(200?, the status and the start of the body)."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:
+            return resp.status == 200, f"{resp.status} {resp.read(500).decode(errors='replace')}"
+    except urllib.error.HTTPError as exc:
+        return False, f"{exc.code} {exc.read(500).decode(errors='replace')}"
+    except OSError as exc:  # refused or timed out
+        return False, str(exc)
