@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 ZONES_BY_COUNT = {1: ["total"], 2: ["day", "night"], 3: ["peak", "semi_peak", "night"]}
 
 
@@ -40,7 +42,8 @@ def balance(b) -> dict:
 def charge(c) -> dict:
     return {
         "charge_id": c.charge_id, "kind": c.kind, "amount_kop": c.amount_kop, "reading_id": c.reading_id,
-        "lines": [{"zone": line.zone, "consumption": line.consumption, "price_rub_per_kwh": line.price_rub_per_kwh,
+        "lines": [{"zone": line.zone, "consumption": line.consumption,
+                   "price_rub_per_kwh": f"{Decimal(line.price_kop_per_kwh_x100) / 10000:f}",
                    "amount_kop": line.amount_kop} for line in c.lines],
         "posted_at": _ts(c, "posted_at"),
     }

@@ -77,6 +77,13 @@ class ConsumerLoop:
                 continue
             for msg in msgs:
                 await self._process(msg)
+        if sub is not None:
+            # nats-py never marks fetched messages done on a pull subscription, so
+            # nc.drain() would wait for it forever: leave it before the drain.
+            try:
+                await sub.unsubscribe()
+            except Exception as exc:  # noqa: BLE001 - connection already gone
+                log.info("consumer %s unsubscribe: %s", self.sub.durable, exc)
 
     async def _process(self, msg) -> None:
         deliveries = msg.metadata.num_delivered

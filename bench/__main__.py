@@ -1,0 +1,220 @@
+"""Benchmark: submit-reading through the gateway, many signed-in users, each on its own account.
+
+    make bench            # or: python -m bench [--users 128] [--connections 32] [--seconds 10]
+
+Starts its own durable stack (fsync on, like production and like the floor)
+in a temporary directory with a generated demo registry, signs the users in
+through the API, drives POST /api/v1/accounts/{id}/readings with wrk, and prints
+req/s, latency percentiles, the CPU split between processes and the total RSS
+of the suite. Then, when ../shared/bench-floor/run.sh is there, runs the
+bare-stack floor and prints Kabinet's throughput as a ratio of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psutil
+import requests
+
+from devstack.stack import REPO_ROOT, Stack
+
+NS = uuid.UUID("0e5c7b4e-2a61-4f0c-9d7e-62656e636821")
+HERE = Path(__file__).resolve().parent
+FLOOR = REPO_ROOT.parent / "shared" / "bench-floor" / "run.sh"
+PASSWORD = "Bench-Passw0rd-2026"
+
+
+def registry(users: int) -> dict:
+    """The demo data plus one account (one-zone meter) per bench user."""
+    data = json.loads((REPO_ROOT / "demo" / "demo.json").read_text())
+    supplier = data["supplier"]["supplier_id"]
+    for i in range(users):
+        number = f"77-{i:08d}"
+        data["accounts"].append({
+            "account_id": str(uuid.uuid5(NS, f"account:{number}")), "supplier_id": supplier, "number": number,
+            "address": f"Санкт-Петербург, Бенчмарковая ул., д. {i}", "holder": f"Пользователь {i}",
+            "category": "urban_gas_stove", "automatic_metering": False, "premise": {}, "bill_delivery": "email",
+            "meters": [{"meter_id": str(uuid.uuid5(NS, f"meter:{number}")), "number": f"B{i:07d}",
+                        "model": "Меркурий 201.5", "zones": 1, "digits": 7, "ratio": "1",
+                        "verification_due": "2030-12-31",
+                        "initial_reading": {"taken_at": "2026-10-20T09:00:00+00:00", "values": {"total": "1000.000"}}}],
+            "payments": [], "opening_balance_kop": 0,
+        })
+    return data
+
+
+def sign_up(base: str, i: int) -> str:
+    """Register, confirm with the code from the dev outbox, sign in, bind the account."""
+    http = requests.Session()
+    phone = f"+7955{i:07d}"
+    reply = http.post(f"{base}/api/v1/auth/register", json={
+        "phone": phone, "password": PASSWORD, "terms_accepted": True}, timeout=30).json()
+    code = None
+    for _ in range(200):
+        for m in http.get(f"{base}/dev/outbox", params={"to": phone}, timeout=10).json()["messages"]:
+            found = re.search(r"\b(\d{6})\b", m["body"])
+            if found:
+                code = found.group(1)
+        if code:
+            break
+        time.sleep(0.05)
+    http.post(f"{base}/api/v1/auth/register/confirm", json={"registration_id": reply["registration_id"],
+                                                              "code": code}, timeout=10).raise_for_status()
+    token = http.post(f"{base}/api/v1/auth/login", json={"identifier": phone, "password": PASSWORD},
+                      timeout=30).json()["access_token"]
+    http.headers["Authorization"] = f"Bearer {token}"
+    account = http.post(f"{base}/api/v1/accounts", json={
+        "number": f"77-{i:08d}", "proof": {"meter_number": f"B{i:07d}"}}, timeout=10).json()
+    return f"{token} {account['account_id']} {account['meters'][0]['meter_id']} 1000"
+
+
+def suite_processes(stack: Stack) -> dict[int, str]:
+    """pid -> name for every process of the running suite (PostgreSQL backends included)."""
+    named = {stack.supervisor.pid(n): n for n in stack.supervisor.names() if stack.supervisor.pid(n)}
+    out: dict[int, str] = {}
+    for pid, name in named.items():
+        try:
+            proc = psutil.Process(pid)
+            out[pid] = name
+            for child in proc.children(recursive=True):
+                out[child.pid] = name
+        except psutil.NoSuchProcess:
+            pass
+    for proc in psutil.process_iter(["name", "cmdline"]):
+        cmd = " ".join(proc.info["cmdline"] or [])
+        if str(stack.data_dir) in cmd or (proc.info["name"] == "postgres" and _is_child_of_postmaster(proc, stack)):
+            out.setdefault(proc.pid, "postgres" if "postgres" in (proc.info["name"] or "") else "nats")
+    return out
+
+
+def _is_child_of_postmaster(proc: psutil.Process, stack: Stack) -> bool:
+    try:
+        parent = proc.parent()
+        return parent is not None and str(stack.data_dir) in " ".join(parent.cmdline())
+    except psutil.Error:
+        return False
+
+
+def cpu_seconds(pids: dict[int, str]) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for pid, name in pids.items():
+        try:
+            t = psutil.Process(pid).cpu_times()
+            totals[name] = totals.get(name, 0.0) + t.user + t.system
+        except psutil.Error:
+            pass
+    return totals
+
+
+def rss_total(pids: dict[int, str]) -> int:
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(psutil.Error):
+            total += psutil.Process(pid).memory_info().rss
+    return total
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("bench: installing wrk (Debian package)", file=sys.stderr)
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)
+    return shutil.which("wrk")
+
+
+def run_wrk(wrk: str, url: str, users_file: Path, connections: int, seconds: int) -> str:
+    args = [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(HERE / "submit.lua"),
+            url, "--", str(users_file), "2"]
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--users", type=int, default=128)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--no-floor", action="store_true")
+    args = parser.parse_args(argv)
+    wrk = ensure_wrk()
+
+    work = Path(tempfile.mkdtemp(prefix="kabinet-bench-"))
+    demo = work / "demo.json"
+    demo.write_text(json.dumps(registry(args.users), ensure_ascii=False))
+    os.environ["KABINET_DEMO_DATA"] = str(demo)
+    os.environ.setdefault("KABINET_LOG_LEVEL", "WARNING")
+    stack = Stack(work / "data", "test", fast=False)
+    try:
+        started = time.monotonic()
+        stack.start()
+        print(f"bench: stack up in {time.monotonic() - started:.1f}s; signing up {args.users} users", flush=True)
+        with ThreadPoolExecutor(8) as pool:
+            lines = list(pool.map(lambda i: sign_up(stack.gateway_url, i), range(args.users)))
+        users_file = work / "users.txt"
+        users_file.write_text("\n".join(lines) + "\n")
+        url = stack.gateway_url + "/api/v1/accounts/x/readings"
+        run_wrk(wrk, url, users_file, args.connections, 3)  # warm-up
+        pids = suite_processes(stack)
+        before = cpu_seconds(pids)
+        report = run_wrk(wrk, url, users_file, args.connections, args.seconds)
+        after = cpu_seconds(pids)
+        rss = rss_total(suite_processes(stack))
+        print(report)
+        print_summary(report, before, after, rss, args)
+        time.sleep(2)
+        print(f"bench: outbox drained: {outbox_drained(stack)}")
+    finally:
+        stack.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    if not args.no_floor and FLOOR.exists():
+        floor = subprocess.run(["bash", str(FLOOR), str(args.connections), str(args.seconds), "4"],
+                               capture_output=True, text=True)
+        line = next((ln for ln in floor.stdout.splitlines() if ln.startswith("floor:")), floor.stdout[-500:])
+        print(line)
+        kab = _rps(report)
+        floor_rps = float(re.search(r"floor: ([\d.]+) req/s", line).group(1)) if "req/s" in line else 0
+        if floor_rps:
+            print(f"kabinet / floor = {kab / floor_rps:.2f}x")
+
+
+def outbox_drained(stack: Stack) -> bool:
+    import psycopg
+
+    with psycopg.connect(stack.database_url("readings").replace("+psycopg", "")) as conn:
+        return conn.execute("SELECT count(*) FROM outbox WHERE published_at IS NULL").fetchone()[0] == 0
+
+
+def _rps(report: str) -> float:
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", report).group(1))
+
+
+def print_summary(report: str, before: dict, after: dict, rss: int, args) -> None:
+    pct = dict(re.findall(r"(p\d\d) ([\d.]+)", report))
+    errors = re.search(r"non-2xx/3xx: (\d+)", report)
+    print(f"kabinet: {_rps(report):.0f} req/s, p50 {pct.get('p50')} ms, p95 {pct.get('p95')} ms, "
+          f"p99 {pct.get('p99')} ms, "
+          f"non-2xx {errors.group(1) if errors else '?'} "
+          f"(users={args.users}, connections={args.connections}, {args.seconds}s)")
+    used = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+    total = sum(used.values()) or 1
+    print("CPU split:", ", ".join(f"{k} {v / total:.0%}" for k, v in sorted(used.items(), key=lambda kv: -kv[1])
+                                  if v / total >= 0.005))
+    print(f"CPU used: {total:.1f}s over {args.seconds}s; total RSS of the suite: {rss / 2**20:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

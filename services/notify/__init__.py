@@ -1,0 +1,1 @@
+"""Notify: SMS and e-mail delivery through provider adapters, and the in-app inbox."""

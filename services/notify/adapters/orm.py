@@ -1,0 +1,51 @@
+"""Tables of the notify database."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, Column, DateTime, Index, Integer, MetaData, Table, Text, func
+from sqlalchemy.dialects.postgresql import UUID
+
+metadata = MetaData()
+
+inbox = Table(
+    "inbox", metadata,
+    Column("message_id", UUID(as_uuid=False), primary_key=True),
+    Column("user_id", UUID(as_uuid=False), nullable=False),
+    Column("category", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("account_id", UUID(as_uuid=False)),
+    Column("read_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),  # when the fact happened
+)
+Index("inbox_user_created", inbox.c.user_id, inbox.c.created_at.desc())
+
+deliveries = Table(
+    "deliveries", metadata,
+    Column("message_id", UUID(as_uuid=False), primary_key=True),
+    Column("channel", Text, nullable=False),
+    Column("destination", Text, nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("error", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("channel IN ('sms', 'email')", name="deliveries_channel"),
+    CheckConstraint("status IN ('pending', 'sent', 'failed')", name="deliveries_status"),
+)
+Index("deliveries_status_updated", deliveries.c.status, deliveries.c.updated_at)
+
+# What the dev delivery adapter "sent" (dev and test profiles): read by people and tests.
+dev_outbox = Table(
+    "dev_outbox", metadata,
+    Column("message_id", UUID(as_uuid=False), primary_key=True),
+    Column("channel", Text, nullable=False),
+    Column("destination", Text, nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("subject", Text, nullable=False, server_default=""),
+    Column("body", Text, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("dev_outbox_destination_sent", dev_outbox.c.destination, dev_outbox.c.sent_at.desc())
+Index("dev_outbox_sent", dev_outbox.c.sent_at.desc())

@@ -1,0 +1,85 @@
+"""Repositories of the notify database over SQLAlchemy Core: inbox, deliveries, dev outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from services.notify.adapters.orm import deliveries, dev_outbox, inbox
+from services.notify.domain.model import Delivery, InboxMessage, Outgoing
+
+
+class InboxRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, message: InboxMessage) -> bool:
+        """Adds the message unless one with its id exists; True if added."""
+        added = self.session.execute(pg_insert(inbox).values(
+            message_id=message.message_id, user_id=message.user_id, category=message.category,
+            title=message.title, body=message.body, account_id=message.account_id,
+            created_at=message.created_at,
+        ).on_conflict_do_nothing(index_elements=[inbox.c.message_id]).returning(inbox.c.message_id)).first()
+        return added is not None
+
+    def list_for_user(self, user_id: str, limit: int) -> list[InboxMessage]:
+        """Newest first."""
+        rows = self.session.execute(
+            select(inbox).where(inbox.c.user_id == user_id)
+            .order_by(inbox.c.created_at.desc(), inbox.c.message_id).limit(limit)
+        ).mappings()
+        return [InboxMessage(message_id=r["message_id"], user_id=r["user_id"], category=r["category"],
+                             title=r["title"], body=r["body"], created_at=r["created_at"],
+                             account_id=r["account_id"], read=r["read_at"] is not None) for r in rows]
+
+
+class DeliveryRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, message_id: str) -> Delivery | None:
+        row = self.session.execute(select(deliveries).where(deliveries.c.message_id == message_id)
+                                   ).mappings().first()
+        if row is None:
+            return None
+        return Delivery(message_id=row["message_id"], channel=row["channel"], destination=row["destination"],
+                        purpose=row["purpose"], status=row["status"], attempts=row["attempts"], error=row["error"])
+
+    def save(self, delivery: Delivery) -> None:
+        values = dict(status=delivery.status, attempts=delivery.attempts, error=delivery.error)
+        self.session.execute(pg_insert(deliveries).values(
+            message_id=delivery.message_id, channel=delivery.channel, destination=delivery.destination,
+            purpose=delivery.purpose, **values,
+        ).on_conflict_do_update(index_elements=[deliveries.c.message_id], set_={**values, "updated_at": func.now()}))
+
+
+class DevOutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, message: Outgoing) -> None:
+        """Once per message id: a message handed over again is not written twice."""
+        self.session.execute(pg_insert(dev_outbox).values(
+            message_id=message.message_id, channel=message.channel, destination=message.destination,
+            purpose=message.purpose, subject=message.subject, body=message.body,
+        ).on_conflict_do_nothing(index_elements=[dev_outbox.c.message_id]))
+
+    def list(self, destination: str, limit: int) -> list[tuple[Outgoing, dt.datetime]]:
+        """(message, sent at), newest first; `destination` "" for all. A phone may come without its "+"
+        (a "+" in a query string arrives as a space)."""
+        query = select(dev_outbox)
+        destination = destination.strip()
+        if destination:
+            query = query.where(dev_outbox.c.destination.in_({destination, _with_plus(destination)}))
+        rows = self.session.execute(
+            query.order_by(dev_outbox.c.sent_at.desc(), dev_outbox.c.message_id).limit(limit)).mappings()
+        return [(Outgoing(message_id=r["message_id"], channel=r["channel"], destination=r["destination"],
+                          subject=r["subject"], body=r["body"], purpose=r["purpose"]), r["sent_at"]) for r in rows]
+
+
+def _with_plus(destination: str) -> str:
+    return f"+{destination}" if destination.isdigit() else destination
+

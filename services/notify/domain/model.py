@@ -1,0 +1,72 @@
+"""Notify domain: outgoing SMS and e-mail, their delivery record, and the in-app inbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+SMS, EMAIL = "sms", "email"
+CHANNELS = (SMS, EMAIL)
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+ERROR_LIMIT = 1000
+
+
+def message_id_for(event_id: str, what: str) -> str:
+    """A message's id follows from the fact that caused it, so a redelivered fact finds the
+    message it already produced instead of producing a second one."""
+    return str(uuid.uuid5(uuid.UUID(event_id), what))
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """An SMS or an e-mail to send."""
+
+    message_id: str
+    channel: str
+    destination: str  # phone (+7...) or e-mail address
+    subject: str  # e-mail subject; "" for SMS
+    body: str
+    purpose: str  # what it is for, e.g. "registration"; never the text, which may hold a code
+
+
+class DeliveryFailed(Exception):
+    """A delivery adapter could not hand the message over (the reason, without the message text)."""
+
+
+@dataclass
+class Delivery:
+    """Доставка: what happened to one outgoing message, so a failure is visible."""
+
+    message_id: str
+    channel: str
+    destination: str
+    purpose: str
+    status: str = PENDING
+    attempts: int = 0
+    error: str = ""
+
+    @classmethod
+    def of(cls, message: Outgoing) -> Delivery:
+        return cls(message_id=message.message_id, channel=message.channel, destination=message.destination,
+                   purpose=message.purpose)
+
+    def succeeded(self) -> None:
+        self.status, self.attempts, self.error = SENT, self.attempts + 1, ""
+
+    def failed(self, error: str) -> None:
+        self.status, self.attempts, self.error = FAILED, self.attempts + 1, error[:ERROR_LIMIT]
+
+
+@dataclass(frozen=True)
+class InboxMessage:
+    """Сообщение в колокольчике: an in-app message to one user."""
+
+    message_id: str
+    user_id: str
+    category: str  # "readings", "charges", ...
+    title: str
+    body: str
+    created_at: dt.datetime
+    account_id: str | None = None
+    read: bool = False

@@ -1,0 +1,123 @@
+"""What Kabinet says to customers, in Russian: codes by SMS and e-mail, inbox messages, money.
+
+SMS texts are kept within one Cyrillic segment (70 characters) where possible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+
+from kit.errors import Rejected
+from services.notify.domain.model import CHANNELS, EMAIL, SMS, InboxMessage, Outgoing
+
+NARROW_NBSP = "\u202f"  # between groups of thousands
+NBSP = "\u00a0"  # between an amount and its unit
+MINUS = "\u2212"
+
+ZONE_TITLES = {"total": "Круглосуточные", "day": "День", "night": "Ночь", "peak": "Пик",
+               "semi_peak": "Полупик"}
+ZONE_ORDER = ("total", "peak", "semi_peak", "day", "night")
+
+DO_NOT_SHARE = "Никому не сообщайте его."
+CODE_LINES = {  # purpose -> (e-mail subject, the line with the code)
+    "registration": ("Подтверждение регистрации", "Код подтверждения регистрации: {code}."),
+    "recovery": ("Восстановление пароля", "Код для восстановления пароля: {code}."),
+    "contact_change": ("Подтверждение адреса электронной почты", "Код подтверждения контакта: {code}."),
+}
+GENERIC_CODE = ("Код подтверждения", "Код подтверждения: {code}.")
+ALREADY_REGISTERED = "already_registered"
+
+
+# --- numbers -----------------------------------------------------------------------
+
+def group_thousands(n: int) -> str:
+    return f"{n:,}".replace(",", NARROW_NBSP)
+
+
+def format_rub(kop: int) -> str:
+    """Kopecks as Russians write money: 123456 -> "1 234,56 ₽" (narrow no-break spaces)."""
+    rub, rest = divmod(abs(kop), 100)
+    return f"{MINUS if kop < 0 else ''}{group_thousands(rub)},{rest:02d}{NBSP}₽"
+
+
+def format_kwh(value: Decimal) -> str:
+    """A meter value or consumption as read, with a decimal comma: 10500.500 -> "10500,500"."""
+    return f"{value:f}".replace(".", ",")
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, -(-seconds // 60))
+
+
+# --- codes (SMS, e-mail) -------------------------------------------------------------
+
+def code_message(*, message_id: str, channel: str, destination: str, purpose: str, code: str,
+                 ttl_seconds: int) -> Outgoing:
+    """The SMS or e-mail that carries a one-time code, or says the contact is already registered."""
+    if channel not in CHANNELS:
+        raise Rejected(f"Неизвестный канал доставки: {channel!r}.", code="unknown_channel")
+    if not destination.strip():
+        raise Rejected("Не указан получатель.", code="no_destination")
+    if purpose == ALREADY_REGISTERED:
+        subject, text = _already_registered(channel)
+    elif not code:
+        raise Rejected(f"Сообщение «{purpose}» без кода.", code="no_code")
+    else:
+        subject, line = CODE_LINES.get(purpose, GENERIC_CODE)
+        text = f"{line.format(code=code)} {DO_NOT_SHARE}"
+        if channel == EMAIL and ttl_seconds > 0:
+            text += f" Код действует {_minutes(ttl_seconds)} мин."
+    if channel == SMS:
+        return Outgoing(message_id, SMS, destination, "", text, purpose)
+    body = (f"Здравствуйте!\n\n{text}\n\n"
+            "Если вы не запрашивали это письмо, просто проигнорируйте его.\n\n"
+            "— Личный кабинет")
+    return Outgoing(message_id, EMAIL, destination, subject, body, purpose)
+
+
+def _already_registered(channel: str) -> tuple[str, str]:
+    """Registration with a contact that has an account: say so (only to that contact) and how to
+    get in, so that the registration form itself never reveals who is registered."""
+    if channel == SMS:
+        return "", "Номер уже зарегистрирован. Забыли пароль? Восстановите его при входе."
+    return ("Вы уже зарегистрированы",
+            "Этот адрес электронной почты уже зарегистрирован в личном кабинете. Если вы не помните "
+            "пароль, восстановите его по ссылке «Забыли пароль?» на странице входа. "
+            "Если это были не вы, ничего делать не нужно.")
+
+
+# --- inbox ---------------------------------------------------------------------------
+
+def reading_accepted_notice(*, message_id: str, user_id: str, account_id: str, values: Mapping[str, Decimal],
+                            consumption: Mapping[str, Decimal], created_at: dt.datetime) -> InboxMessage:
+    """«Показания приняты» with the values by zone and the consumption since the previous reading."""
+    parts = []
+    for zone in sorted(values, key=lambda z: ZONE_ORDER.index(z) if z in ZONE_ORDER else len(ZONE_ORDER)):
+        part = f"{ZONE_TITLES.get(zone, zone)}: {format_kwh(values[zone])}"
+        if zone in consumption:
+            part += f" (расход {format_kwh(consumption[zone])}{NBSP}кВт·ч)"
+        parts.append(part)
+    body = (f"Приняты показания счётчика — {'; '.join(parts)}. "
+            "Предварительное начисление появится в разделе «Начисления».")
+    return InboxMessage(message_id=message_id, user_id=user_id, category="readings", title="Показания приняты",
+                        body=body, created_at=created_at, account_id=account_id)
+
+
+def charge_posted_notice(*, message_id: str, user_id: str, account_id: str, kind: str, amount_kop: int,
+                         balance_kop: int, created_at: dt.datetime) -> InboxMessage:
+    """«Предварительное начисление: 1 234,56 ₽» and what the balance is now."""
+    preliminary = kind == "preliminary"
+    title = f"{'Предварительное начисление' if preliminary else 'Начисление'}: {format_rub(amount_kop)}"
+    if balance_kop < 0:
+        balance = f"Задолженность: {format_rub(-balance_kop)}."
+    elif balance_kop > 0:
+        balance = f"Переплата: {format_rub(balance_kop)}."
+    else:
+        balance = "Задолженности нет."
+    body = f"{'По переданным показаниям начислено' if preliminary else 'Начислено'} {format_rub(amount_kop)}. {balance}"
+    if preliminary:
+        body += " Окончательное начисление будет сформировано в конце месяца."
+    return InboxMessage(message_id=message_id, user_id=user_id, category="charges", title=title, body=body,
+                        created_at=created_at, account_id=account_id)

@@ -1,0 +1,59 @@
+"""The notify event worker's subscriptions: one durable consumer per source stream."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+
+from kit.consumer import Subscription
+from kit.errors import InvalidInput
+from kit.events import Event
+from services.notify.service_layer import handlers
+
+
+def subscriptions(senders: Mapping[str, handlers.Sender]) -> list[Subscription]:
+    def on_code_requested(event: Event, uow) -> None:
+        p = event.payload
+        handlers.send_code(uow, senders, event_id=event.id, channel=p.channel, destination=p.destination,
+                           purpose=p.purpose, code=p.code, ttl_seconds=p.ttl_seconds)
+
+    return [
+        Subscription(durable="notify-auth", handlers={"auth.code.requested": on_code_requested}),
+        Subscription(durable="notify-readings", handlers={"readings.reading.accepted": on_reading_accepted}),
+        Subscription(durable="notify-payments", handlers={"payments.charge.posted": on_charge_posted}),
+    ]
+
+
+def on_reading_accepted(event: Event, uow) -> None:
+    p = event.payload
+    handlers.notify_reading_accepted(
+        uow, event_id=event.id, user_id=_user(p.submitted_by), account_id=_uuid(p.account_id, "account_id"),
+        values={v.zone: _decimal(v.value, v.zone) for v in p.values},
+        consumption={v.zone: _decimal(v.value, v.zone) for v in p.consumption},
+        occurred_at=event.occurred_at)
+
+
+def on_charge_posted(event: Event, uow) -> None:
+    p = event.payload
+    handlers.notify_charge_posted(
+        uow, event_id=event.id, user_id=_user(p.user_id), account_id=_uuid(p.account_id, "account_id"),
+        kind=p.kind, amount_kop=p.amount_kop, balance_kop=p.balance_kop, occurred_at=event.occurred_at)
+
+
+def _user(value: str) -> str:
+    return _uuid(value, "user_id") if value else ""
+
+
+def _uuid(value: str, name: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise InvalidInput(f"{name}: not a UUID: {value!r}", code="malformed_event") from None
+
+
+def _decimal(value: str, name: str) -> Decimal:
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        raise InvalidInput(f"{name}: not a number: {value!r}", code="malformed_event") from None

@@ -1,0 +1,17 @@
+"""The notify unit of work: one transaction, its repositories and its outbox."""
+
+from __future__ import annotations
+
+from kit.db import UnitOfWork
+from services.notify.adapters.repository import DeliveryRepository, DevOutboxRepository, InboxRepository
+
+
+class NotifyUnitOfWork(UnitOfWork):
+    inbox: InboxRepository
+    deliveries: DeliveryRepository
+    dev_outbox: DevOutboxRepository
+
+    def _open_repositories(self, session) -> None:
+        self.inbox = InboxRepository(session)
+        self.deliveries = DeliveryRepository(session)
+        self.dev_outbox = DevOutboxRepository(session)

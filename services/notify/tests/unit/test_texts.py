@@ -1,0 +1,113 @@
+"""What customers read: money, codes, inbox messages."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from kit.errors import Rejected
+from services.notify.domain.texts import (
+    charge_posted_notice,
+    code_message,
+    format_kwh,
+    format_rub,
+    reading_accepted_notice,
+)
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+AT = dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("kop,text", [
+    (0, "0,00"),
+    (5, "0,05"),
+    (8703, "87,03"),
+    (100000, "1\u202f000,00"),
+    (123456, "1\u202f234,56"),
+    (123456789, "1\u202f234\u202f567,89"),
+    (-145075, "\u22121\u202f450,75"),
+])
+def test_money_is_written_the_russian_way(kop, text):
+    assert format_rub(kop) == f"{text}{NBSP}₽"
+
+
+def test_kwh_keep_their_digits_with_a_decimal_comma():
+    assert format_kwh(Decimal("10500.500")) == "10500,500"
+    assert format_kwh(Decimal("0.000")) == "0,000"
+
+
+def code(channel="sms", purpose="registration", code="123456", ttl=600, destination="+79000000001"):
+    return code_message(message_id="m1", channel=channel, destination=destination, purpose=purpose, code=code,
+                        ttl_seconds=ttl)
+
+
+def test_registration_code_by_sms():
+    m = code()
+    assert m.body == "Код подтверждения регистрации: 123456. Никому не сообщайте его."
+    assert (m.channel, m.destination, m.subject, m.purpose) == ("sms", "+79000000001", "", "registration")
+
+
+@pytest.mark.parametrize("purpose", ["registration", "recovery", "contact_change", "already_registered"])
+def test_every_sms_fits_one_cyrillic_segment(purpose):
+    assert len(code(purpose=purpose, code="" if purpose == "already_registered" else "123456").body) <= 70
+
+
+def test_recovery_code_by_email_has_a_subject_and_says_how_long_it_lasts():
+    m = code(channel="email", purpose="recovery", ttl=900, destination="ivanov@example.ru")
+    assert m.subject == "Восстановление пароля"
+    assert "Код для восстановления пароля: 123456. Никому не сообщайте его." in m.body
+    assert "Код действует 15 мин." in m.body
+
+
+def test_already_registered_carries_no_code_and_points_to_recovery():
+    sms = code(purpose="already_registered", code="")
+    assert "уже зарегистрирован" in sms.body and "Забыли пароль" in sms.body
+    assert not any(ch.isdigit() for ch in sms.body)
+    email = code(channel="email", purpose="already_registered", code="", destination="a@example.ru")
+    assert email.subject == "Вы уже зарегистрированы" and "Забыли пароль?" in email.body
+
+
+def test_an_unknown_purpose_still_delivers_its_code():
+    assert code(purpose="something_new").body.startswith("Код подтверждения: 123456.")
+
+
+@pytest.mark.parametrize("kw,error", [
+    ({"channel": "pigeon"}, "unknown_channel"),
+    ({"destination": " "}, "no_destination"),
+    ({"purpose": "registration", "code": ""}, "no_code"),
+])
+def test_undeliverable_requests_are_refused(kw, error):
+    with pytest.raises(Rejected) as err:
+        code(**kw)
+    assert err.value.code == error
+
+
+def test_reading_accepted_lists_zones_in_meter_order_with_consumption():
+    m = reading_accepted_notice(message_id="m1", user_id="u1", account_id="a1",
+                                values={"night": Decimal("1800.500"), "semi_peak": Decimal("3400.000"),
+                                        "peak": Decimal("2100.125")},
+                                consumption={"night": Decimal("0.500"), "semi_peak": Decimal("0.000"),
+                                             "peak": Decimal("12.125")}, created_at=AT)
+    assert (m.title, m.category, m.account_id, m.user_id) == ("Показания приняты", "readings", "a1", "u1")
+    assert m.body.startswith(
+        f"Приняты показания счётчика — Пик: 2100,125 (расход 12,125{NBSP}кВт·ч); "
+        f"Полупик: 3400,000 (расход 0,000{NBSP}кВт·ч); Ночь: 1800,500 (расход 0,500{NBSP}кВт·ч).")
+
+
+@pytest.mark.parametrize("balance,says", [
+    (-153778, f"Задолженность: 1{NNBSP}537,78{NBSP}₽."),
+    (0, "Задолженности нет."),
+    (6297, f"Переплата: 62,97{NBSP}₽."),
+])
+def test_preliminary_charge_says_the_amount_and_the_balance(balance, says):
+    m = charge_posted_notice(message_id="m1", user_id="u1", account_id="a1", kind="preliminary",
+                             amount_kop=123456, balance_kop=balance, created_at=AT)
+    assert m.title == f"Предварительное начисление: 1{NNBSP}234,56{NBSP}₽"
+    assert m.category == "charges"
+    assert says in m.body and "в конце месяца" in m.body
+
+
+def test_a_final_charge_is_not_called_preliminary():
+    m = charge_posted_notice(message_id="m1", user_id="u1", account_id="a1", kind="final", amount_kop=100,
+                             balance_kop=-100, created_at=AT)
+    assert m.title == f"Начисление: 1,00{NBSP}₽" and "конце месяца" not in m.body

@@ -1,0 +1,1 @@
+"""Payments: tariffs, charges (начисления), the account ledger and balances."""

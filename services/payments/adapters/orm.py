@@ -1,0 +1,87 @@
+"""Tables of the payments database."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+                        BigInteger,
+                        CheckConstraint,
+                        Column,
+                        Date,
+                        DateTime,
+                        ForeignKey,
+                        Index,
+                        MetaData,
+                        Numeric,
+                        SmallInteger,
+                        Table,
+                        Text,
+                        UniqueConstraint,
+                        func,
+                        text,
+)
+from sqlalchemy.dialects.postgresql import UUID
+
+metadata = MetaData()
+
+tariffs = Table(
+    "tariffs", metadata,
+    Column("tariff_id", UUID(as_uuid=False), primary_key=True),
+    Column("supplier_id", UUID(as_uuid=False), nullable=False),
+    Column("category", Text, nullable=False),
+    Column("valid_from", Date, nullable=False),  # local date of the supplier
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("supplier_id", "category", "valid_from", name="tariffs_in_force_from"),
+)
+
+tariff_prices = Table(
+    "tariff_prices", metadata,
+    Column("tariff_id", UUID(as_uuid=False), ForeignKey("tariffs.tariff_id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("zones", SmallInteger, primary_key=True),  # the meter's zone count: 1, 2 or 3
+    Column("zone", Text, primary_key=True),
+    Column("price_rub", Numeric(12, 4), nullable=False),  # RUB per kWh
+    CheckConstraint("zones BETWEEN 1 AND 3", name="tariff_prices_zones"),
+    CheckConstraint("price_rub >= 0", name="tariff_prices_price"),
+)
+
+charges = Table(
+    "charges", metadata,
+    Column("charge_id", UUID(as_uuid=False), primary_key=True),
+    Column("account_id", UUID(as_uuid=False), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("reading_id", UUID(as_uuid=False)),
+    Column("tariff_id", UUID(as_uuid=False), ForeignKey("tariffs.tariff_id"), nullable=False),
+    Column("amount_kop", BigInteger, nullable=False),
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("kind IN ('preliminary', 'final')", name="charges_kind"),
+    # A reading is charged once per kind: a redelivered or republished event has one effect.
+    UniqueConstraint("reading_id", "kind", name="charges_one_per_reading"),
+)
+Index("charges_account_posted", charges.c.account_id, charges.c.posted_at.desc())
+
+charge_lines = Table(
+    "charge_lines", metadata,
+    Column("charge_id", UUID(as_uuid=False), ForeignKey("charges.charge_id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("position", SmallInteger, primary_key=True),
+    Column("zone", Text, nullable=False),
+    Column("consumption", Numeric, nullable=False),  # kWh on the meter, exactly as read
+    Column("ratio", Numeric, nullable=False),  # КТ
+    Column("price_rub", Numeric(12, 4), nullable=False),
+    Column("amount_kop", BigInteger, nullable=False),
+)
+
+ledger = Table(
+    "ledger", metadata,
+    Column("entry_id", UUID(as_uuid=False), primary_key=True),
+    Column("account_id", UUID(as_uuid=False), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("amount_kop", BigInteger, nullable=False),  # + pays, - owes
+    Column("charge_id", UUID(as_uuid=False), ForeignKey("charges.charge_id"), unique=True),
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("kind IN ('opening', 'charge', 'payment', 'penalty', 'adjustment')", name="ledger_kind"),
+)
+Index("ledger_account_posted", ledger.c.account_id, ledger.c.posted_at)
+# One opening balance per account (входящее сальдо).
+Index("ledger_one_opening", ledger.c.account_id, unique=True, postgresql_where=text("kind = 'opening'"))

@@ -1,0 +1,119 @@
+"""Repositories of the payments database over SQLAlchemy Core: tariffs, charges, the ledger."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from services.payments.adapters.orm import charge_lines, charges, ledger, tariff_prices, tariffs
+from services.payments.domain.model import Charge, ChargeLine, LedgerEntry, Tariff
+
+
+class TariffRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def put(self, tariff: Tariff) -> None:
+        """Insert or replace a tariff with its prices."""
+        values = dict(supplier_id=tariff.supplier_id, category=tariff.category, valid_from=tariff.valid_from)
+        self.session.execute(pg_insert(tariffs).values(tariff_id=tariff.tariff_id, **values)
+                             .on_conflict_do_update(index_elements=[tariffs.c.tariff_id], set_=values))
+        self.session.execute(delete(tariff_prices).where(tariff_prices.c.tariff_id == tariff.tariff_id))
+        self.session.execute(insert(tariff_prices), [
+            {"tariff_id": tariff.tariff_id, "zones": count, "zone": zone, "price_rub": price}
+            for count, by_zone in tariff.prices.items() for zone, price in by_zone.items()
+        ])
+
+    def for_category(self, supplier_id: str, category: str) -> list[Tariff]:
+        """Every tariff of the supplier for the category, past and future."""
+        rows = self.session.execute(
+            select(tariffs, tariff_prices.c.zones, tariff_prices.c.zone, tariff_prices.c.price_rub)
+            .join(tariff_prices, tariff_prices.c.tariff_id == tariffs.c.tariff_id)
+            .where(tariffs.c.supplier_id == supplier_id, tariffs.c.category == category)
+        ).mappings().all()
+        heads: dict[str, dict] = {}
+        prices: dict[str, dict[int, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+        for row in rows:
+            heads[row["tariff_id"]] = row
+            prices[row["tariff_id"]][row["zones"]][row["zone"]] = row["price_rub"]
+        return [Tariff(tariff_id=tid, supplier_id=head["supplier_id"], category=head["category"],
+                       valid_from=head["valid_from"], prices={c: dict(z) for c, z in prices[tid].items()})
+                for tid, head in heads.items()]
+
+
+class ChargeRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, charge: Charge) -> None:
+        self.session.execute(insert(charges).values(
+            charge_id=charge.charge_id, account_id=charge.account_id, kind=charge.kind,
+            reading_id=charge.reading_id, tariff_id=charge.tariff_id, amount_kop=charge.amount_kop,
+            posted_at=charge.posted_at))
+        self.session.execute(insert(charge_lines), [
+            {"charge_id": charge.charge_id, "position": i, "zone": line.zone, "consumption": line.consumption,
+             "ratio": line.ratio, "price_rub": line.price_rub, "amount_kop": line.amount_kop}
+            for i, line in enumerate(charge.lines)
+        ])
+
+    def for_reading(self, reading_id: str, kind: str) -> Charge | None:
+        found = self._load(select(charges).where(charges.c.reading_id == reading_id, charges.c.kind == kind))
+        return found[0] if found else None
+
+    def list_for_account(self, account_id: str, limit: int) -> list[Charge]:
+        """Newest first."""
+        return self._load(select(charges).where(charges.c.account_id == account_id)
+                          .order_by(charges.c.posted_at.desc(), charges.c.charge_id).limit(limit))
+
+    def _load(self, query) -> list[Charge]:
+        heads = self.session.execute(query).mappings().all()
+        if not heads:
+            return []
+        lines: dict[str, list[ChargeLine]] = defaultdict(list)
+        for row in self.session.execute(
+            select(charge_lines).where(charge_lines.c.charge_id.in_([h["charge_id"] for h in heads]))
+            .order_by(charge_lines.c.charge_id, charge_lines.c.position)
+        ).mappings():
+            lines[row["charge_id"]].append(ChargeLine(
+                zone=row["zone"], consumption=row["consumption"], ratio=row["ratio"],
+                price_rub=row["price_rub"], amount_kop=row["amount_kop"]))
+        return [Charge(charge_id=h["charge_id"], account_id=h["account_id"], kind=h["kind"],
+                       reading_id=h["reading_id"], tariff_id=h["tariff_id"], lines=tuple(lines[h["charge_id"]]),
+                       posted_at=h["posted_at"])
+                for h in heads]
+
+
+class LedgerRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def lock_account(self, account_id: str) -> None:
+        """Serialize postings to one account until the transaction ends, so that the balance
+        read after a posting is the balance right after it."""
+        self.session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(account_id, 0))))
+
+    def add(self, entry: LedgerEntry) -> None:
+        self.session.execute(insert(ledger).values(**_entry_row(entry)))
+
+    def add_opening_once(self, entry: LedgerEntry) -> bool:
+        """The account's opening balance, unless it has one; True if this call added it."""
+        added = self.session.execute(
+            pg_insert(ledger).values(**_entry_row(entry))
+            .on_conflict_do_nothing(index_elements=[ledger.c.account_id], index_where=ledger.c.kind == "opening")
+            .returning(ledger.c.entry_id)
+        ).first()
+        return added is not None
+
+    def balance_kop(self, account_id: str) -> int:
+        return int(self.session.execute(
+            select(func.coalesce(func.sum(ledger.c.amount_kop), 0)).where(ledger.c.account_id == account_id)
+        ).scalar_one())
+
+
+def _entry_row(entry: LedgerEntry) -> dict:
+    return dict(entry_id=entry.entry_id, account_id=entry.account_id, kind=entry.kind,
+                amount_kop=entry.amount_kop, charge_id=entry.charge_id, posted_at=entry.posted_at)

@@ -1,0 +1,234 @@
+"""Payments domain: tariffs (тарифы), charges (начисления) and the account ledger.
+
+Money is integer kopecks. Prices are RUB per kWh with up to 4 decimal places
+(1/100 of a kopeck, as ChargeLine.price_kop_per_kwh_x100 carries them);
+consumption is kWh with 3 places. All arithmetic is Decimal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kit.errors import InvalidInput, Rejected
+
+ZONES_BY_COUNT: dict[int, tuple[str, ...]] = {
+    1: ("total",),                        # Круглосуточные
+    2: ("day", "night"),                  # День, Ночь
+    3: ("peak", "semi_peak", "night"),    # Пик, Полупик, Ночь
+}
+PRICE_STEP = Decimal("0.0001")  # RUB/kWh
+KOPECKS_PER_RUB = 100
+PRELIMINARY = "preliminary"     # after a reading, before the month-end billing run
+FINAL = "final"
+
+
+def _billing_zone() -> dt.tzinfo:
+    try:
+        return ZoneInfo("Europe/Moscow")
+    except ZoneInfoNotFoundError:  # no tz database in the image; Moscow has been UTC+3 since 2014
+        return dt.timezone(dt.timedelta(hours=3), "MSK")
+
+
+BILLING_ZONE = _billing_zone()
+
+
+def local_date(moment: dt.datetime, zone: dt.tzinfo = BILLING_ZONE) -> dt.date:
+    """The supplier's calendar date of a moment: tariffs change at local midnight."""
+    return moment.astimezone(zone).date()
+
+
+def zone_count(zones: Iterable[str]) -> int:
+    """1, 2 or 3 for exactly the zones of a 1-, 2- or 3-zone meter."""
+    wanted = set(zones)
+    for count, names in ZONES_BY_COUNT.items():
+        if wanted == set(names):
+            return count
+    raise Rejected(f"Неизвестный набор тарифных зон: {', '.join(sorted(wanted)) or 'пусто'}.",
+                   code="unknown_zones")
+
+
+@dataclass(frozen=True)
+class Tariff:
+    """Тариф of a supplier for a customer category, in force from `valid_from` (local date) on
+    until a later tariff of the same supplier and category starts."""
+
+    tariff_id: str
+    supplier_id: str
+    category: str
+    valid_from: dt.date
+    prices: Mapping[int, Mapping[str, Decimal]]  # zone count -> zone -> RUB per kWh
+
+    def __post_init__(self) -> None:
+        if not self.prices:
+            raise InvalidInput(f"Тариф {self.tariff_id} без цен.", code="invalid_tariff")
+        for count, by_zone in self.prices.items():
+            if count not in ZONES_BY_COUNT or set(by_zone) != set(ZONES_BY_COUNT[count]):
+                raise InvalidInput(f"Тариф {self.tariff_id}: зоны {sorted(by_zone)} не подходят "
+                                   f"для {count}-зонного учёта.", code="invalid_tariff")
+            for zone, price in by_zone.items():
+                if not price.is_finite() or price < 0 or price != price.quantize(PRICE_STEP):
+                    raise InvalidInput(f"Тариф {self.tariff_id}: цена «{zone}» {price} — нужно неотрицательное "
+                                       "число, не больше 4 знаков после запятой.", code="invalid_tariff")
+
+    def prices_for(self, count: int) -> Mapping[str, Decimal]:
+        try:
+            return self.prices[count]
+        except KeyError:
+            raise Rejected(f"В тарифе нет цен для {count}-зонного учёта.", code="tariff_zones_missing") from None
+
+
+def parse_prices(raw: Mapping[str, Mapping[str, str]]) -> dict[int, dict[str, Decimal]]:
+    """{"1": {"total": "7.05"}, "2": {...}} as in demo data and registries -> typed prices."""
+    try:
+        return {int(count): {zone: Decimal(str(price)) for zone, price in by_zone.items()}
+                for count, by_zone in raw.items()}
+    except (ValueError, InvalidOperation):
+        raise InvalidInput("Цены тарифа должны быть числами.", code="invalid_tariff") from None
+
+
+def choose_tariff(tariffs: Iterable[Tariff], *, supplier_id: str, category: str, on: dt.date) -> Tariff:
+    """The supplier's tariff for the category in force on a date: the latest valid_from <= on."""
+    candidates = [t for t in tariffs
+                  if t.supplier_id == supplier_id and t.category == category and t.valid_from <= on]
+    if not candidates:
+        raise Rejected(f"Нет тарифа поставщика {supplier_id} для категории «{category}» на {on.isoformat()}.",
+                       code="tariff_not_found")
+    return max(candidates, key=lambda t: t.valid_from)
+
+
+def line_amount_kop(consumption_kwh: Decimal, ratio: Decimal, price_rub: Decimal) -> int:
+    """consumption × КТ × price, in kopecks, rounded half up (0.5 kopeck up) to a whole kopeck."""
+    with localcontext() as ctx:
+        ctx.prec = 60  # exact for any plausible reading, ratio and price
+        exact = consumption_kwh * ratio * price_rub * KOPECKS_PER_RUB
+        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class ChargeLine:
+    """One zone of a charge: metered consumption, КТ, the zone's price and the amount."""
+
+    zone: str
+    consumption: Decimal  # kWh on the meter, before КТ
+    ratio: Decimal
+    price_rub: Decimal  # per kWh
+    amount_kop: int
+
+    @property
+    def billed_kwh(self) -> Decimal:
+        """Consumption the customer pays for: metered consumption × КТ."""
+        return self.consumption * self.ratio
+
+    @property
+    def price_kop_per_kwh_x100(self) -> int:
+        return int(self.price_rub * KOPECKS_PER_RUB * 100)
+
+
+@dataclass(frozen=True)
+class Charge:
+    """Начисление: an amount owed for energy, by zone. Positive; the ledger books it negatively."""
+
+    account_id: str
+    kind: str
+    reading_id: str | None
+    tariff_id: str
+    lines: tuple[ChargeLine, ...]
+    posted_at: dt.datetime
+    charge_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def amount_kop(self) -> int:
+        return sum(line.amount_kop for line in self.lines)
+
+
+@dataclass(frozen=True)
+class AcceptedReading:
+    """A reading readings accepted, as payments needs it to charge (readings.reading.accepted)."""
+
+    reading_id: str
+    account_id: str
+    supplier_id: str
+    category: str
+    consumption: Mapping[str, Decimal]  # zone -> kWh since the previous reading
+    ratio: Decimal  # КТ of the meter
+    taken_at: dt.datetime
+    submitted_by: str = ""  # user id; empty for automatic readings
+
+
+def preliminary_charge(tariff: Tariff, reading: AcceptedReading, *, posted_at: dt.datetime) -> Charge:
+    """Предварительное начисление for a reading: per zone, consumption × КТ × price, to the kopeck."""
+    if not reading.ratio.is_finite() or reading.ratio <= 0:
+        raise Rejected(f"Недопустимый коэффициент трансформации {reading.ratio}.", code="invalid_ratio")
+    count = zone_count(reading.consumption)
+    prices = tariff.prices_for(count)
+    lines = []
+    for zone in ZONES_BY_COUNT[count]:
+        used = reading.consumption[zone]
+        if not used.is_finite() or used < 0:
+            raise Rejected(f"Недопустимый расход «{zone}»: {used}.", code="invalid_consumption")
+        lines.append(ChargeLine(zone=zone, consumption=used, ratio=reading.ratio, price_rub=prices[zone],
+                                amount_kop=line_amount_kop(used, reading.ratio, prices[zone])))
+    return Charge(account_id=reading.account_id, kind=PRELIMINARY, reading_id=reading.reading_id,
+                  tariff_id=tariff.tariff_id, lines=tuple(lines), posted_at=posted_at)
+
+
+# --- the ledger ---------------------------------------------------------------
+
+OPENING, CHARGE, PAYMENT, PENALTY, ADJUSTMENT = "opening", "charge", "payment", "penalty", "adjustment"
+ENTRY_KINDS = (OPENING, CHARGE, PAYMENT, PENALTY, ADJUSTMENT)
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """A movement on the account's balance, in kopecks: + pays, − owes (charges, penalties)."""
+
+    account_id: str
+    kind: str
+    amount_kop: int
+    posted_at: dt.datetime
+    charge_id: str | None = None
+    entry_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    def __post_init__(self) -> None:
+        if self.kind not in ENTRY_KINDS:
+            raise InvalidInput(f"Неизвестный вид проводки: {self.kind}.", code="invalid_ledger_entry")
+        if type(self.amount_kop) is not int:
+            raise InvalidInput("Сумма проводки — целое число копеек.", code="invalid_ledger_entry")
+
+    @classmethod
+    def for_charge(cls, charge: Charge) -> LedgerEntry:
+        return cls(account_id=charge.account_id, kind=CHARGE, amount_kop=-charge.amount_kop,
+                   posted_at=charge.posted_at, charge_id=charge.charge_id)
+
+    @classmethod
+    def opening(cls, account_id: str, amount_kop: int, posted_at: dt.datetime) -> LedgerEntry:
+        """Входящее сальдо: the balance carried over from the supplier's billing system."""
+        return cls(account_id=account_id, kind=OPENING, amount_kop=amount_kop, posted_at=posted_at)
+
+
+DEBT, ZERO, OVERPAYMENT = "debt", "zero", "overpayment"
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Баланс лицевого счёта: the sum of its ledger. Its state drives the colour on the page:
+    debt (red), zero (grey), overpayment (green)."""
+
+    account_id: str
+    balance_kop: int
+
+    @property
+    def state(self) -> str:
+        if self.balance_kop < 0:
+            return DEBT
+        return ZERO if self.balance_kop == 0 else OVERPAYMENT
+
+    @property
+    def amount_due_kop(self) -> int:
+        """К оплате: the debt, or nothing."""
+        return max(0, -self.balance_kop)

@@ -1,0 +1,19 @@
+"""Demo data (dev and test profiles): the demo tariffs and every demo account's opening balance."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kit.demo import demo_data
+from services.payments.domain.model import Tariff, parse_prices
+from services.payments.service_layer import handlers
+
+
+def load_demo(rt) -> None:
+    data = demo_data(rt.config)
+    tariffs = [Tariff(tariff_id=t["tariff_id"], supplier_id=t["supplier_id"], category=t["category"],
+                      valid_from=dt.date.fromisoformat(t["valid_from"]),
+                      prices=parse_prices(t["prices_rub_per_kwh"]))
+               for t in data["tariffs"]]
+    openings = {a["account_id"]: int(a["opening_balance_kop"]) for a in data["accounts"]}
+    handlers.load_tariffs_and_openings(rt.uow(), tariffs, openings, now=dt.datetime.now(dt.UTC))

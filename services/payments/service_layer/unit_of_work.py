@@ -1,0 +1,17 @@
+"""The payments unit of work: one transaction, its repositories and its outbox."""
+
+from __future__ import annotations
+
+from kit.db import UnitOfWork
+from services.payments.adapters.repository import ChargeRepository, LedgerRepository, TariffRepository
+
+
+class PaymentsUnitOfWork(UnitOfWork):
+    tariffs: TariffRepository
+    charges: ChargeRepository
+    ledger: LedgerRepository
+
+    def _open_repositories(self, session) -> None:
+        self.tariffs = TariffRepository(session)
+        self.charges = ChargeRepository(session)
+        self.ledger = LedgerRepository(session)

@@ -1,0 +1,138 @@
+"""The use cases with in-memory repositories: charging a reading once, and who may see a balance."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from kit.errors import NotFound, Rejected
+from services.payments.domain.model import AcceptedReading, Tariff
+from services.payments.service_layer import handlers
+
+SUPPLIER = "2a848f89-cd7d-5192-a0d1-e4c35663d673"
+ACCOUNT = "b96f0cb8-a399-516a-b116-c9c892ea28e0"
+NOW = dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
+TARIFF = Tariff("t1", SUPPLIER, "urban_gas_stove", dt.date(2026, 7, 1), {1: {"total": Decimal("7.05")}})
+
+
+class FakeTariffs:
+    def __init__(self, *tariffs):
+        self.tariffs = list(tariffs)
+
+    def put(self, tariff):
+        self.tariffs = [t for t in self.tariffs if t.tariff_id != tariff.tariff_id] + [tariff]
+
+    def for_category(self, supplier_id, category):
+        return [t for t in self.tariffs if (t.supplier_id, t.category) == (supplier_id, category)]
+
+
+class FakeCharges:
+    def __init__(self):
+        self.charges = []
+
+    def add(self, charge):
+        self.charges.append(charge)
+
+    def for_reading(self, reading_id, kind):
+        return next((c for c in self.charges if (c.reading_id, c.kind) == (reading_id, kind)), None)
+
+    def list_for_account(self, account_id, limit):
+        return sorted((c for c in self.charges if c.account_id == account_id),
+                      key=lambda c: c.posted_at, reverse=True)[:limit]
+
+
+class FakeLedger:
+    def __init__(self):
+        self.entries = []
+
+    def lock_account(self, account_id):
+        pass
+
+    def add(self, entry):
+        self.entries.append(entry)
+
+    def add_opening_once(self, entry):
+        if any(e.account_id == entry.account_id and e.kind == "opening" for e in self.entries):
+            return False
+        self.entries.append(entry)
+        return True
+
+    def balance_kop(self, account_id):
+        return sum(e.amount_kop for e in self.entries if e.account_id == account_id)
+
+
+class FakeUnitOfWork:
+    def __init__(self, *tariffs):
+        self.tariffs, self.charges, self.ledger = FakeTariffs(*tariffs), FakeCharges(), FakeLedger()
+        self.events, self.committed = [], False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+    def emit(self, event):
+        self.events.append(event)
+
+    def commit(self):
+        self.committed = True
+
+
+class FakeAccounts:
+    def __init__(self, allowed=()):
+        self.allowed = set(allowed)
+
+    def check_access(self, account_id):
+        if account_id not in self.allowed:
+            raise NotFound(code="account_not_found")
+
+
+def reading(reading_id="r1", total="12.345", category="urban_gas_stove"):
+    return AcceptedReading(reading_id=reading_id, account_id=ACCOUNT, supplier_id=SUPPLIER, category=category,
+                           consumption={"total": Decimal(total)}, ratio=Decimal(1), taken_at=NOW, submitted_by="u1")
+
+
+def test_a_reading_is_charged_booked_and_announced_with_the_balance_after():
+    uow = FakeUnitOfWork(TARIFF)
+    handlers.load_tariffs_and_openings(uow, [], {ACCOUNT: -145075}, now=NOW)
+    charge = handlers.post_preliminary_charge(uow, reading(), now=NOW)
+    assert charge.amount_kop == 8703
+    assert uow.ledger.balance_kop(ACCOUNT) == -145075 - 8703
+    [event] = uow.events
+    assert event.type == "payments.charge.posted" and event.aggregate_id == ACCOUNT
+    p = event.payload
+    assert (p.charge_id, p.amount_kop, p.reading_id, p.user_id, p.balance_kop, p.kind) == (
+        charge.charge_id, 8703, "r1", "u1", -153778, "preliminary")
+
+
+def test_the_same_reading_published_again_is_not_charged_twice():
+    uow = FakeUnitOfWork(TARIFF)
+    handlers.post_preliminary_charge(uow, reading(), now=NOW)
+    assert handlers.post_preliminary_charge(uow, reading(), now=NOW) is None
+    assert len(uow.charges.charges) == 1 and len(uow.ledger.entries) == 1 and len(uow.events) == 1
+
+
+def test_a_reading_without_a_tariff_is_refused_not_charged():
+    uow = FakeUnitOfWork(TARIFF)
+    with pytest.raises(Rejected):
+        handlers.post_preliminary_charge(uow, reading(category="rural"), now=NOW)
+    assert uow.charges.charges == [] and uow.events == []
+
+
+def test_opening_balances_load_once():
+    uow = FakeUnitOfWork()
+    assert handlers.load_tariffs_and_openings(uow, [TARIFF], {ACCOUNT: 15000}, now=NOW) == 1
+    assert handlers.load_tariffs_and_openings(uow, [TARIFF], {ACCOUNT: 15000}, now=NOW) == 0
+    assert uow.ledger.balance_kop(ACCOUNT) == 15000 and len(uow.tariffs.tariffs) == 1
+
+
+def test_balance_needs_access_to_the_account():
+    uow = FakeUnitOfWork()
+    handlers.load_tariffs_and_openings(uow, [], {ACCOUNT: -100}, now=NOW)
+    balance = handlers.get_balance(uow, FakeAccounts({ACCOUNT}), account_id=ACCOUNT)
+    assert (balance.balance_kop, balance.state, balance.amount_due_kop) == (-100, "debt", 100)
+    with pytest.raises(NotFound):
+        handlers.get_balance(uow, FakeAccounts(), account_id=ACCOUNT)
+    with pytest.raises(NotFound):  # not even asked: not an account id
+        handlers.list_charges(uow, FakeAccounts({"x"}), account_id="x", limit=10)
