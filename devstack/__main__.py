@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(data_dir: Path, *, keep_going: bool = False) -> int:
     """Start the dev stack, wait, stop it cleanly. Returns the exit code."""
-    for sig in (signal.SIGTERM, signal.SIGHUP):  # like Ctrl-C: stop everything cleanly
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # stop everything cleanly (also when started in the background, where SIGINT arrives ignored)
         signal.signal(sig, _interrupt)
     stack = Stack(data_dir, "dev")
     try:
