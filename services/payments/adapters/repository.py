@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -101,9 +101,11 @@ class LedgerRepository:
 
     def add_opening_once(self, entry: LedgerEntry) -> bool:
         """The account's opening balance, unless it has one; True if this call added it."""
+        # The predicate is a literal: with a bound parameter PostgreSQL cannot infer the partial
+        # index once psycopg prepares the statement (from the 6th execution on).
         added = self.session.execute(
             pg_insert(ledger).values(**_entry_row(entry))
-            .on_conflict_do_nothing(index_elements=[ledger.c.account_id], index_where=ledger.c.kind == "opening")
+            .on_conflict_do_nothing(index_elements=[ledger.c.account_id], index_where=text("kind = 'opening'"))
             .returning(ledger.c.entry_id)
         ).first()
         return added is not None

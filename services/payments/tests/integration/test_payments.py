@@ -97,6 +97,18 @@ def test_demo_data_loads_once(rt):
     assert len(openings) == 4 and openings[IVANOV] == -145075
 
 
+def test_openings_load_for_many_accounts(rt):
+    """Regression: from the 6th execution psycopg prepares the statement; the upsert must still work."""
+    from services.payments.domain.model import LedgerEntry
+
+    now = dt.datetime.now(dt.UTC)
+    accounts = [str(uuid.uuid4()) for _ in range(12)]
+    with rt.uow() as uow:
+        added = [uow.ledger.add_opening_once(LedgerEntry.opening(a, 100, now)) for a in accounts + accounts]
+        uow.commit()
+    assert added == [True] * 12 + [False] * 12
+
+
 def test_a_reading_is_charged_once_however_often_it_arrives(rt, nats_url):
     event = reading_event(total="12.345")
     same_reading_new_event = reading_event(reading_id=event.payload.reading_id, total="12.345")
