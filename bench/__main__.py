@@ -82,30 +82,19 @@ def sign_up(base: str, i: int) -> str:
 
 
 def suite_processes(stack: Stack) -> dict[int, str]:
-    """pid -> name for every process of the running suite (PostgreSQL backends included)."""
-    named = {stack.supervisor.pid(n): n for n in stack.supervisor.names() if stack.supervisor.pid(n)}
-    out: dict[int, str] = {}
-    for pid, name in named.items():
-        try:
-            proc = psutil.Process(pid)
-            out[pid] = name
-            for child in proc.children(recursive=True):
-                out[child.pid] = name
-        except psutil.NoSuchProcess:
-            pass
+    """pid -> name for every process of the running suite: the supervised ones with their
+    children (gunicorn workers), PostgreSQL with its backends, and nats-server."""
+    roots = {pid: name for name in stack.supervisor.names if (pid := stack.supervisor.pid(name))}
     for proc in psutil.process_iter(["name", "cmdline"]):
-        cmd = " ".join(proc.info["cmdline"] or [])
-        if str(stack.data_dir) in cmd or (proc.info["name"] == "postgres" and _is_child_of_postmaster(proc, stack)):
-            out.setdefault(proc.pid, "postgres" if "postgres" in (proc.info["name"] or "") else "nats")
+        if str(stack.data_dir) in " ".join(proc.info["cmdline"] or []):
+            roots.setdefault(proc.pid, "postgres" if "postgres" in (proc.info["name"] or "") else "nats")
+    out: dict[int, str] = {}
+    for pid, name in roots.items():
+        with contextlib.suppress(psutil.Error):
+            out[pid] = name
+            for child in psutil.Process(pid).children(recursive=True):
+                out[child.pid] = name
     return out
-
-
-def _is_child_of_postmaster(proc: psutil.Process, stack: Stack) -> bool:
-    try:
-        parent = proc.parent()
-        return parent is not None and str(stack.data_dir) in " ".join(parent.cmdline())
-    except psutil.Error:
-        return False
 
 
 def cpu_seconds(pids: dict[int, str]) -> dict[str, float]:
@@ -119,12 +108,16 @@ def cpu_seconds(pids: dict[int, str]) -> dict[str, float]:
     return totals
 
 
-def rss_total(pids: dict[int, str]) -> int:
-    total = 0
+def memory_total(pids: dict[int, str]) -> tuple[int, int]:
+    """(PSS, RSS) summed over the suite. PSS shares each shared page among its users, so it is the
+    suite's real footprint; the RSS sum counts PostgreSQL's shared buffers once per backend."""
+    pss = rss = 0
     for pid in pids:
         with contextlib.suppress(psutil.Error):
-            total += psutil.Process(pid).memory_info().rss
-    return total
+            info = psutil.Process(pid).memory_full_info()
+            pss += info.pss
+            rss += info.rss
+    return pss, rss
 
 
 def ensure_wrk() -> str:
@@ -137,9 +130,9 @@ def ensure_wrk() -> str:
     return shutil.which("wrk")
 
 
-def run_wrk(wrk: str, url: str, users_file: Path, connections: int, seconds: int) -> str:
+def run_wrk(wrk: str, url: str, users_file: Path, connections: int, seconds: int, offset: int) -> str:
     args = [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(HERE / "submit.lua"),
-            url, "--", str(users_file), "2"]
+            url, "--", str(users_file), "2", str(offset)]
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
@@ -167,14 +160,14 @@ def main(argv: list[str] | None = None) -> None:
         users_file = work / "users.txt"
         users_file.write_text("\n".join(lines) + "\n")
         url = stack.gateway_url + "/api/v1/accounts/x/readings"
-        run_wrk(wrk, url, users_file, args.connections, 3)  # warm-up
+        run_wrk(wrk, url, users_file, args.connections, 3, offset=0)  # warm-up
         pids = suite_processes(stack)
         before = cpu_seconds(pids)
-        report = run_wrk(wrk, url, users_file, args.connections, args.seconds)
+        report = run_wrk(wrk, url, users_file, args.connections, args.seconds, offset=1_000_000)
         after = cpu_seconds(pids)
-        rss = rss_total(suite_processes(stack))
+        memory = memory_total(suite_processes(stack))
         print(report)
-        print_summary(report, before, after, rss, args)
+        print_summary(report, before, after, memory, args)
         time.sleep(2)
         print(f"bench: outbox drained: {outbox_drained(stack)}")
     finally:
@@ -202,7 +195,7 @@ def _rps(report: str) -> float:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", report).group(1))
 
 
-def print_summary(report: str, before: dict, after: dict, rss: int, args) -> None:
+def print_summary(report: str, before: dict, after: dict, memory: tuple[int, int], args) -> None:
     pct = dict(re.findall(r"(p\d\d) ([\d.]+)", report))
     errors = re.search(r"non-2xx/3xx: (\d+)", report)
     print(f"kabinet: {_rps(report):.0f} req/s, p50 {pct.get('p50')} ms, p95 {pct.get('p95')} ms, "
@@ -213,7 +206,8 @@ def print_summary(report: str, before: dict, after: dict, rss: int, args) -> Non
     total = sum(used.values()) or 1
     print("CPU split:", ", ".join(f"{k} {v / total:.0%}" for k, v in sorted(used.items(), key=lambda kv: -kv[1])
                                   if v / total >= 0.005))
-    print(f"CPU used: {total:.1f}s over {args.seconds}s; total RSS of the suite: {rss / 2**20:.0f} MiB")
+    print(f"CPU used: {total:.1f}s over {args.seconds}s; memory of the suite: PSS {memory[0] / 2**20:.0f} MiB "
+          f"(sum of RSS {memory[1] / 2**20:.0f} MiB)")
 
 
 if __name__ == "__main__":

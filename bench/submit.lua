@@ -1,6 +1,6 @@
 -- wrk script: every request submits a one-zone reading for the next user, round-robin.
 -- Users are split between wrk threads so two threads never race on one meter.
--- users.txt lines: "<token> <account_id> <meter_id> <start value>"
+-- users.txt lines: "<token> <account_id> <meter_id> <start value>"; args: users file, threads, offset
 local users = {}
 local counter = 0
 local step = 0
@@ -14,11 +14,12 @@ threads_seen = {}
 function init(args)
   local tid = tonumber(wrk.thread:get("tid"))
   local nthreads = tonumber(args[2])
+  local offset = tonumber(args[3])  -- each run starts above the previous run's readings
   local i = 0
   for line in io.lines(args[1]) do
     if i % nthreads == tid - 1 then
       local token, account, meter, value = line:match("(%S+) (%S+) (%S+) (%S+)")
-      table.insert(users, {token = token, account = account, meter = meter, value = tonumber(value)})
+      table.insert(users, {token = token, account = account, meter = meter, value = tonumber(value) + offset})
     end
     i = i + 1
   end

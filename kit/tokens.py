@@ -50,14 +50,30 @@ def sign_access_token(pem: bytes, kid: str, *, user_id: str, kind: str, session_
 class TokenVerifier:
     """Verifies access tokens against a key set fetched by `fetch_jwks` (JSON text)."""
 
-    def __init__(self, fetch_jwks: Callable[[], str], *, min_refresh_seconds: float = 5.0) -> None:
+    def __init__(self, fetch_jwks: Callable[[], str], *, min_refresh_seconds: float = 5.0,
+                 cache_size: int = 10_000) -> None:
         self._fetch = fetch_jwks
+        self._verified: dict[str, tuple[Caller, float]] = {}
+        self._cache_size = cache_size
         self._keys: dict[str, object] = {}
         self._fetched_at = 0.0
         self._min_refresh = min_refresh_seconds
         self._lock = threading.Lock()
 
     def verify(self, token: str) -> Caller:
+        """The caller a valid token names; Unauthenticated otherwise. Verified tokens are
+        remembered until they expire (a session revoked in auth stops working when its
+        short-lived access token does, as with any verifier that checks signatures only)."""
+        cached = self._verified.get(token)
+        if cached is not None and cached[1] > time.time():
+            return cached[0]
+        caller, expires = self._verify(token)
+        if len(self._verified) >= self._cache_size:
+            self._verified.clear()
+        self._verified[token] = (caller, expires)
+        return caller
+
+    def _verify(self, token: str) -> tuple[Caller, float]:
         try:
             kid = jwt.get_unverified_header(token).get("kid", "")
         except jwt.PyJWTError:
@@ -73,7 +89,7 @@ class TokenVerifier:
         except jwt.PyJWTError:
             raise Unauthenticated(code="invalid_token") from None
         return Caller(user_id=claims["sub"], kind=claims["kind"], session_id=claims["sid"],
-                      roles=tuple(claims.get("roles", ())), token=token)
+                      roles=tuple(claims.get("roles", ())), token=token), claims["exp"]
 
     def _key(self, kid: str):
         key = self._keys.get(kid)
