@@ -6,6 +6,7 @@ import datetime as dt
 import importlib
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from google.protobuf import any_pb2, descriptor_pool, message, message_factory
 
@@ -79,3 +80,23 @@ def _unpack(any_msg: any_pb2.Any) -> message.Message:
     if not any_msg.Unpack(msg):
         raise UndecodableEvent(f"cannot unpack {full_name}")
     return msg
+
+
+def field_uuid(value: str, name: str) -> str:
+    """A UUID field of an event payload; a malformed one makes the event poison."""
+    from kit.errors import InvalidInput
+
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise InvalidInput(f"{name}: not a UUID: {value!r}", code="malformed_event") from None
+
+
+def field_decimal(value: str, name: str) -> Decimal:
+    """A decimal field of an event payload; a malformed one makes the event poison."""
+    from kit.errors import InvalidInput
+
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        raise InvalidInput(f"{name}: not a number: {value!r}", code="malformed_event") from None

@@ -1,20 +1,26 @@
-"""What every service's composition root needs: engine, units of work, health checks, commands."""
+"""How a service is put together, once: its runtime (engine, units of work) and its
+process commands (`api`, `worker`, `migrate`, `seed-demo`)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import grpc
+
 from kit.db import make_engine, session_factory
+from kit.demo import demo_data
 from kit.grpc_server import database_check, nats_check, serve
 from kit.migrations import upgrade
 from kit.settings import ServiceConfig
+from kit.tokens import TokenVerifier, remote_verifier
 from kit.worker import run_worker
 
 
 class ServiceRuntime:
-    """Composition root of one service process. Built in main, never at import."""
+    """The composition root of one service process. Built in main, never at import."""
 
     def __init__(self, name: str, config: ServiceConfig, uow_class: type) -> None:
         self.name = name
@@ -27,13 +33,45 @@ class ServiceRuntime:
     def uow(self):
         return self.uow_class(self._sessions, self.name)
 
-    def serve(self, register: Callable, verifier) -> None:
-        checks = {"database": database_check(self.engine), "nats": nats_check(self.config.nats_servers)}
-        serve(self.config, self.name, register, checks, verifier)
 
-    def run_worker(self, subscriptions: list) -> None:
-        asyncio.run(run_worker(self.config, self.name, subscriptions, self.uow))
+def _auth_service_keys(rt: ServiceRuntime) -> TokenVerifier:
+    return remote_verifier(rt.config.target("auth"))
 
 
-def migrate(config: ServiceConfig, package_dir: Path) -> None:
-    upgrade(config.database_url, package_dir / "migrations")
+def _no_demo_data(rt: ServiceRuntime) -> None:
+    demo_data(rt.config)  # refuses outside the dev and test profiles, like every seed-demo
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service's parts. `servicer(rt)` returns the function that registers its gRPC
+    servicer on a server; `subscriptions(rt)` its event consumers."""
+
+    name: str
+    package_dir: Path
+    uow_class: type
+    servicer: Callable[[ServiceRuntime], Callable[[grpc.Server], None]]
+    subscriptions: Callable[[ServiceRuntime], list] = field(default=lambda rt: [])
+    seed_demo: Callable[[ServiceRuntime], None] = _no_demo_data
+    config_class: type[ServiceConfig] = ServiceConfig
+    verifier: Callable[[ServiceRuntime], TokenVerifier] = _auth_service_keys
+
+    def runtime(self, config: ServiceConfig) -> ServiceRuntime:
+        return ServiceRuntime(self.name, config, self.uow_class)
+
+    def commands(self) -> dict[str, Callable[[ServiceConfig], None]]:
+        return {"api": self.api, "worker": self.worker, "migrate": self.migrate,
+                "seed-demo": lambda config: self.seed_demo(self.runtime(config))}
+
+    def api(self, config: ServiceConfig) -> None:
+        rt = self.runtime(config)
+        register = self.servicer(rt)
+        checks = {"database": database_check(rt.engine), "nats": nats_check(config.nats_servers)}
+        serve(config, self.name, register, checks, self.verifier(rt))
+
+    def worker(self, config: ServiceConfig) -> None:
+        rt = self.runtime(config)
+        asyncio.run(run_worker(config, self.name, self.subscriptions(rt), rt.uow))
+
+    def migrate(self, config: ServiceConfig) -> None:
+        upgrade(config.database_url, self.package_dir / "migrations")

@@ -1,4 +1,4 @@
 from kit.cli import run
-from services.accounts.bootstrap import COMMANDS, NAME
+from services.accounts.bootstrap import SERVICE
 
-run(NAME, COMMANDS)
+run(SERVICE)

@@ -1,5 +1,4 @@
 from kit.cli import run
-from services.auth.bootstrap import COMMANDS, NAME
-from services.auth.config import AuthConfig
+from services.auth.bootstrap import SERVICE
 
-run(NAME, COMMANDS, AuthConfig)
+run(SERVICE)

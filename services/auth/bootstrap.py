@@ -6,37 +6,25 @@ from pathlib import Path
 
 from kabinet.auth.v1 import auth_pb2_grpc
 
-from kit.service import ServiceRuntime, migrate
+from kit.service import Service
 from kit.tokens import TokenVerifier
 from services.auth.config import AuthConfig
 from services.auth.entrypoints.api import AuthServicer
+from services.auth.entrypoints.demo import load_demo
 from services.auth.service_layer import handlers
 from services.auth.service_layer.unit_of_work import AuthUnitOfWork
 
-NAME = "auth"
-HERE = Path(__file__).parent
 
-
-def runtime(config: AuthConfig) -> ServiceRuntime:
-    return ServiceRuntime(NAME, config, AuthUnitOfWork)
-
-
-def api(config: AuthConfig) -> None:
-    rt = runtime(config)
+def servicer(rt):
     handlers.ensure_signing_key(rt.uow())
-    servicer = AuthServicer(rt.uow, config.code_pepper)
-    verifier = TokenVerifier(lambda: handlers.jwks(rt.uow()))
-    rt.serve(lambda server: auth_pb2_grpc.add_AuthServicer_to_server(servicer, server), verifier)
+    servicer = AuthServicer(rt.uow, rt.config.code_pepper)
+    return lambda server: auth_pb2_grpc.add_AuthServicer_to_server(servicer, server)
 
 
-def worker(config: AuthConfig) -> None:
-    runtime(config).run_worker(subscriptions=[])
+def own_keys(rt) -> TokenVerifier:
+    """Auth verifies tokens with the keys in its own database."""
+    return TokenVerifier(lambda: handlers.jwks(rt.uow()))
 
 
-def seed_demo(config: AuthConfig) -> None:
-    from services.auth.entrypoints.demo import load_demo
-
-    load_demo(runtime(config))
-
-
-COMMANDS = {"api": api, "worker": worker, "migrate": lambda c: migrate(c, HERE), "seed-demo": seed_demo}
+SERVICE = Service("auth", Path(__file__).parent, AuthUnitOfWork, servicer, seed_demo=load_demo,
+                  config_class=AuthConfig, verifier=own_keys)

@@ -1,5 +1,4 @@
 from kit.cli import run
-from services.notify.bootstrap import COMMANDS, NAME
-from services.notify.config import NotifyConfig
+from services.notify.bootstrap import SERVICE
 
-run(NAME, COMMANDS, NotifyConfig)
+run(SERVICE)

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from kabinet.notify.v1 import notify_pb2_grpc
 
-from kit.service import ServiceRuntime, migrate
-from kit.tokens import remote_verifier
+from kit.service import Service, ServiceRuntime
 from services.notify.adapters.delivery import DevOutboxSender, UnconfiguredSender
 from services.notify.config import NotifyConfig
 from services.notify.domain.model import EMAIL, SMS
@@ -16,13 +15,7 @@ from services.notify.entrypoints.api import NotifyServicer
 from services.notify.entrypoints.events import subscriptions
 from services.notify.service_layer.unit_of_work import NotifyUnitOfWork
 
-NAME = "notify"
-HERE = Path(__file__).parent
 log = logging.getLogger("notify")
-
-
-def runtime(config: NotifyConfig) -> ServiceRuntime:
-    return ServiceRuntime(NAME, config, NotifyUnitOfWork)
 
 
 def senders(config: NotifyConfig, rt: ServiceRuntime) -> dict:
@@ -38,23 +31,11 @@ def senders(config: NotifyConfig, rt: ServiceRuntime) -> dict:
     return result
 
 
-def api(config: NotifyConfig) -> None:
-    rt = runtime(config)
-    servicer = NotifyServicer(rt.uow, dev_outbox=config.is_dev)
-    rt.serve(lambda server: notify_pb2_grpc.add_NotifyServicer_to_server(servicer, server),
-             remote_verifier(config.target("auth")))
+def servicer(rt: ServiceRuntime):
+    servicer = NotifyServicer(rt.uow, dev_outbox=rt.config.is_dev)
+    return lambda server: notify_pb2_grpc.add_NotifyServicer_to_server(servicer, server)
 
 
-def worker(config: NotifyConfig) -> None:
-    rt = runtime(config)
-    rt.run_worker(subscriptions=subscriptions(senders(config, rt)))
-
-
-def seed_demo(config: NotifyConfig) -> None:
-    """Nothing to load: the inbox fills from events. Kept so every service answers the same commands."""
-    from kit.demo import demo_data
-
-    demo_data(config)  # refuses outside the dev and test profiles, like every seed-demo
-
-
-COMMANDS = {"api": api, "worker": worker, "migrate": lambda c: migrate(c, HERE), "seed-demo": seed_demo}
+# notify has no demo data of its own: the inbox fills from events.
+SERVICE = Service("notify", Path(__file__).parent, NotifyUnitOfWork, servicer,
+                  subscriptions=lambda rt: subscriptions(senders(rt.config, rt)), config_class=NotifyConfig)

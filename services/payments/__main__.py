@@ -1,4 +1,4 @@
 from kit.cli import run
-from services.payments.bootstrap import COMMANDS, NAME
+from services.payments.bootstrap import SERVICE
 
-run(NAME, COMMANDS)
+run(SERVICE)

@@ -1,4 +1,4 @@
 from kit.cli import run
-from services.readings.bootstrap import COMMANDS, NAME
+from services.readings.bootstrap import SERVICE
 
-run(NAME, COMMANDS)
+run(SERVICE)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 
 from kit.consumer import Subscription
-from kit.errors import InvalidInput
-from kit.events import Event
+from kit.events import Event, field_decimal, field_uuid
 from services.notify.service_layer import handlers
 
 
@@ -28,32 +25,20 @@ def subscriptions(senders: Mapping[str, handlers.Sender]) -> list[Subscription]:
 def on_reading_accepted(event: Event, uow) -> None:
     p = event.payload
     handlers.notify_reading_accepted(
-        uow, event_id=event.id, user_id=_user(p.submitted_by), account_id=_uuid(p.account_id, "account_id"),
-        values={v.zone: _decimal(v.value, v.zone) for v in p.values},
-        consumption={v.zone: _decimal(v.value, v.zone) for v in p.consumption},
+        uow, event_id=event.id, user_id=_user(p.submitted_by), account_id=field_uuid(p.account_id, "account_id"),
+        values={v.zone: field_decimal(v.value, v.zone) for v in p.values},
+        consumption={v.zone: field_decimal(v.value, v.zone) for v in p.consumption},
         occurred_at=event.occurred_at)
 
 
 def on_charge_posted(event: Event, uow) -> None:
     p = event.payload
     handlers.notify_charge_posted(
-        uow, event_id=event.id, user_id=_user(p.user_id), account_id=_uuid(p.account_id, "account_id"),
+        uow, event_id=event.id, user_id=_user(p.user_id), account_id=field_uuid(p.account_id, "account_id"),
         kind=p.kind, amount_kop=p.amount_kop, balance_kop=p.balance_kop, occurred_at=event.occurred_at)
 
 
 def _user(value: str) -> str:
-    return _uuid(value, "user_id") if value else ""
+    return field_uuid(value, "user_id") if value else ""
 
 
-def _uuid(value: str, name: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise InvalidInput(f"{name}: not a UUID: {value!r}", code="malformed_event") from None
-
-
-def _decimal(value: str, name: str) -> Decimal:
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        raise InvalidInput(f"{name}: not a number: {value!r}", code="malformed_event") from None

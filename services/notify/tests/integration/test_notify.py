@@ -44,7 +44,7 @@ def rt(database_url_factory, nats_url):
     url = database_url_factory("notify")
     upgrade(url, Path(bootstrap.__file__).parent / "migrations")
     config = load(NotifyConfig, profile="test", database_url=url, nats_url=nats_url)
-    runtime = bootstrap.runtime(config)
+    runtime = bootstrap.SERVICE.runtime(config)
     runtime.senders = bootstrap.senders(config, runtime)
     yield runtime
     runtime.engine.dispose()

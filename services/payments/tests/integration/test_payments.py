@@ -42,7 +42,7 @@ TAKEN = dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)
 def rt(database_url_factory, nats_url):
     url = database_url_factory("payments")
     upgrade(url, Path(bootstrap.__file__).parent / "migrations")
-    runtime = bootstrap.runtime(load(ServiceConfig, profile="test", database_url=url, nats_url=nats_url))
+    runtime = bootstrap.SERVICE.runtime(load(ServiceConfig, profile="test", database_url=url, nats_url=nats_url))
     load_demo(runtime)
     yield runtime
     runtime.engine.dispose()
