@@ -10,6 +10,7 @@ from kit.service import Service
 from services.readings.adapters.accounts import AccountsClient
 from services.readings.entrypoints.api import ReadingsServicer
 from services.readings.entrypoints.demo import load_demo
+from services.readings.entrypoints.events import subscriptions
 from services.readings.service_layer.unit_of_work import ReadingsUnitOfWork
 
 
@@ -18,4 +19,5 @@ def servicer(rt):
     return lambda server: readings_pb2_grpc.add_ReadingsServicer_to_server(servicer, server)
 
 
-SERVICE = Service("readings", Path(__file__).parent, ReadingsUnitOfWork, servicer, seed_demo=load_demo)
+SERVICE = Service("readings", Path(__file__).parent, ReadingsUnitOfWork, servicer,
+                  subscriptions=lambda rt: subscriptions(), seed_demo=load_demo)

@@ -72,6 +72,13 @@ class AccountsRepository:
     def cards(self, user_id: str) -> list[AccountCard]:
         return self._cards(user_id, None)
 
+    def facts(self, account_id: str) -> AccountCard:
+        """The account as the billing system knows it, outside any cabinet (no alias, no group)."""
+        query = (select(accounts, suppliers.c.name.label("supplier_name"))
+                 .join(suppliers, suppliers.c.supplier_id == accounts.c.supplier_id)
+                 .where(accounts.c.account_id == account_id))
+        return self._with_meters(self.session.execute(query).mappings().all())[0]
+
     def _cards(self, user_id: str, account_id: str | None) -> list[AccountCard]:
         query = (
             select(accounts, suppliers.c.name.label("supplier_name"), bindings.c.alias, bindings.c.group_id,
@@ -84,7 +91,9 @@ class AccountsRepository:
         )
         if account_id is not None:
             query = query.where(accounts.c.account_id == account_id)
-        rows = self.session.execute(query).mappings().all()
+        return self._with_meters(self.session.execute(query).mappings().all())
+
+    def _with_meters(self, rows) -> list[AccountCard]:
         if not rows:
             return []
         meter_rows = self.session.execute(
@@ -100,7 +109,8 @@ class AccountsRepository:
             account_id=r["account_id"], number=r["number"], supplier_id=r["supplier_id"],
             supplier_name=r["supplier_name"], address=r["address"], holder=r["holder"], category=r["category"],
             automatic_metering=r["automatic_metering"], meters=tuple(by_account.get(r["account_id"], ())),
-            alias=r["alias"], group_id=r["group_id"], group_name=r["group_name"]) for r in rows]
+            alias=r.get("alias", ""), group_id=r.get("group_id", ""), group_name=r.get("group_name", ""))
+            for r in rows]
 
     # master data (demo and, later, registry import)
     def upsert(self, table, key: str, values: dict) -> None:

@@ -9,8 +9,8 @@ from kabinet.accounts.v1 import accounts_pb2_grpc as pb_grpc
 
 from kit.context import require_caller
 from kit.errors import InvalidInput
-from services.accounts.domain.model import AccountCard
 from services.accounts.service_layer import handlers
+from services.accounts.service_layer.messages import to_pb
 
 
 class AccountsServicer(pb_grpc.AccountsServicer):
@@ -46,14 +46,3 @@ class AccountsServicer(pb_grpc.AccountsServicer):
     def CheckAccess(self, request, context):
         card = handlers.account_for(self.uow(), require_caller().user_id, request.account_id)
         return pb.CheckAccessReply(account=to_pb(card))
-
-
-def to_pb(card: AccountCard) -> pb.Account:
-    return pb.Account(
-        account_id=card.account_id, number=card.number, supplier_id=card.supplier_id,
-        supplier_name=card.supplier_name, address=card.address, holder=card.holder, category=card.category,
-        automatic_metering=card.automatic_metering, alias=card.alias, group_id=card.group_id,
-        group_name=card.group_name,
-        meters=[pb.Meter(meter_id=m.meter_id, number=m.number, model=m.model, zones=m.zones, digits=m.digits,
-                         ratio=m.ratio) for m in card.meters],
-    )

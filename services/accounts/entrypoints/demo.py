@@ -10,6 +10,7 @@ from kabinet.accounts.v1 import accounts_pb2 as pb
 from kit.demo import demo_data
 from kit.events import Event
 from services.accounts.domain.model import number_key
+from services.accounts.service_layer.handlers import account_changed
 
 
 def load_demo(rt) -> None:
@@ -34,6 +35,7 @@ def load_demo(rt) -> None:
             for i, p in enumerate(a["payments"]):
                 repo.add_payment_once(a["account_id"], dt.date.fromisoformat(p["date"]), p["amount_kop"],
                                       p["channel"], external_id=f"demo:{a['number']}:{i}")
+            uow.emit(account_changed(repo, a["account_id"]))
         user = data["demo_user"]
         group_id = repo.default_group(user["user_id"])
         for account_id in user["bound_accounts"]:

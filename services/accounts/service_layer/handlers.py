@@ -10,6 +10,7 @@ from kabinet.accounts.v1 import accounts_pb2 as pb
 from kit.errors import NotFound, TooManyAttempts
 from kit.events import Event
 from services.accounts.domain import model
+from services.accounts.service_layer.messages import to_pb
 
 ATTEMPT_WINDOW = dt.timedelta(hours=1)
 MAX_ATTEMPTS_PER_USER = 10
@@ -70,3 +71,9 @@ def _is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def account_changed(repo, account_id: str) -> Event:
+    """accounts.account.changed with the account's current facts (for other services' projections)."""
+    return Event(type="accounts.account.changed", aggregate_id=account_id,
+                 payload=pb.AccountChanged(account=to_pb(repo.facts(account_id))))

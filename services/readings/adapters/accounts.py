@@ -17,10 +17,14 @@ class AccountsClient:
     def facts(self, account_id: str) -> AccountFacts:
         reply = self.client.call("CheckAccess", accounts_pb2.CheckAccessRequest(account_id=account_id),
                                  idempotent=True)
-        acc = reply.account
-        return AccountFacts(
-            account_id=acc.account_id, supplier_id=acc.supplier_id, category=acc.category,
-            automatic_metering=acc.automatic_metering,
-            meters=tuple(Meter(meter_id=m.meter_id, zones=m.zones, digits=m.digits,
-                               ratio=Decimal(m.ratio or "1")) for m in acc.meters),
-        )
+        return facts_from_pb(reply.account)
+
+
+def facts_from_pb(acc: accounts_pb2.Account) -> AccountFacts:
+    """kabinet.accounts.v1.Account (a reply or an event) -> what readings needs of it."""
+    return AccountFacts(
+        account_id=acc.account_id, supplier_id=acc.supplier_id, category=acc.category,
+        automatic_metering=acc.automatic_metering,
+        meters=tuple(Meter(meter_id=m.meter_id, zones=m.zones, digits=m.digits,
+                           ratio=Decimal(m.ratio or "1")) for m in acc.meters),
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Index, MetaData, Table, Text, UniqueConstraint, func
+from sqlalchemy import Boolean, Column, DateTime, Index, MetaData, Table, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = MetaData()
@@ -24,3 +24,23 @@ readings = Table(
 )
 Index("readings_meter_taken", readings.c.meter_id, readings.c.taken_at.desc())
 Index("readings_account_taken", readings.c.account_id, readings.c.taken_at.desc())
+
+# A projection of accounts' facts, fed by accounts.account.* events: who may touch which
+# account, and the account's meters. Served on positive hits only; a miss asks accounts.
+account_facts = Table(
+    "account_facts", metadata,
+    Column("account_id", UUID(as_uuid=False), primary_key=True),
+    Column("supplier_id", UUID(as_uuid=False), nullable=False),
+    Column("category", Text, nullable=False),
+    Column("automatic_metering", Boolean, nullable=False),
+    Column("meters", JSONB, nullable=False),  # [{"meter_id", "zones", "digits", "ratio"}]
+    Column("as_of", DateTime(timezone=True), nullable=False),
+)
+
+account_access = Table(
+    "account_access", metadata,
+    Column("user_id", UUID(as_uuid=False), primary_key=True),
+    Column("account_id", UUID(as_uuid=False), primary_key=True),
+    Column("bound", Boolean, nullable=False),
+    Column("as_of", DateTime(timezone=True), nullable=False),
+)

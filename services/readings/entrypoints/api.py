@@ -24,9 +24,10 @@ class ReadingsServicer(pb_grpc.ReadingsServicer):
         return to_pb(reading)
 
     def ListReadings(self, request, context):
-        require_caller()
+        user = require_caller()
         limit = min(max(request.limit or 20, 1), 200)
-        readings = handlers.list_readings(self.uow(), self.accounts, account_id=request.account_id, limit=limit)
+        readings = handlers.list_readings(self.uow(), self.accounts, user_id=user.user_id,
+                                          account_id=request.account_id, limit=limit)
         return pb.ListReadingsReply(readings=[to_pb(r) for r in readings])
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Protocol
 
 from kabinet.readings.v1 import readings_pb2 as pb
 
+from kit.errors import NotFound
 from kit.events import Event
 from services.readings.domain import model
 
@@ -19,8 +21,8 @@ class AccountsPort(Protocol):
 def submit_reading(uow, accounts: AccountsPort, *, user_id: str, account_id: str, meter_id: str,
                    values: dict[str, str], idempotency_key: str | None,
                    now: dt.datetime | None = None) -> model.Reading:
-    account = accounts.facts(account_id)
     with uow:
+        account = _account(uow, accounts, user_id, account_id)
         if idempotency_key:
             earlier = uow.readings.by_idempotency_key(user_id, idempotency_key)
             if earlier is not None:
@@ -35,10 +37,35 @@ def submit_reading(uow, accounts: AccountsPort, *, user_id: str, account_id: str
     return reading
 
 
-def list_readings(uow, accounts: AccountsPort, *, account_id: str, limit: int) -> list[model.Reading]:
-    accounts.facts(account_id)
+def list_readings(uow, accounts: AccountsPort, *, user_id: str, account_id: str, limit: int) -> list[model.Reading]:
     with uow:
+        _account(uow, accounts, user_id, account_id)
         return uow.readings.list_for_account(account_id, limit)
+
+
+def _account(uow, accounts: AccountsPort, user_id: str, account_id: str) -> model.AccountFacts:
+    """From the projection when it knows the binding; otherwise accounts decides (and may refuse)."""
+    if not _is_uuid(account_id):
+        raise NotFound("Лицевой счёт не найден.", code="account_not_found")
+    return uow.accounts.allowed_facts(user_id, account_id) or accounts.facts(account_id)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+# --- the projection of accounts' facts (event handlers; the kit commits) ---
+
+def project_account(uow, facts: model.AccountFacts, as_of: dt.datetime) -> None:
+    uow.accounts.put_facts(facts, as_of)
+
+
+def project_binding(uow, *, user_id: str, account_id: str, bound: bool, as_of: dt.datetime) -> None:
+    uow.accounts.put_access(user_id, account_id, bound=bound, as_of=as_of)
 
 
 def reading_accepted(reading: model.Reading, account: model.AccountFacts) -> Event:
