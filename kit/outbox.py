@@ -164,6 +164,9 @@ class OutboxRelay:
                 self.js.publish(subject, bytes(envelope), timeout=5.0, headers={"Nats-Msg-Id": str(eid)})
                 for eid, subject, envelope in rows
             ))
+            # Marking sent need not wait for the WAL flush: if a crash loses the mark, the rows
+            # are published again with the same Nats-Msg-Id and dropped as duplicates.
+            await conn.execute("SET LOCAL synchronous_commit = off")
             await conn.execute("UPDATE outbox SET published_at = now() WHERE id = ANY(%s)",
                                ([str(r[0]) for r in rows],))
         self.published += len(rows)
