@@ -60,6 +60,7 @@ meters = Table(
     Column("ratio", Numeric(12, 4), nullable=False, server_default="1"),
     Column("verification_due", Date),
     Column("closed_at", DateTime(timezone=True)),
+    UniqueConstraint("account_id", "number", name="meters_account_number"),
 )
 
 payments = Table(

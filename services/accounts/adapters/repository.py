@@ -74,10 +74,13 @@ class AccountsRepository:
 
     def facts(self, account_id: str) -> AccountCard:
         """The account as the billing system knows it, outside any cabinet (no alias, no group)."""
+        return self.facts_many([account_id])[0]
+
+    def facts_many(self, account_ids: list[str]) -> list[AccountCard]:
         query = (select(accounts, suppliers.c.name.label("supplier_name"))
                  .join(suppliers, suppliers.c.supplier_id == accounts.c.supplier_id)
-                 .where(accounts.c.account_id == account_id))
-        return self._with_meters(self.session.execute(query).mappings().all())[0]
+                 .where(accounts.c.account_id.in_(account_ids)))
+        return self._with_meters(self.session.execute(query).mappings().all())
 
     def _cards(self, user_id: str, account_id: str | None) -> list[AccountCard]:
         query = (

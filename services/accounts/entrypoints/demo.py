@@ -10,7 +10,7 @@ from kabinet.accounts.v1 import accounts_pb2 as pb
 from kit.demo import demo_data
 from kit.events import Event
 from services.accounts.domain.model import number_key
-from services.accounts.service_layer.handlers import account_changed
+from services.accounts.service_layer.handlers import account_changed_events
 
 
 def load_demo(rt) -> None:
@@ -35,7 +35,8 @@ def load_demo(rt) -> None:
             for i, p in enumerate(a["payments"]):
                 repo.add_payment_once(a["account_id"], dt.date.fromisoformat(p["date"]), p["amount_kop"],
                                       p["channel"], external_id=f"demo:{a['number']}:{i}")
-            uow.emit(account_changed(repo, a["account_id"]))
+        for event in account_changed_events(repo, [a["account_id"] for a in data["accounts"]]):
+            uow.emit(event)
         user = data["demo_user"]
         group_id = repo.default_group(user["user_id"])
         for account_id in user["bound_accounts"]:

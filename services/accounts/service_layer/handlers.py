@@ -73,7 +73,7 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def account_changed(repo, account_id: str) -> Event:
-    """accounts.account.changed with the account's current facts (for other services' projections)."""
-    return Event(type="accounts.account.changed", aggregate_id=account_id,
-                 payload=pb.AccountChanged(account=to_pb(repo.facts(account_id))))
+def account_changed_events(repo, account_ids: list[str]) -> list[Event]:
+    """accounts.account.changed with each account's current facts (for other services' projections)."""
+    return [Event(type="accounts.account.changed", aggregate_id=card.account_id,
+                  payload=pb.AccountChanged(account=to_pb(card))) for card in repo.facts_many(account_ids)]

@@ -1,0 +1,206 @@
+"""The supplier's registry (реестр) of accounts, meters and payments: rows in, validated facts out.
+
+The billing system is the master of this data. Each file is CSV (`;`-separated,
+UTF-8, a header row; see docs/registry-format.md). A row that fails
+validation is rejected with a Russian reason and its line number; the others
+are imported. Plain Python: the store does the set-based writing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from kit.errors import InvalidInput
+from services.accounts.domain.model import number_key
+
+BILL_DELIVERY = {"email", "paper_email", "paper"}
+STOVES = {"gas", "electric", ""}
+CHANNELS = {"cabinet", "bank", "third_party", "post", "cash"}
+ZONES = {1, 2, 3}
+
+ACCOUNT_COLUMNS = ("supplier_code", "account_number", "holder", "address", "category", "area_m2", "residents",
+                   "stove", "bill_delivery", "automatic_metering")
+METER_COLUMNS = ("supplier_code", "account_number", "meter_number", "model", "zones", "digits", "ratio",
+                 "verification_due")
+PAYMENT_COLUMNS = ("supplier_code", "account_number", "paid_on", "amount", "channel", "external_id")
+
+
+class RowError(ValueError):
+    """One reason a row is rejected (Russian, for the staff member who imported it)."""
+
+
+@dataclass(frozen=True)
+class Rejection:
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    line: int
+    supplier_code: str
+    number: str
+    number_key: str
+    holder: str
+    address: str
+    category: str
+    premise: dict
+    bill_delivery: str
+    automatic_metering: bool
+
+
+@dataclass(frozen=True)
+class MeterRow:
+    line: int
+    supplier_code: str
+    number_key: str
+    meter_number: str
+    model: str
+    zones: int
+    digits: int
+    ratio: Decimal
+    verification_due: dt.date | None
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    line: int
+    supplier_code: str
+    number_key: str
+    paid_on: dt.date
+    amount_kop: int
+    channel: str
+    external_id: str
+
+
+@dataclass
+class Parsed:
+    rows: list = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+def check_header(header: Iterable[str], expected: tuple[str, ...]) -> None:
+    missing = [c for c in expected if c not in set(header)]
+    if missing:
+        raise RowError(f"В заголовке файла нет колонок: {', '.join(missing)}.")
+
+
+def parse(rows: Iterable[tuple[int, Mapping[str, str]]], parse_row, key) -> Parsed:
+    """Validate every row; a second row with the same key is rejected, the first one stands."""
+    out = Parsed()
+    seen: dict[tuple, int] = {}
+    for line, raw in rows:
+        try:
+            row = parse_row(line, {k: (v or "").strip() for k, v in raw.items() if k})
+        except RowError as exc:
+            out.rejected.append(Rejection(line, str(exc)))
+            continue
+        k = key(row)
+        if k in seen:
+            out.rejected.append(Rejection(line, f"Повтор строки {seen[k]} (тот же ключ)."))
+            continue
+        seen[k] = line
+        out.rows.append(row)
+    return out
+
+
+def account_row(line: int, r: Mapping[str, str]) -> AccountRow:
+    number, key = _account_number(r)
+    stove = r.get("stove", "").lower()
+    if stove not in STOVES:
+        raise RowError(f"Тип плиты «{stove}»: ожидается gas или electric.")
+    delivery = (r.get("bill_delivery") or "paper").lower()
+    if delivery not in BILL_DELIVERY:
+        raise RowError(f"Способ доставки квитанции «{delivery}»: ожидается email, paper_email или paper.")
+    premise = {"stove": stove}
+    if r.get("area_m2"):
+        premise["area_m2"] = str(_decimal(r["area_m2"], "площадь", places=2, positive=True))
+    if r.get("residents"):
+        premise["residents"] = _int(r["residents"], "число проживающих", 0, 100)
+    return AccountRow(
+        line=line, supplier_code=_required(r, "supplier_code", "код поставщика"), number=number, number_key=key,
+        holder=_required(r, "holder", "владелец"), address=_required(r, "address", "адрес"),
+        category=_required(r, "category", "категория"), premise=premise, bill_delivery=delivery,
+        automatic_metering=_bool(r.get("automatic_metering", ""), "АИИС КУЭ"))
+
+
+def meter_row(line: int, r: Mapping[str, str]) -> MeterRow:
+    _, key = _account_number(r)
+    zones = _int(_required(r, "zones", "число зон"), "число зон", 1, 3)
+    return MeterRow(
+        line=line, supplier_code=_required(r, "supplier_code", "код поставщика"), number_key=key,
+        meter_number=_required(r, "meter_number", "номер счётчика"), model=_required(r, "model", "модель"),
+        zones=zones, digits=_int(_required(r, "digits", "разрядность"), "разрядность", 4, 9),
+        ratio=_decimal(r.get("ratio") or "1", "КТ", places=4, positive=True),
+        verification_due=_date(r["verification_due"], "дата поверки") if r.get("verification_due") else None)
+
+
+def payment_row(line: int, r: Mapping[str, str]) -> PaymentRow:
+    _, key = _account_number(r)
+    supplier = _required(r, "supplier_code", "код поставщика")
+    paid_on = _date(_required(r, "paid_on", "дата оплаты"), "дата оплаты")
+    amount = _decimal(_required(r, "amount", "сумма"), "сумма", places=2, positive=True)
+    channel = (r.get("channel") or "bank").lower()
+    if channel not in CHANNELS:
+        raise RowError(f"Канал оплаты «{channel}»: ожидается один из {', '.join(sorted(CHANNELS))}.")
+    amount_kop = int(amount * 100)
+    external_id = r.get("external_id") or f"{supplier}:{key}:{paid_on.isoformat()}:{amount_kop}:{channel}"
+    return PaymentRow(line=line, supplier_code=supplier, number_key=key, paid_on=paid_on, amount_kop=amount_kop,
+                      channel=channel, external_id=external_id)
+
+
+def _account_number(r: Mapping[str, str]) -> tuple[str, str]:
+    number = _required(r, "account_number", "номер лицевого счёта")
+    try:
+        return number, number_key(number)
+    except InvalidInput:
+        raise RowError(f"Неверный номер лицевого счёта «{number}».") from None
+
+
+def _required(r: Mapping[str, str], column: str, title: str) -> str:
+    value = r.get(column, "")
+    if not value:
+        raise RowError(f"Не заполнено поле «{title}» ({column}).")
+    return value
+
+
+def _int(text: str, title: str, low: int, high: int) -> int:
+    if not re.fullmatch(r"\d{1,6}", text):
+        raise RowError(f"«{title}»: ожидается целое число, получено «{text}».")
+    value = int(text)
+    if not low <= value <= high:
+        raise RowError(f"«{title}»: допустимо от {low} до {high}, получено {value}.")
+    return value
+
+
+def _decimal(text: str, title: str, *, places: int, positive: bool) -> Decimal:
+    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise RowError(f"«{title}»: ожидается число, получено «{text}».") from None
+    if not value.is_finite() or (positive and value <= 0) or value != value.quantize(Decimal(10) ** -places):
+        raise RowError(f"«{title}»: ожидается положительное число, не больше {places} знаков после запятой.")
+    return value
+
+
+def _date(text: str, title: str) -> dt.date:
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise RowError(f"«{title}»: ожидается дата ГГГГ-ММ-ДД или ДД.ММ.ГГГГ, получено «{text}».")
+
+
+def _bool(text: str, title: str) -> bool:
+    value = text.lower()
+    if value in ("", "0", "нет", "no", "false"):
+        return False
+    if value in ("1", "да", "yes", "true"):
+        return True
+    raise RowError(f"«{title}»: ожидается да/нет (1/0), получено «{text}».")

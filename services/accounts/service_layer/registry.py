@@ -1,0 +1,98 @@
+"""Registry import (реестр from the supplier's billing system): accounts, meters, payments.
+
+One transaction per import: the good rows of every file are written together or
+not at all; bad rows are reported with their line and reason. Re-importing the
+same files changes nothing. Accounts whose facts changed are announced with
+accounts.account.changed so other services' projections follow.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from kit.errors import InvalidInput
+from services.accounts.domain import registry as reg
+from services.accounts.service_layer.handlers import account_changed_events
+
+EVENT_BATCH = 2000
+
+
+@dataclass
+class FileReport:
+    kind: str
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    closed: int = 0
+    rejected: list[reg.Rejection] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    files: list[FileReport]
+    changed_accounts: int
+
+
+def read_csv(data: bytes | str, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
+    """(line number, row) for each data row; the header must name `columns` (any order)."""
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text), delimiter=";")
+    try:
+        reg.check_header(reader.fieldnames or [], columns)
+    except reg.RowError as exc:
+        raise InvalidInput(str(exc), code="registry_header") from None
+    return [(reader.line_num, row) for row in reader]
+
+
+def import_registry(uow, *, accounts: bytes | None = None, meters: bytes | None = None,
+                    payments: bytes | None = None) -> ImportReport:
+    reports: list[FileReport] = []
+    changed: set[str] = set()
+    with uow:
+        store = uow.registry
+        suppliers = store.supplier_ids()
+        if accounts is not None:
+            report, parsed = _parse("accounts", accounts, reg.ACCOUNT_COLUMNS, reg.account_row,
+                                    lambda r: (r.supplier_code, r.number_key), suppliers)
+            inserted, updated, ids = store.upsert_accounts(parsed, suppliers)
+            report.inserted, report.updated = inserted, updated
+            changed.update(ids)
+            reports.append(report)
+        if meters is not None:
+            report, parsed = _parse("meters", meters, reg.METER_COLUMNS, reg.meter_row,
+                                    lambda r: (r.supplier_code, r.number_key, r.meter_number), suppliers)
+            inserted, updated, closed, rejected, ids = store.upsert_meters(parsed, suppliers)
+            report.inserted, report.updated, report.closed = inserted, updated, closed
+            report.rejected += rejected
+            changed.update(ids)
+            reports.append(report)
+        if payments is not None:
+            report, parsed = _parse("payments", payments, reg.PAYMENT_COLUMNS, reg.payment_row,
+                                    lambda r: r.external_id, suppliers)
+            report.inserted, rejected = store.insert_payments(parsed, suppliers)
+            report.rejected += rejected
+            reports.append(report)
+        ids = sorted(changed)
+        for start in range(0, len(ids), EVENT_BATCH):
+            for event in account_changed_events(uow.accounts, ids[start:start + EVENT_BATCH]):
+                uow.emit(event)
+        uow.commit()
+    for report in reports:
+        report.rejected.sort(key=lambda r: r.line)
+        report.unchanged = report.rows - len(report.rejected) - report.inserted - report.updated
+    return ImportReport(files=reports, changed_accounts=len(changed))
+
+
+def _parse(kind, data, columns, parse_row, key, suppliers) -> tuple[FileReport, list]:
+    rows = read_csv(data, columns)
+    parsed = reg.parse(rows, parse_row, key)
+    good = []
+    for row in parsed.rows:
+        if row.supplier_code in suppliers:
+            good.append(row)
+        else:
+            parsed.rejected.append(reg.Rejection(row.line, f"Неизвестный код поставщика «{row.supplier_code}»."))
+    return FileReport(kind=kind, rows=len(rows), rejected=parsed.rejected), good
