@@ -16,8 +16,13 @@ log = logging.getLogger("kit.cli")
 def run(service: Service, argv: list[str] | None = None) -> None:
     commands = service.commands()
     parser = argparse.ArgumentParser(prog=f"python -m services.{service.name}")
-    parser.add_argument("command", choices=sorted(commands))
-    args = parser.parse_args(argv)
+    parser.add_argument("command", choices=sorted([*commands, *service.extra_commands]))
+    args, rest = parser.parse_known_args(argv)
+    if args.command in service.extra_commands:
+        extra = service.extra_commands[args.command]
+        commands = {args.command: lambda config: extra(config, rest)}
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
         config = load(service.config_class)
     except ConfigError as exc:

@@ -18,6 +18,7 @@ class Caller:
     kind: str  # "person" | "organization" | "staff"
     session_id: str = ""
     roles: tuple[str, ...] = ()
+    onboarding_required: bool = False  # organization before "Давайте познакомимся": profile calls only
     token: str = field(default="", repr=False)  # forwarded on calls to other services
 
 

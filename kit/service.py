@@ -55,6 +55,8 @@ class Service:
     seed_demo: Callable[[ServiceRuntime], None] = _no_demo_data
     config_class: type[ServiceConfig] = ServiceConfig
     verifier: Callable[[ServiceRuntime], TokenVerifier] = _auth_service_keys
+    # Service-specific commands, e.g. auth's `create-staff`: name -> fn(config, argv).
+    extra_commands: dict[str, Callable[[ServiceConfig, list[str]], None]] = field(default_factory=dict)
 
     def runtime(self, config: ServiceConfig) -> ServiceRuntime:
         return ServiceRuntime(self.name, config, self.uow_class)

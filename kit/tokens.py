@@ -38,11 +38,13 @@ def new_signing_key() -> tuple[str, bytes, dict]:
 
 
 def sign_access_token(pem: bytes, kid: str, *, user_id: str, kind: str, session_id: str,
-                      ttl_seconds: int, roles: tuple[str, ...] = ()) -> str:
+                      ttl_seconds: int, roles: tuple[str, ...] = (), onboarding_required: bool = False) -> str:
     now = int(time.time())
     claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": user_id, "kind": kind, "sid": session_id,
               "roles": list(roles), "iat": now, "nbf": now, "exp": now + ttl_seconds,
               "jti": uuid.uuid4().hex}
+    if onboarding_required:
+        claims["onb"] = True
     key = serialization.load_pem_private_key(pem, password=None)
     return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid})
 
@@ -89,7 +91,8 @@ class TokenVerifier:
         except jwt.PyJWTError:
             raise Unauthenticated(code="invalid_token") from None
         return Caller(user_id=claims["sub"], kind=claims["kind"], session_id=claims["sid"],
-                      roles=tuple(claims.get("roles", ())), token=token), claims["exp"]
+                      roles=tuple(claims.get("roles", ())), onboarding_required=bool(claims.get("onb")),
+                      token=token), claims["exp"]
 
     def _key(self, kid: str):
         key = self._keys.get(kid)

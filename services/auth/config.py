@@ -1,21 +1,45 @@
 from __future__ import annotations
 
-from pydantic import model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from kit.settings import ServiceConfig
 
 DEV_PEPPER = "dev-only-code-pepper"
+DEV_PUBLIC_URL = "http://127.0.0.1:8080"
+
+
+class OidcProvider(BaseModel):
+    """One OpenID Connect provider (VK ID, Yandex ID, Госуслуги/ESIA, Google, or the simulator)."""
+
+    issuer: str                                   # discovery: {issuer}/.well-known/openid-configuration
+    client_id: str
+    client_secret: str = ""
+    title: str = ""
+    scope: str = "openid email profile"
+    redirect_uris: list[str] = Field(default_factory=list)  # allow-list for StartSocialLogin
+    # For providers whose discovery document is not usable, the endpoints may be given directly.
+    authorization_endpoint: str = ""
+    token_endpoint: str = ""
+    jwks_uri: str = ""
 
 
 class AuthConfig(ServiceConfig):
-    """KABINET_CODE_PEPPER: HMAC key for one-time codes at rest; required in prod."""
+    """KABINET_CODE_PEPPER: HMAC key for one-time codes at rest and the TOTP seal key; required in prod.
+    KABINET_PUBLIC_URL: the web origin that e-mail links point at; required in prod.
+    KABINET_OIDC_PROVIDERS: JSON object {"vk": {"issuer": ..., "client_id": ..., ...}, ...}."""
 
     code_pepper: str = ""
+    public_url: str = ""
+    oidc_providers: dict[str, OidcProvider] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _pepper(self) -> AuthConfig:
+    def _secrets(self) -> AuthConfig:
         if not self.code_pepper:
             if not self.is_dev:
                 raise ValueError("KABINET_CODE_PEPPER is required outside the dev and test profiles")
             object.__setattr__(self, "code_pepper", DEV_PEPPER)
+        if not self.public_url:
+            if not self.is_dev:
+                raise ValueError("KABINET_PUBLIC_URL is required outside the dev and test profiles")
+            object.__setattr__(self, "public_url", DEV_PUBLIC_URL)
         return self

@@ -40,3 +40,26 @@ def new_refresh_token() -> str:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_link_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _totp_key(pepper: str) -> bytes:
+    return hmac.new(pepper.encode(), b"kabinet-totp-seal", hashlib.sha256).digest()
+
+
+def seal(pepper: str, secret: str) -> str:
+    """Encrypts a TOTP secret at rest (AES-256-GCM, key derived from the server's pepper)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = secrets.token_bytes(12)
+    return (nonce + AESGCM(_totp_key(pepper)).encrypt(nonce, secret.encode(), b"totp")).hex()
+
+
+def unseal(pepper: str, sealed: str) -> str:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    raw = bytes.fromhex(sealed)
+    return AESGCM(_totp_key(pepper)).decrypt(raw[:12], raw[12:], b"totp").decode()

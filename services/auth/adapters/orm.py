@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, MetaData, Table, Text, func
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = MetaData()
@@ -11,20 +23,33 @@ users = Table(
     "users", metadata,
     Column("user_id", UUID(as_uuid=False), primary_key=True),
     Column("kind", Text, nullable=False),                  # person | organization | staff
-    Column("status", Text, nullable=False),                # pending | active | locked
-    Column("phone", Text, unique=True),
-    Column("email", Text, unique=True),
-    Column("login", Text, unique=True),
+    Column("status", Text, nullable=False),                # pending | active
+    Column("phone", Text, unique=True),                    # sign-in phone, verified
+    Column("email", Text, unique=True),                    # sign-in e-mail, verified
+    Column("login", Text, unique=True),                    # immutable once set
     Column("password_hash", Text, nullable=False),
     Column("terms_version", Text),
     Column("marketing_consent", Boolean, nullable=False, server_default="true"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("requested_login", Text),                       # chosen at registration, set on confirmation
+    Column("surname", Text),
+    Column("first_name", Text),
+    Column("patronymic", Text),
+    Column("contact_phone", Text),                         # organizations: "Давайте познакомимся"
+    Column("failed_logins", Integer, nullable=False, server_default="0"),  # consecutive
+    Column("locked_at", DateTime(timezone=True)),          # 100 consecutive failures; recovery unlocks
+    Column("password_changed_at", DateTime(timezone=True)),
+    Column("role", Text),                                  # staff: operator | admin
+    Column("totp_secret", Text),                           # staff: sealed (AES-GCM) base32 secret
+    Column("totp_confirmed_at", DateTime(timezone=True)),
+    Column("totp_last_step", BigInteger),                  # a TOTP code is accepted once
 )
 
 codes = Table(
     "codes", metadata,
     Column("code_id", UUID(as_uuid=False), primary_key=True),
-    Column("user_id", UUID(as_uuid=False), ForeignKey("users.user_id", ondelete="CASCADE"), nullable=False),
+    # NULL for a decoy: a recovery for an unknown identifier behaves like a real one but sends nothing.
+    Column("user_id", UUID(as_uuid=False), ForeignKey("users.user_id", ondelete="CASCADE")),
     Column("purpose", Text, nullable=False),
     Column("channel", Text, nullable=False),
     Column("destination", Text, nullable=False),
@@ -33,6 +58,9 @@ codes = Table(
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("consumed_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("link_hash", Text, unique=True),                # SHA-256 of the e-mail link token
+    Column("sends", Integer, nullable=False, server_default="1"),
+    Column("last_sent_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 sessions = Table(
@@ -46,6 +74,8 @@ sessions = Table(
     Column("last_used_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+    Column("method", Text, nullable=False, server_default="password"),  # password | social:<id> | staff
+    Column("idle_seconds", Integer, nullable=False, server_default="3600"),
 )
 
 refresh_tokens = Table(
@@ -64,4 +94,30 @@ signing_keys = Table(
     Column("public_jwk", JSONB, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("retired_at", DateTime(timezone=True)),
+)
+
+social_identities = Table(
+    "social_identities", metadata,
+    Column("identity_id", UUID(as_uuid=False), primary_key=True),
+    Column("user_id", UUID(as_uuid=False), ForeignKey("users.user_id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("provider", Text, nullable=False),
+    Column("subject", Text, nullable=False),               # the provider's "sub"
+    Column("display_name", Text, nullable=False, server_default=""),
+    Column("linked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("provider", "subject"),
+)
+
+oidc_flows = Table(
+    "oidc_flows", metadata,
+    Column("state_hash", Text, primary_key=True),          # SHA-256 of the state
+    Column("provider", Text, nullable=False),
+    Column("purpose", Text, nullable=False),               # sign_in | link
+    Column("user_id", UUID(as_uuid=False), ForeignKey("users.user_id", ondelete="CASCADE")),
+    Column("redirect_uri", Text, nullable=False),
+    Column("nonce", Text, nullable=False),
+    Column("code_verifier", Text, nullable=False),         # PKCE
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Column, DateTime, Index, MetaData, Table, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from kit.access import access_table
+
 metadata = MetaData()
 
 readings = Table(
@@ -37,10 +39,4 @@ account_facts = Table(
     Column("as_of", DateTime(timezone=True), nullable=False),
 )
 
-account_access = Table(
-    "account_access", metadata,
-    Column("user_id", UUID(as_uuid=False), primary_key=True),
-    Column("account_id", UUID(as_uuid=False), primary_key=True),
-    Column("bound", Boolean, nullable=False),
-    Column("as_of", DateTime(timezone=True), nullable=False),
-)
+account_access = access_table(metadata)

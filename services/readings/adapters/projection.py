@@ -40,9 +40,3 @@ class AccountsProjection:
         stmt = insert(account_facts).values(account_id=facts.account_id, **values)
         self.session.execute(stmt.on_conflict_do_update(
             index_elements=[account_facts.c.account_id], set_=values, where=account_facts.c.as_of < stmt.excluded.as_of))
-
-    def put_access(self, user_id: str, account_id: str, *, bound: bool, as_of: dt.datetime) -> None:
-        stmt = insert(account_access).values(user_id=user_id, account_id=account_id, bound=bound, as_of=as_of)
-        self.session.execute(stmt.on_conflict_do_update(
-            index_elements=[account_access.c.user_id, account_access.c.account_id],
-            set_={"bound": bound, "as_of": as_of}, where=account_access.c.as_of < stmt.excluded.as_of))

@@ -64,9 +64,6 @@ def project_account(uow, facts: model.AccountFacts, as_of: dt.datetime) -> None:
     uow.accounts.put_facts(facts, as_of)
 
 
-def project_binding(uow, *, user_id: str, account_id: str, bound: bool, as_of: dt.datetime) -> None:
-    uow.accounts.put_access(user_id, account_id, bound=bound, as_of=as_of)
-
 
 def reading_accepted(reading: model.Reading, account: model.AccountFacts) -> Event:
     meter = account.meter(reading.meter_id)

@@ -42,3 +42,41 @@ def test_common_passwords_are_refused():
     with pytest.raises(InvalidInput) as err:
         check_password("Password123", common=frozenset({"password123"}))
     assert err.value.code == "common_password"
+
+
+def test_the_common_list_holds_at_least_ten_thousand_and_matches_case_insensitively():
+    from services.auth.domain.passwords import common_passwords
+
+    assert len(common_passwords()) >= 10_000
+    for password in ("Password1", "Qwerty123", "Iloveyou1"):
+        with pytest.raises(InvalidInput) as err:
+            check_password(password)
+        assert err.value.code == "common_password"
+
+
+def test_long_passwords_are_allowed_up_to_the_limit():
+    check_password("Aa1-" + "x" * 60)  # 64
+    check_password("Aa1-" + "x" * 124)  # 128
+    with pytest.raises(InvalidInput):
+        check_password("Aa1-" + "x" * 125)
+
+
+def test_totp_matches_rfc_6238_and_refuses_replay():
+    import base64
+
+    from services.auth.domain import totp
+
+    secret = base64.b32encode(b"12345678901234567890").decode()
+    assert totp.code_at(secret, 59 // 30) == "287082"  # RFC 6238 appendix B, SHA-1, 6 digits
+    step = totp.matching_step(secret, "287082", 59.0, None)
+    assert step == 1 and totp.matching_step(secret, "287082", 59.0, last_step=1) is None
+
+
+def test_session_policy_and_onboarding():
+    from services.auth.domain import model
+
+    assert model.SessionPolicy.for_sign_in("person", True).lifetime.days == 30
+    assert model.SessionPolicy.for_sign_in("staff", True).lifetime.total_seconds() == 8 * 3600
+    assert model.onboarding_required("organization", "Иванова", "Анна", None)
+    assert not model.onboarding_required("organization", "Иванова", "Анна", "+79000000001")
+    assert not model.onboarding_required("person", None, None, None)

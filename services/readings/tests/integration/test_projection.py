@@ -45,6 +45,10 @@ def project(rt, fn, **kw):
         uow.commit()
 
 
+def bind(uow, *, user_id, account_id, bound, as_of):
+    uow.access.put(user_id, account_id, bound=bound, as_of=as_of)
+
+
 def submit(rt, accounts, user, facts, value):
     return handlers.submit_reading(rt.uow(), accounts, user_id=user, account_id=facts.account_id,
                                    meter_id=facts.meters[0].meter_id, values={"total": value}, idempotency_key=None)
@@ -56,7 +60,7 @@ def test_a_projected_binding_is_served_without_asking_accounts_and_an_unbinding_
                          (Meter(str(uuid.uuid4()), 1, 6, Decimal(1)),))
     accounts = Accounts()
     project(rt, handlers.project_account, facts=facts, as_of=T0)
-    project(rt, handlers.project_binding, user_id=user, account_id=facts.account_id, bound=True, as_of=T0)
+    project(rt, bind, user_id=user, account_id=facts.account_id, bound=True, as_of=T0)
 
     assert submit(rt, accounts, user, facts, "10").values == {"total": Decimal("10.000")}
     assert accounts.asked == 0
@@ -64,10 +68,10 @@ def test_a_projected_binding_is_served_without_asking_accounts_and_an_unbinding_
         submit(rt, accounts, str(uuid.uuid4()), facts, "11")
     assert accounts.asked == 1
 
-    project(rt, handlers.project_binding, user_id=user, account_id=facts.account_id, bound=False,
+    project(rt, bind, user_id=user, account_id=facts.account_id, bound=False,
             as_of=T0 + dt.timedelta(seconds=2))
     # a late, older "bound" does not undo the newer "unbound"
-    project(rt, handlers.project_binding, user_id=user, account_id=facts.account_id, bound=True,
+    project(rt, bind, user_id=user, account_id=facts.account_id, bound=True,
             as_of=T0 + dt.timedelta(seconds=1))
     with pytest.raises(NotFound):
         submit(rt, accounts, user, facts, "12")
@@ -79,7 +83,7 @@ def test_newer_facts_replace_older_ones_and_older_ones_are_ignored(rt):
     account, meter = str(uuid.uuid4()), str(uuid.uuid4())
     old = AccountFacts(account, str(uuid.uuid4()), "urban_gas_stove", False, (Meter(meter, 1, 6, Decimal(1)),))
     new = AccountFacts(account, old.supplier_id, "urban_gas_stove", True, (Meter(meter, 1, 6, Decimal(1)),))
-    project(rt, handlers.project_binding, user_id=user, account_id=account, bound=True, as_of=T0)
+    project(rt, bind, user_id=user, account_id=account, bound=True, as_of=T0)
     project(rt, handlers.project_account, facts=new, as_of=T0 + dt.timedelta(seconds=5))
     project(rt, handlers.project_account, facts=old, as_of=T0)
     with rt.uow() as uow:
