@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import UUID
 
+from kit.access import access_table
+
 metadata = MetaData()
 
 tariffs = Table(
@@ -85,3 +87,6 @@ ledger = Table(
 Index("ledger_account_posted", ledger.c.account_id, ledger.c.posted_at)
 # One opening balance per account (входящее сальдо).
 Index("ledger_one_opening", ledger.c.account_id, unique=True, postgresql_where=text("kind = 'opening'"))
+
+# Who may touch which account: a projection of accounts' bindings (kit.access).
+account_access = access_table(metadata)

@@ -18,13 +18,15 @@ class PaymentsServicer(pb_grpc.PaymentsServicer):
         self.accounts = accounts
 
     def GetBalance(self, request, context):
-        require_caller()
-        return balance_to_pb(handlers.get_balance(self.uow(), self.accounts, account_id=request.account_id))
+        user = require_caller()
+        return balance_to_pb(handlers.get_balance(self.uow(), self.accounts, user_id=user.user_id,
+                                                  account_id=request.account_id))
 
     def ListCharges(self, request, context):
-        require_caller()
+        user = require_caller()
         limit = min(max(request.limit or 20, 1), MAX_LIMIT)
-        charges = handlers.list_charges(self.uow(), self.accounts, account_id=request.account_id, limit=limit)
+        charges = handlers.list_charges(self.uow(), self.accounts, user_id=user.user_id,
+                                        account_id=request.account_id, limit=limit)
         return pb.ListChargesReply(charges=[charge_to_pb(c) for c in charges])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kit.access import binding_handlers
 from kit.consumer import Subscription
 from kit.events import Event, field_decimal, field_uuid
 from services.payments.domain.model import AcceptedReading
@@ -12,7 +13,8 @@ from services.payments.service_layer import handlers
 
 def subscriptions() -> list[Subscription]:
     return [Subscription(durable="payments-readings",
-                         handlers={"readings.reading.accepted": on_reading_accepted})]
+                         handlers={"readings.reading.accepted": on_reading_accepted}),
+            Subscription(durable="payments-accounts", handlers=binding_handlers(lambda uow: uow.access))]
 
 
 def on_reading_accepted(event: Event, uow) -> None:

@@ -50,24 +50,26 @@ def charge_posted(charge: model.Charge, *, user_id: str, balance_kop: int) -> Ev
 
 # --- API ----------------------------------------------------------------------
 
-def get_balance(uow, accounts: AccountsPort, *, account_id: str) -> model.Balance:
-    _allowed(accounts, account_id)
+def get_balance(uow, accounts: AccountsPort, *, user_id: str, account_id: str) -> model.Balance:
     with uow:
+        _allowed(uow, accounts, user_id, account_id)
         return model.Balance(account_id=account_id, balance_kop=uow.ledger.balance_kop(account_id))
 
 
-def list_charges(uow, accounts: AccountsPort, *, account_id: str, limit: int) -> list[model.Charge]:
-    _allowed(accounts, account_id)
+def list_charges(uow, accounts: AccountsPort, *, user_id: str, account_id: str, limit: int) -> list[model.Charge]:
     with uow:
+        _allowed(uow, accounts, user_id, account_id)
         return uow.charges.list_for_account(account_id, limit)
 
 
-def _allowed(accounts: AccountsPort, account_id: str) -> None:
+def _allowed(uow, accounts: AccountsPort, user_id: str, account_id: str) -> None:
+    """The projection of bindings answers yes; otherwise accounts decides (and may refuse)."""
     try:
         uuid.UUID(account_id)
     except ValueError:
         raise NotFound("Лицевой счёт не найден.", code="account_not_found") from None
-    accounts.check_access(account_id)
+    if not uow.access.is_bound(user_id, account_id):
+        accounts.check_access(account_id)
 
 
 # --- demo and registries --------------------------------------------------------

@@ -73,7 +73,7 @@ def consume(rt, nats_url, events_and_ids, until, timeout=20.0):
         await ensure_stream(js, "READINGS")
         for event, msg_id in events_and_ids:
             await js.publish(event.type, encode(event, "readings"), headers={"Nats-Msg-Id": msg_id})
-        [sub] = subscriptions()
+        sub = next(s for s in subscriptions() if s.durable == "payments-readings")
         stop = asyncio.Event()
         task = asyncio.create_task(ConsumerLoop(js, sub, rt.uow).run(stop))
         try:

@@ -11,6 +11,7 @@ from services.payments.service_layer import handlers
 
 SUPPLIER = "2a848f89-cd7d-5192-a0d1-e4c35663d673"
 ACCOUNT = "b96f0cb8-a399-516a-b116-c9c892ea28e0"
+USER = "f2aee3e9-98eb-5237-a1bc-d44f87cd889c"
 NOW = dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
 TARIFF = Tariff("t1", SUPPLIER, "urban_gas_stove", dt.date(2026, 7, 1), {1: {"total": Decimal("7.05")}})
 
@@ -64,6 +65,7 @@ class FakeLedger:
 class FakeUnitOfWork:
     def __init__(self, *tariffs):
         self.tariffs, self.charges, self.ledger = FakeTariffs(*tariffs), FakeCharges(), FakeLedger()
+        self.access = FakeAccess()
         self.events, self.committed = [], False
 
     def __enter__(self):
@@ -77,6 +79,16 @@ class FakeUnitOfWork:
 
     def commit(self):
         self.committed = True
+
+
+class FakeAccess:
+    """The projection of bindings (empty unless told otherwise)."""
+
+    def __init__(self, bound=()):
+        self.bound = set(bound)
+
+    def is_bound(self, user_id, account_id):
+        return (user_id, account_id) in self.bound
 
 
 class FakeAccounts:
@@ -130,9 +142,18 @@ def test_opening_balances_load_once():
 def test_balance_needs_access_to_the_account():
     uow = FakeUnitOfWork()
     handlers.load_tariffs_and_openings(uow, [], {ACCOUNT: -100}, now=NOW)
-    balance = handlers.get_balance(uow, FakeAccounts({ACCOUNT}), account_id=ACCOUNT)
+    balance = handlers.get_balance(uow, FakeAccounts({ACCOUNT}), user_id=USER, account_id=ACCOUNT)
     assert (balance.balance_kop, balance.state, balance.amount_due_kop) == (-100, "debt", 100)
     with pytest.raises(NotFound):
-        handlers.get_balance(uow, FakeAccounts(), account_id=ACCOUNT)
+        handlers.get_balance(uow, FakeAccounts(), user_id=USER, account_id=ACCOUNT)
     with pytest.raises(NotFound):  # not even asked: not an account id
-        handlers.list_charges(uow, FakeAccounts({"x"}), account_id="x", limit=10)
+        handlers.list_charges(uow, FakeAccounts({"x"}), user_id=USER, account_id="x", limit=10)
+
+
+def test_a_projected_binding_needs_no_question_to_accounts():
+    uow = FakeUnitOfWork()
+    uow.access = FakeAccess({(USER, ACCOUNT)})
+    handlers.load_tariffs_and_openings(uow, [], {ACCOUNT: -100}, now=NOW)
+    assert handlers.get_balance(uow, FakeAccounts(), user_id=USER, account_id=ACCOUNT).balance_kop == -100
+    with pytest.raises(NotFound):  # someone else: the projection does not know them, accounts refuses
+        handlers.get_balance(uow, FakeAccounts(), user_id="someone-else", account_id=ACCOUNT)
