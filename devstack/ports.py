@@ -26,6 +26,12 @@ PREFERRED: dict[str, int] = {
     "payments": 15054,
     "notify": 15055,
     "gateway": 8080,
+    # appended, so that earlier names keep the ports they had
+    "redis": 16379,
+    "smtp_sim": 12525,
+    "smtp_sim_http": 18025,
+    "sms_sim": 18026,
+    "oidc_sim": 18027,
 }
 
 _SCAN = 200  # how far above the preferred port to look before asking the OS

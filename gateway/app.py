@@ -3,38 +3,50 @@
 from __future__ import annotations
 
 from flask import Flask
+from kabinet.auth.v1 import auth_pb2
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import metrics, problems, security
-from gateway.api import accounts, auth, dashboard, money, notifications, readings
+from gateway import captcha, metrics, problems, security, throttle
+from gateway.api import accounts, auth, dashboard, me, money, notifications, readings, staff
 from gateway.config import GatewayConfig
 from gateway.openapi import bp as openapi_bp
 from gateway.ops import bp as ops_bp
 from gateway.services import Services
+from gateway.sessions import BrowserSessions
+from gateway.store import open_store
 from kit import logging as kit_logging
 from kit.settings import load
 from kit.tokens import remote_verifier
 
 
-def create_app(config: GatewayConfig | None = None) -> Flask:
+def create_app(config: GatewayConfig | None = None, *, verifier=None) -> Flask:
     config = config or load(GatewayConfig)
     kit_logging.configure("gateway", config.log_level)
     app = Flask(__name__)
     app.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=config.max_body_bytes,
-                      KABINET=config)
+                      MAX_FORM_MEMORY_SIZE=64 * 1024, MAX_FORM_PARTS=100, KABINET=config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     if config.proxy_hops:
+        # before anything reads the client address: the rate limits key on it
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops, x_proto=config.proxy_hops)
 
     services = Services(config)
+    store, limits_uri = open_store(config.redis_url)
     app.extensions["kabinet.services"] = services
-    app.extensions["kabinet.verifier"] = remote_verifier(config.target("auth"))
+    app.extensions["kabinet.verifier"] = verifier or remote_verifier(config.target("auth"))
+    app.extensions["kabinet.store"] = store
+    app.extensions["kabinet.captcha"] = captcha.Captchas(store, config.captcha_ttl_seconds)
+    app.extensions["kabinet.sessions"] = BrowserSessions(store, config.secret_key, lambda token: services.auth.call(
+        "Refresh", auth_pb2.RefreshRequest(refresh_token=token), token=""))
+    limiter = throttle.Throttle(limits_uri, config.rate_limits, secret=config.secret_key)
+    app.extensions["kabinet.signin"] = throttle.SignInGuard(store, limiter)
 
+    throttle.init_app(app, limiter)
     security.init_app(app)
     metrics.init_app(app)
     problems.init_app(app)
-    for blueprint in (ops_bp, openapi_bp, auth.bp, accounts.bp, readings.bp, money.bp, notifications.bp,
-                      dashboard.bp):
+    for blueprint in (ops_bp, openapi_bp, captcha.bp, auth.bp, me.bp, staff.bp, accounts.bp, readings.bp,
+                      money.bp, notifications.bp, dashboard.bp):
         app.register_blueprint(blueprint)
     return app

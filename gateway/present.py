@@ -57,3 +57,29 @@ def notification(m) -> dict:
 def dev_message(m) -> dict:
     return {"id": m.message_id, "channel": m.channel, "to": m.destination, "subject": m.subject,
             "body": m.body, "sent_at": _ts(m, "sent_at")}
+
+
+def profile(p) -> dict:
+    return {"user_id": p.user_id, "kind": p.kind, "phone": p.phone, "email": p.email, "login": p.login,
+            "surname": p.surname, "first_name": p.first_name, "patronymic": p.patronymic,
+            "contact_phone": p.contact_phone, "marketing_consent": p.marketing_consent,
+            "onboarding_required": p.onboarding_required, "pending_email": p.pending_email,
+            "pending_phone": p.pending_phone, "email_verified": p.email_verified,
+            "phone_verified": p.phone_verified, "terms_version": p.terms_version, "roles": list(p.roles),
+            "has_password": p.has_password}
+
+
+def password_rules(r) -> dict:
+    return {"rules": [{"code": x.code, "title": x.title, "pattern": x.pattern} for x in r.rules],
+            "min_length": r.min_length, "max_length": r.max_length}
+
+
+def session(x) -> dict:
+    return {"session_id": x.session_id, "device": x.device, "ip": x.ip, "created_at": x.created_at,
+            "last_used_at": x.last_used_at, "expires_at": x.expires_at, "remember_me": x.remember_me,
+            "current": x.current, "method": x.method}
+
+
+def social_identity(i) -> dict:
+    return {"identity_id": i.identity_id, "provider": i.provider, "display_name": i.display_name,
+            "linked_at": i.linked_at}

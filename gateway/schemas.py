@@ -42,10 +42,28 @@ def load(schema: type[Schema], data) -> dict:
 
 
 # --- auth ---
-class RegisterIn(StrictSchema):
+CODE = validate.Regexp(r"^\s*\d{4,8}\s*$", error="Код состоит из цифр.")
+SESSION_MODE = validate.OneOf(["token", "cookie"], error="Допустимо: token или cookie.")
+
+
+def session_mode():
+    return field(fields.String, load_default="token", validate=SESSION_MODE,
+                 metadata={"description": "token: tokens in the reply (mobile); cookie: a browser session "
+                                          "cookie and a CSRF token"})
+
+
+class CaptchaMixin(Schema):
+    captcha_id = field(fields.String, validate=length(max=64))
+    captcha_answer = field(fields.String, validate=length(max=16))
+
+
+class RegisterIn(StrictSchema, CaptchaMixin):
     phone = field(fields.String, validate=length(max=32))
     email = field(fields.String, validate=length(max=254))
     password = field(fields.String, required=True, validate=length(max=128))
+    kind = field(fields.String, load_default="person", validate=validate.OneOf(
+        ["person", "organization"], error="Допустимо: person или organization."))
+    login = field(fields.String, load_default="", validate=length(max=32))
     terms_accepted = field(fields.Boolean, required=True)
     marketing_consent = field(fields.Boolean, load_default=True)
 
@@ -57,6 +75,13 @@ class RegisterIn(StrictSchema):
             raise ValidationError("Примите пользовательское соглашение.", "terms_accepted")
 
 
+class ChallengeOut(Schema):
+    code_ttl_seconds = fields.Integer()
+    resend_after_seconds = fields.Integer()
+    channel = fields.String(metadata={"description": "sms | email | contact"})
+    detail = fields.String()
+
+
 class RegisterOut(Schema):
     registration_id = fields.String()
     code_ttl_seconds = fields.Integer()
@@ -65,14 +90,40 @@ class RegisterOut(Schema):
 
 class ConfirmIn(StrictSchema):
     registration_id = field(fields.String, required=True, validate=length(max=64))
-    code = field(fields.String, required=True, validate=validate.Regexp(r"^\s*\d{4,8}\s*$",
-                                                                        error="Код состоит из цифр."))
+    code = field(fields.String, required=True, validate=CODE)
 
 
-class LoginIn(StrictSchema):
+class ConfirmOut(Schema):
+    status = fields.String()
+    onboarding_required = fields.Boolean()
+    login_taken = fields.Boolean()
+    detail = fields.String()
+
+
+class ConfirmLinkIn(StrictSchema):
+    token = field(fields.String, required=True, validate=length(min=10, max=200))
+
+
+class ConfirmLinkOut(ConfirmOut):
+    purpose = fields.String()
+
+
+class ResendIn(StrictSchema):
+    challenge_id = field(fields.String, required=True, validate=length(min=1, max=64),
+                         metadata={"description": "registration_id, recovery_id or change_id"})
+
+
+class ResendOut(Schema):
+    code_ttl_seconds = fields.Integer()
+    resend_after_seconds = fields.Integer()
+    detail = fields.String()
+
+
+class LoginIn(StrictSchema, CaptchaMixin):
     identifier = field(fields.String, required=True, validate=length(min=1, max=254))
     password = field(fields.String, required=True, validate=length(min=1, max=128))
     remember_me = field(fields.Boolean, load_default=False)
+    session = session_mode()
 
 
 class TokensOut(Schema):
@@ -81,14 +132,53 @@ class TokensOut(Schema):
     expires_in = fields.Integer()
     refresh_token = fields.String()
     refresh_expires_in = fields.Integer()
+    session_id = fields.String()
+    kind = fields.String()
+    onboarding_required = fields.Boolean()
+    session = fields.String(metadata={"description": "token | cookie; with cookie only csrf_token, expires_in, "
+                                                     "refresh_expires_in, kind and onboarding_required come back"})
+    csrf_token = fields.String(metadata={"description": "cookie sessions: send it as X-CSRF-Token"})
 
 
 class RefreshIn(StrictSchema):
-    refresh_token = field(fields.String, required=True, validate=length(min=10, max=200))
+    refresh_token = field(fields.String, validate=length(min=10, max=200),
+                          metadata={"description": "bearer clients; a cookie session needs none"})
 
 
 class LogoutIn(StrictSchema):
     refresh_token = field(fields.String, validate=length(max=200))
+
+
+class RecoveryIn(StrictSchema, CaptchaMixin):
+    identifier = field(fields.String, required=True, validate=length(min=1, max=254))
+
+
+class RecoveryOut(ChallengeOut):
+    recovery_id = fields.String()
+
+
+class RecoveryConfirmIn(StrictSchema):
+    recovery_id = field(fields.String, validate=length(max=64))
+    code = field(fields.String, validate=CODE)
+    link_token = field(fields.String, validate=length(max=200))
+    new_password = field(fields.String, required=True, validate=length(min=1, max=128))
+
+    @validates_schema
+    def code_or_link(self, data, **_):
+        if not data.get("link_token") and not (data.get("recovery_id") and data.get("code")):
+            raise ValidationError("Введите код из сообщения или перейдите по ссылке из письма.", "code")
+
+
+class PasswordRuleOut(Schema):
+    code = fields.String()
+    title = fields.String()
+    pattern = fields.String(metadata={"description": "JavaScript regular expression for a live tick"})
+
+
+class PasswordRulesOut(Schema):
+    rules = fields.List(fields.Nested(PasswordRuleOut))
+    min_length = fields.Integer()
+    max_length = fields.Integer()
 
 
 class ProfileOut(Schema):
@@ -97,6 +187,113 @@ class ProfileOut(Schema):
     phone = fields.String()
     email = fields.String()
     login = fields.String()
+    surname = fields.String()
+    first_name = fields.String()
+    patronymic = fields.String()
+    contact_phone = fields.String()
+    marketing_consent = fields.Boolean()
+    onboarding_required = fields.Boolean()
+    pending_email = fields.String()
+    pending_phone = fields.String()
+    email_verified = fields.Boolean()
+    phone_verified = fields.Boolean()
+    terms_version = fields.String()
+    roles = fields.List(fields.String())
+    has_password = fields.Boolean()
+
+
+class ProfilePatchIn(StrictSchema):
+    surname = field(fields.String, validate=length(max=100))
+    first_name = field(fields.String, validate=length(max=100))
+    patronymic = field(fields.String, validate=length(max=100))
+    contact_phone = field(fields.String, validate=length(max=32))
+    marketing_consent = field(fields.Boolean)
+    login = field(fields.String, validate=length(min=1, max=32))
+
+
+class PasswordChangeIn(StrictSchema):
+    old_password = field(fields.String, required=True, validate=length(min=1, max=128))
+    new_password = field(fields.String, required=True, validate=length(min=1, max=128))
+    end_other_sessions = field(fields.Boolean, load_default=True)
+
+
+class PasswordChangeOut(Schema):
+    sessions_ended = fields.Integer()
+    detail = fields.String()
+
+
+class SessionOut(Schema):
+    session_id = fields.String()
+    device = fields.String()
+    ip = fields.String()
+    created_at = fields.String()
+    last_used_at = fields.String()
+    expires_at = fields.String()
+    remember_me = fields.Boolean()
+    current = fields.Boolean()
+    method = fields.String()
+
+
+class SessionListOut(Schema):
+    sessions = fields.List(fields.Nested(SessionOut))
+
+
+class ContactChangeIn(StrictSchema):
+    phone = field(fields.String, validate=length(max=32))
+    email = field(fields.String, validate=length(max=254))
+    password = field(fields.String, required=True, validate=length(min=1, max=128))
+
+    @validates_schema
+    def one_contact(self, data, **_):
+        if bool(data.get("phone")) == bool(data.get("email")):
+            raise ValidationError("Укажите новый телефон или новый адрес электронной почты.", "phone")
+
+
+class ContactChangeOut(ChallengeOut):
+    change_id = fields.String()
+
+
+class ContactConfirmIn(StrictSchema):
+    change_id = field(fields.String, required=True, validate=length(max=64))
+    code = field(fields.String, required=True, validate=CODE)
+
+
+class SocialStartIn(StrictSchema):
+    purpose = field(fields.String, load_default="sign_in", validate=validate.OneOf(
+        ["sign_in", "link"], error="Допустимо: sign_in или link."))
+    remember_me = field(fields.Boolean, load_default=False)
+
+
+class SocialStartOut(Schema):
+    authorization_url = fields.String()
+
+
+class ProviderOut(Schema):
+    id = fields.String()
+    title = fields.String()
+
+
+class ProviderListOut(Schema):
+    providers = fields.List(fields.Nested(ProviderOut))
+
+
+class SocialIdentityOut(Schema):
+    identity_id = fields.String()
+    provider = fields.String()
+    display_name = fields.String()
+    linked_at = fields.String()
+
+
+class SocialIdentityListOut(Schema):
+    identities = fields.List(fields.Nested(SocialIdentityOut))
+
+
+class StaffLoginIn(StrictSchema):
+    login = field(fields.String, required=True, validate=length(min=1, max=64))
+    password = field(fields.String, required=True, validate=length(min=1, max=128))
+    totp_code = field(fields.String, required=True, validate=validate.Regexp(
+        r"^\s*\d{6}\s*$", error="Код из приложения — 6 цифр."))
+    session = session_mode()
 
 
 # --- accounts ---

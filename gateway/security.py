@@ -1,4 +1,10 @@
-"""Request context (request id), authentication of the caller, and security headers."""
+"""Request context (request id), authentication of the caller, CSRF, and security headers.
+
+A caller authenticates with a bearer token (mobile and API clients) or a browser
+session cookie (see sessions.py). Two audiences never mix: `/staff/...` accepts
+only staff tokens and the staff cookie, everything else only customer tokens and
+the customer cookie.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +13,26 @@ import re
 
 from flask import Flask, current_app, g, request
 
+from gateway import sessions
+from gateway.throttle import per_ip, per_user
 from kit.context import Caller, caller_var, new_request_id, request_id_var
-from kit.errors import Unauthenticated
+from kit.errors import Forbidden, Unauthenticated
 
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+CUSTOMER_KINDS = frozenset({"person", "organization"})
+# what an organization may reach before "Давайте познакомимся" is done (the token says onb)
+ONBOARDING_PATHS = ("/api/v1/me/", "/api/v1/auth/", "/api/v1/captcha")
 
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
-                               "base-uri 'self'; form-action 'self'",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; media-src 'self'; object-src 'none'; "
+                               "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
     "Cache-Control": "no-store",
 }
 
@@ -39,24 +53,66 @@ def login_required(view):
     return wrapper
 
 
+def audience() -> str:
+    return "staff" if request.path.startswith("/staff/") else "customer"
+
+
+def _authenticate() -> Caller | None:
+    verifier = current_app.extensions["kabinet.verifier"]
+    header = request.headers.get("Authorization", "")
+    if header:
+        if not header.startswith("Bearer "):
+            raise Unauthenticated(code="invalid_token")
+        g.auth_via = "bearer"
+        return verifier.verify(header[7:].strip())
+    sid = sessions.session_cookie(audience())
+    if not sid:
+        return None
+    record = current_app.extensions["kabinet.sessions"].current(sid, audience())
+    if record is None:
+        g.clear_cookies = True  # signed out elsewhere, expired or revoked: drop the dead cookie
+        return None
+    sessions.check_csrf(record)
+    g.auth_via, g.session_cookie, g.session_record = "cookie", sid, record
+    return verifier.verify(record.access)
+
+
+def _check_audience(caller: Caller) -> None:
+    staff_route = audience() == "staff"
+    if (caller.kind == "staff") != staff_route or (not staff_route and caller.kind not in CUSTOMER_KINDS):
+        raise Unauthenticated("Этот вход не подходит для этого раздела.", code="wrong_audience")
+    if caller.onboarding_required and request.path != "/api/v1/me" and not request.path.startswith(ONBOARDING_PATHS):
+        raise Forbidden("Сначала заполните профиль: «Давайте познакомимся».", code="onboarding_required")
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def bind_context():
         incoming = request.headers.get("X-Request-Id", "")
         g.rid_token = request_id_var.set(incoming if REQUEST_ID_RE.match(incoming) else new_request_id())
         g.caller = None
-        header = request.headers.get("Authorization", "")
-        if header:
-            if not header.startswith("Bearer "):
-                raise Unauthenticated(code="invalid_token")
-            g.caller = current_app.extensions["kabinet.verifier"].verify(header[7:].strip())
-        g.caller_token = caller_var.set(g.caller)
+        g.caller_token = caller_var.set(None)
+        per_ip()
+        sessions.check_origin()
+        caller = _authenticate()
+        if caller is not None:
+            _check_audience(caller)
+            per_user(caller.user_id)
+            g.caller = caller
+            caller_var.reset(g.caller_token)
+            g.caller_token = caller_var.set(caller)
 
     @app.after_request
     def headers(response):
         response.headers["X-Request-Id"] = request_id_var.get()
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
+        if g.get("clear_cookies"):
+            sessions.clear_cookies(response, audience())
+        if current_app.config["KABINET"].is_dev:
+            import os
+
+            response.headers["X-Kabinet-Worker"] = str(os.getpid())  # dev/test: which gunicorn worker answered
         return response
 
     @app.teardown_request

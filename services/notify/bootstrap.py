@@ -8,11 +8,13 @@ from pathlib import Path
 from kabinet.notify.v1 import notify_pb2_grpc
 
 from kit.service import Service, ServiceRuntime
-from services.notify.adapters.delivery import DevOutboxSender, UnconfiguredSender
+from services.notify.adapters.delivery import DevOutboxSender, SmscSender, SmtpSender, UnconfiguredSender
+from services.notify.adapters.mailbox import SimulatorMailbox
 from services.notify.config import NotifyConfig
 from services.notify.domain.model import EMAIL, SMS
 from services.notify.entrypoints.api import NotifyServicer
 from services.notify.entrypoints.events import subscriptions
+from services.notify.service_layer.handlers import Retries
 from services.notify.service_layer.unit_of_work import NotifyUnitOfWork
 
 log = logging.getLogger("notify")
@@ -20,22 +22,34 @@ log = logging.getLogger("notify")
 
 def senders(config: NotifyConfig, rt: ServiceRuntime) -> dict:
     """The delivery adapter of each channel, as configured."""
-    chosen = {SMS: config.sms_adapter, EMAIL: config.email_adapter}
     result = {}
-    for channel, adapter in chosen.items():
+    for channel, adapter in ((SMS, config.sms_adapter), (EMAIL, config.email_adapter)):
         if adapter == "dev":
             result[channel] = DevOutboxSender(rt.uow)
+        elif adapter == "smtp":
+            result[channel] = SmtpSender(config.smtp_host, config.smtp_port, sender=config.smtp_from,
+                                         security=config.smtp_security, username=config.smtp_username,
+                                         password=config.smtp_password, timeout=config.smtp_timeout,
+                                         ca_file=config.smtp_ca_file)
+        elif adapter == "smsc":
+            result[channel] = SmscSender(config.sms_url, login=config.sms_login, password=config.sms_password,
+                                         sender=config.sms_sender, timeout=config.sms_timeout)
         else:
             log.warning("no delivery adapter for %s: its messages will fail", channel)
             result[channel] = UnconfiguredSender(channel)
     return result
 
 
+def worker_subscriptions(rt: ServiceRuntime) -> list:
+    return subscriptions(senders(rt.config, rt), Retries(rt.uow, rt.config.delivery_max_attempts))
+
+
 def servicer(rt: ServiceRuntime):
-    servicer = NotifyServicer(rt.uow, dev_outbox=rt.config.is_dev)
+    mailboxes = [SimulatorMailbox(url) for url in rt.config.dev_outbox_sources]
+    servicer = NotifyServicer(rt.uow, dev_outbox=rt.config.is_dev, mailboxes=mailboxes)
     return lambda server: notify_pb2_grpc.add_NotifyServicer_to_server(servicer, server)
 
 
 # notify has no demo data of its own: the inbox fills from events.
 SERVICE = Service("notify", Path(__file__).parent, NotifyUnitOfWork, servicer,
-                  subscriptions=lambda rt: subscriptions(senders(rt.config, rt)), config_class=NotifyConfig)
+                  subscriptions=worker_subscriptions, config_class=NotifyConfig)

@@ -28,10 +28,19 @@ class Outgoing:
     subject: str  # e-mail subject; "" for SMS
     body: str
     purpose: str  # what it is for, e.g. "registration"; never the text, which may hold a code
+    link: str = ""  # a confirmation link the text carries, if any (e-mail renders it as a link too)
 
 
 class DeliveryFailed(Exception):
-    """A delivery adapter could not hand the message over (the reason, without the message text)."""
+    """A delivery adapter could not hand the message over (the reason, without the message text).
+
+    `permanent`: the provider refused this very message (a bad number, a rejected recipient), so
+    trying again cannot help; otherwise (network, provider down, throttling) it is worth a retry.
+    """
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
 
 
 @dataclass
@@ -55,7 +64,12 @@ class Delivery:
         self.status, self.attempts, self.error = SENT, self.attempts + 1, ""
 
     def failed(self, error: str) -> None:
+        """The last attempt failed and there will be no other: visible as `failed`."""
         self.status, self.attempts, self.error = FAILED, self.attempts + 1, error[:ERROR_LIMIT]
+
+    def will_retry(self, error: str) -> None:
+        """An attempt failed and another will follow: stays `pending`, with the reason."""
+        self.status, self.attempts, self.error = PENDING, self.attempts + 1, error[:ERROR_LIMIT]
 
 
 @dataclass(frozen=True)

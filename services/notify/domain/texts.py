@@ -25,8 +25,16 @@ CODE_LINES = {  # purpose -> (e-mail subject, the line with the code)
     "registration": ("Подтверждение регистрации", "Код подтверждения регистрации: {code}."),
     "recovery": ("Восстановление пароля", "Код для восстановления пароля: {code}."),
     "contact_change": ("Подтверждение адреса электронной почты", "Код подтверждения контакта: {code}."),
+    "email_confirmation": ("Подтверждение адреса электронной почты", "Код подтверждения адреса: {code}."),
 }
 GENERIC_CODE = ("Код подтверждения", "Код подтверждения: {code}.")
+LINK_LINES = {  # purpose -> the words before a confirmation link
+    "registration": "Чтобы завершить регистрацию, перейдите по ссылке",
+    "recovery": "Чтобы задать новый пароль, перейдите по ссылке",
+    "contact_change": "Чтобы подтвердить адрес, перейдите по ссылке",
+    "email_confirmation": "Чтобы подтвердить адрес, перейдите по ссылке",
+}
+GENERIC_LINK = "Для подтверждения перейдите по ссылке"
 ALREADY_REGISTERED = "already_registered"
 
 
@@ -54,38 +62,65 @@ def _minutes(seconds: int) -> int:
 # --- codes (SMS, e-mail) -------------------------------------------------------------
 
 def code_message(*, message_id: str, channel: str, destination: str, purpose: str, code: str,
-                 ttl_seconds: int) -> Outgoing:
-    """The SMS or e-mail that carries a one-time code, or says the contact is already registered."""
+                 ttl_seconds: int, link: str = "") -> Outgoing:
+    """The SMS or e-mail that carries a one-time code and/or a confirmation link, or says the contact
+    is already registered."""
     if channel not in CHANNELS:
         raise Rejected(f"Неизвестный канал доставки: {channel!r}.", code="unknown_channel")
     if not destination.strip():
         raise Rejected("Не указан получатель.", code="no_destination")
-    if purpose == ALREADY_REGISTERED:
-        subject, text = _already_registered(channel)
-    elif not code:
+    if link and not link.startswith(("https://", "http://")):
+        raise Rejected("Ссылка подтверждения должна быть адресом http(s).", code="bad_link")
+    if purpose in NOTICES:
+        subject, text, link = *_notice(purpose, channel), ""
+    elif not code and not link:
         raise Rejected(f"Сообщение «{purpose}» без кода.", code="no_code")
     else:
         subject, line = CODE_LINES.get(purpose, GENERIC_CODE)
-        text = f"{line.format(code=code)} {DO_NOT_SHARE}"
+        parts = [f"{line.format(code=code)} {DO_NOT_SHARE}"] if code else []
+        if link:
+            parts.append(f"{LINK_LINES.get(purpose, GENERIC_LINK)}: {link}")
+        text = " ".join(parts)
         if channel == EMAIL and ttl_seconds > 0:
-            text += f" Код действует {_minutes(ttl_seconds)} мин."
+            text += f" {'Код действует' if code else 'Ссылка действует'} {_minutes(ttl_seconds)} мин."
     if channel == SMS:
-        return Outgoing(message_id, SMS, destination, "", text, purpose)
+        return Outgoing(message_id, SMS, destination, "", text, purpose, link)
     body = (f"Здравствуйте!\n\n{text}\n\n"
             "Если вы не запрашивали это письмо, просто проигнорируйте его.\n\n"
             "— Личный кабинет")
-    return Outgoing(message_id, EMAIL, destination, subject, body, purpose)
+    return Outgoing(message_id, EMAIL, destination, subject, body, purpose, link)
 
 
-def _already_registered(channel: str) -> tuple[str, str]:
-    """Registration with a contact that has an account: say so (only to that contact) and how to
-    get in, so that the registration form itself never reveals who is registered."""
-    if channel == SMS:
-        return "", "Номер уже зарегистрирован. Забыли пароль? Восстановите его при входе."
-    return ("Вы уже зарегистрированы",
-            "Этот адрес электронной почты уже зарегистрирован в личном кабинете. Если вы не помните "
-            "пароль, восстановите его по ссылке «Забыли пароль?» на странице входа. "
-            "Если это были не вы, ничего делать не нужно.")
+NOTICES = {  # purpose -> (SMS text, e-mail subject, e-mail text): messages about the account, without a code
+    # Registration with a contact that has an account: say so (only to that contact) and how to get
+    # in, so that the registration form itself never reveals who is registered.
+    ALREADY_REGISTERED: (
+        "Номер уже зарегистрирован. Забыли пароль? Восстановите его при входе.",
+        "Вы уже зарегистрированы",
+        "Этот адрес электронной почты уже зарегистрирован в личном кабинете. Если вы не помните "
+        "пароль, восстановите его по ссылке «Забыли пароль?» на странице входа. "
+        "Если это были не вы, ничего делать не нужно."),
+    "password_changed": (
+        "Пароль от кабинета изменён. Если это не вы, восстановите доступ.",
+        "Пароль изменён",
+        "Пароль от вашего личного кабинета изменён. Если вы этого не делали, восстановите доступ по "
+        "ссылке «Забыли пароль?» на странице входа."),
+    "account_locked": (
+        "Вход в кабинет заблокирован. Восстановите пароль на странице входа.",
+        "Вход заблокирован",
+        "Из-за большого числа неудачных попыток входа вход в личный кабинет заблокирован. Чтобы "
+        "войти, восстановите пароль по ссылке «Забыли пароль?» на странице входа."),
+    "contact_changed": (
+        "Контакт для входа изменён. Если это не вы, восстановите доступ.",
+        "Контактные данные изменены",
+        "Контакт для входа в ваш личный кабинет изменён, этот адрес больше не используется. Если вы "
+        "этого не делали, обратитесь в поддержку."),
+}
+
+
+def _notice(purpose: str, channel: str) -> tuple[str, str]:
+    sms, subject, text = NOTICES[purpose]
+    return ("", sms) if channel == SMS else (subject, text)
 
 
 # --- inbox ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from kabinet.notify.v1 import notify_pb2 as pb
 from kabinet.notify.v1 import notify_pb2_grpc as pb_grpc
@@ -19,9 +20,10 @@ def _limit(requested: int, default: int = 50) -> int:
 
 
 class NotifyServicer(pb_grpc.NotifyServicer):
-    def __init__(self, uow_factory, *, dev_outbox: bool) -> None:
+    def __init__(self, uow_factory, *, dev_outbox: bool, mailboxes: Sequence[handlers.Mailbox] = ()) -> None:
         self.uow = uow_factory
         self.dev_outbox = dev_outbox
+        self.mailboxes = list(mailboxes)  # the delivery simulators', shown in the dev outbox too
 
     def ListInbox(self, request, context):
         user = require_caller()
@@ -30,7 +32,7 @@ class NotifyServicer(pb_grpc.NotifyServicer):
 
     def ListDevOutbox(self, request, context):
         sent = handlers.list_dev_outbox(self.uow(), enabled=self.dev_outbox, destination=request.destination,
-                                        limit=_limit(request.limit))
+                                        limit=_limit(request.limit), mailboxes=self.mailboxes)
         return pb.ListDevOutboxReply(messages=[dev_to_pb(m, at) for m, at in sent])
 
 

@@ -9,14 +9,22 @@ from kit.events import Event, field_decimal, field_uuid
 from services.notify.service_layer import handlers
 
 
-def subscriptions(senders: Mapping[str, handlers.Sender]) -> list[Subscription]:
+def subscriptions(senders: Mapping[str, handlers.Sender], retries: handlers.Retries | None = None
+                  ) -> list[Subscription]:
+    """`retries`: how failed deliveries are retried (None: a failure is final at once)."""
+
     def on_code_requested(event: Event, uow) -> None:
         p = event.payload
         handlers.send_code(uow, senders, event_id=event.id, channel=p.channel, destination=p.destination,
-                           purpose=p.purpose, code=p.code, ttl_seconds=p.ttl_seconds)
+                           purpose=p.purpose, code=p.code, ttl_seconds=p.ttl_seconds, link=p.link,
+                           retries=retries)
 
+    # Room above the delivery attempts, so that the kit's dead-lettering after max_deliver is only
+    # a safety net and a delivery that keeps failing ends as `failed` in deliveries.
+    max_deliver = (retries.max_attempts if retries else 1) + 2
     return [
-        Subscription(durable="notify-auth", handlers={"auth.code.requested": on_code_requested}),
+        Subscription(durable="notify-auth", handlers={"auth.code.requested": on_code_requested},
+                     max_deliver=max(max_deliver, 10)),
         Subscription(durable="notify-readings", handlers={"readings.reading.accepted": on_reading_accepted}),
         Subscription(durable="notify-payments", handlers={"payments.charge.posted": on_charge_posted}),
     ]

@@ -29,6 +29,7 @@ from services.notify import bootstrap
 from services.notify.adapters.delivery import UnconfiguredSender
 from services.notify.adapters.orm import deliveries, dev_outbox, inbox
 from services.notify.config import NotifyConfig
+from services.notify.domain.model import message_id_for
 from services.notify.entrypoints.api import NotifyServicer
 from services.notify.entrypoints.events import subscriptions
 
@@ -55,7 +56,7 @@ def count(rt, table, *where) -> int:
         return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
 
 
-def consume(rt, nats_url, published, until, timeout=20.0):
+def consume(rt, nats_url, published, until, timeout=20.0, retries=None):
     """Publish (event, Nats-Msg-Id) pairs to fresh streams and run notify's consumers until `until()`."""
 
     async def scenario():
@@ -69,7 +70,8 @@ def consume(rt, nats_url, published, until, timeout=20.0):
             await js.publish(event.type, encode(event, stream_of(event.type).lower()),
                              headers={"Nats-Msg-Id": msg_id})
         stop = asyncio.Event()
-        tasks = [asyncio.create_task(ConsumerLoop(js, sub, rt.uow).run(stop)) for sub in subscriptions(rt.senders)]
+        tasks = [asyncio.create_task(ConsumerLoop(js, sub, rt.uow).run(stop))
+                 for sub in subscriptions(rt.senders, retries)]
         try:
             async with asyncio.timeout(timeout):
                 while not until():
@@ -85,6 +87,12 @@ def consume(rt, nats_url, published, until, timeout=20.0):
 def code_event(purpose="registration", code="654321", channel="sms", destination=PHONE) -> Event:
     return Event(type="auth.code.requested", aggregate_id=USER, payload=auth_pb2.CodeRequested(
         channel=channel, destination=destination, purpose=purpose, code=code, ttl_seconds=600, user_id=USER))
+
+
+def delivery_of(rt, event: Event, channel: str):
+    with rt.engine.connect() as conn:
+        return conn.execute(select(deliveries).where(
+            deliveries.c.message_id == message_id_for(event.id, channel))).one_or_none()
 
 
 def reading_event(submitted_by=USER) -> Event:

@@ -43,6 +43,7 @@ class FakeDeliveries:
 class FakeUnitOfWork:
     def __init__(self):
         self.inbox, self.deliveries = FakeInbox(), FakeDeliveries()
+        self.commits = 0
 
     def __enter__(self):
         return self
@@ -50,14 +51,21 @@ class FakeUnitOfWork:
     def __exit__(self, *exc):
         pass
 
+    def commit(self):
+        self.commits += 1
+
 
 class RecordingSender:
-    def __init__(self, fail=None):
-        self.sent, self.fail = [], fail
+    def __init__(self, fail=None, *, permanent=False, failures=None):
+        self.sent, self.fail, self.permanent = [], fail, permanent
+        self.failures = failures  # fail this many times, then succeed
 
     def send(self, message):
-        if self.fail:
-            raise DeliveryFailed(self.fail)
+        if self.failures:
+            self.failures -= 1
+            raise DeliveryFailed(self.fail or "busy")
+        if self.fail and self.failures is None:
+            raise DeliveryFailed(self.fail, permanent=self.permanent)
         self.sent.append(message)
 
 
@@ -84,12 +92,41 @@ def test_a_message_that_went_out_is_not_sent_again():
     assert len(sms.sent) == 1
 
 
-def test_a_failed_delivery_is_recorded_with_its_reason():
+def test_without_retries_a_failed_delivery_is_recorded_as_failed_with_its_reason():
     uow = FakeUnitOfWork()
     delivery = send_code(uow, {"sms": RecordingSender(fail="gateway said 503")})
     assert (delivery.status, delivery.attempts, delivery.error) == ("failed", 1, "gateway said 503")
-    retried = send_code(uow, {"sms": RecordingSender()})
-    assert (retried.status, retried.attempts, retried.error) == ("sent", 2, "")
+    again = send_code(uow, {"sms": RecordingSender()})  # a redelivered event: given up stays given up
+    assert (again.status, again.attempts) == ("failed", 1)
+
+
+def test_a_transient_failure_is_recorded_at_once_and_asks_for_redelivery_until_it_succeeds():
+    uow, sms = FakeUnitOfWork(), RecordingSender("SMSC error 3: no money", failures=2)
+    retries = handlers.Retries(attempts_uow=lambda: uow, max_attempts=5)
+    for attempt in (1, 2):
+        with pytest.raises(handlers.RetryDelivery):
+            send_code(uow, {"sms": sms}, retries=retries)
+        recorded = uow.deliveries.get(message_id_for(EVENT, "sms"))
+        assert (recorded.status, recorded.attempts, recorded.error) == ("pending", attempt, "SMSC error 3: no money")
+    assert uow.commits == 2  # each failed attempt in its own transaction
+    delivery = send_code(uow, {"sms": sms}, retries=retries)
+    assert (delivery.status, delivery.attempts, delivery.error) == ("sent", 3, "")
+    assert len(sms.sent) == 1
+
+
+def test_the_last_allowed_attempt_and_a_permanent_refusal_end_as_failed():
+    uow = FakeUnitOfWork()
+    retries = handlers.Retries(attempts_uow=lambda: uow, max_attempts=2)
+    busy = {"sms": RecordingSender("HTTP 503", failures=10)}
+    with pytest.raises(handlers.RetryDelivery):
+        send_code(uow, busy, retries=retries)
+    delivery = send_code(uow, busy, retries=retries)
+    assert (delivery.status, delivery.attempts, delivery.error) == ("failed", 2, "HTTP 503")
+
+    other = FakeUnitOfWork()
+    refused = {"sms": RecordingSender("SMSC error 7: invalid phone", permanent=True)}
+    delivery = send_code(other, refused, retries=handlers.Retries(attempts_uow=lambda: other))
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
 
 
 def test_reading_and_charge_messages_go_to_the_user_once():
@@ -118,6 +155,23 @@ def test_the_dev_outbox_does_not_exist_outside_dev_and_test():
 
 
 BASE = dict(database_url="postgresql+psycopg://x@h/kabinet_notify", nats_url="nats://127.0.0.1:4222")
+
+
+def test_provider_adapters_need_their_settings_and_tls_for_passwords_in_production():
+    smtp = dict(email_adapter="smtp", smtp_host="smtp.example.ru", smtp_from="noreply@example.ru")
+    assert load(NotifyConfig, profile="prod", **smtp, **BASE).smtp_security == "starttls"
+    with pytest.raises(ConfigError, match="SMTP_HOST"):
+        load(NotifyConfig, profile="prod", email_adapter="smtp", **BASE)
+    with pytest.raises(ConfigError, match="without TLS"):
+        load(NotifyConfig, profile="prod", smtp_security="none", smtp_username="u", smtp_password="p", **smtp, **BASE)
+    sms = dict(sms_adapter="smsc", sms_login="retailer", sms_password="secret")
+    assert load(NotifyConfig, profile="prod", **sms, **BASE).sms_url == "https://smsc.ru/sys/send.php"
+    with pytest.raises(ConfigError, match="SMS_LOGIN"):
+        load(NotifyConfig, profile="prod", sms_adapter="smsc", **BASE)
+    with pytest.raises(ConfigError, match="https"):
+        load(NotifyConfig, profile="prod", sms_url="http://smsc.ru/sys/send.php", **sms, **BASE)
+    with pytest.raises(ConfigError, match="DEV_OUTBOX"):
+        load(NotifyConfig, profile="prod", dev_outbox_urls="http://127.0.0.1:1", **BASE)
 
 
 def test_dev_adapters_are_the_default_in_dev_and_refused_in_production():

@@ -1,0 +1,1 @@
+"""An SMTP server simulator (aiosmtpd) that keeps the mail it receives."""
