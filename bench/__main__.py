@@ -57,11 +57,18 @@ def registry(users: int) -> dict:
 
 
 def sign_up(base: str, i: int) -> str:
-    """Register, confirm with the code from the dev outbox, sign in, bind the account."""
+    """Register (solving the captcha through the test profile's answer endpoint), confirm with the
+    code from the dev outbox, sign in, bind the account. Each user has an address of its own
+    (X-Forwarded-For: the test profile trusts one proxy hop), as real customers do."""
     http = requests.Session()
+    ip = f"198.18.{i // 250}.{i % 250 + 1}"
+    http.headers["X-Forwarded-For"] = ip
     phone = f"+7955{i:07d}"
+    captcha_id = http.get(f"{base}/api/v1/captcha", timeout=10).json()["captcha_id"]
+    answer = http.get(f"{base}/dev/captcha/{captcha_id}", timeout=10).json()["answer"]
     reply = http.post(f"{base}/api/v1/auth/register", json={
-        "phone": phone, "password": PASSWORD, "terms_accepted": True}, timeout=30).json()
+        "phone": phone, "password": PASSWORD, "terms_accepted": True, "captcha_id": captcha_id,
+        "captcha_answer": answer}, timeout=30).json()
     code = None
     for _ in range(200):
         for m in http.get(f"{base}/dev/outbox", params={"to": phone}, timeout=10).json()["messages"]:
@@ -78,7 +85,7 @@ def sign_up(base: str, i: int) -> str:
     http.headers["Authorization"] = f"Bearer {token}"
     account = http.post(f"{base}/api/v1/accounts", json={
         "number": f"77-{i:08d}", "proof": {"meter_number": f"B{i:07d}"}}, timeout=10).json()
-    return f"{token} {account['account_id']} {account['meters'][0]['meter_id']} 1000"
+    return f"{token} {account['account_id']} {account['meters'][0]['meter_id']} 1000 {ip}"
 
 
 def suite_processes(stack: Stack) -> dict[int, str]:

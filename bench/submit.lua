@@ -1,6 +1,6 @@
 -- wrk script: every request submits a one-zone reading for the next user, round-robin.
 -- Users are split between wrk threads so two threads never race on one meter.
--- users.txt lines: "<token> <account_id> <meter_id> <start value>"; args: users file, threads, offset
+-- users.txt lines: "<token> <account_id> <meter_id> <start value> <client ip>"; args: users file, threads, offset
 local users = {}
 local counter = 0
 local step = 0
@@ -18,8 +18,9 @@ function init(args)
   local i = 0
   for line in io.lines(args[1]) do
     if i % nthreads == tid - 1 then
-      local token, account, meter, value = line:match("(%S+) (%S+) (%S+) (%S+)")
-      table.insert(users, {token = token, account = account, meter = meter, value = tonumber(value) + offset})
+      local token, account, meter, value, ip = line:match("(%S+) (%S+) (%S+) (%S+) (%S+)")
+      table.insert(users, {token = token, account = account, meter = meter, value = tonumber(value) + offset,
+                           ip = ip})
     end
     i = i + 1
   end
@@ -30,7 +31,8 @@ function request()
   local u = users[(counter - 1) % #users + 1]
   u.value = u.value + 0.5
   local body = string.format('{"meter_id": "%s", "values": {"total": "%.3f"}}', u.meter, u.value)
-  local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. u.token}
+  local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. u.token,
+                   ["X-Forwarded-For"] = u.ip}
   return wrk.format("POST", "/api/v1/accounts/" .. u.account .. "/readings", headers, body)
 end
 
