@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from services.accounts.adapters.orm import suppliers
-from services.accounts.domain.registry import AccountRow, MeterRow, PaymentRow, Rejection
+from services.accounts.domain.registry import AccountRow, ContractRow, MeterRow, PaymentRow, Rejection
 
 
 class RegistryStore:
@@ -122,3 +122,24 @@ class RegistryStore:
             ON CONFLICT (external_id) DO NOTHING
         """)).rowcount
         return inserted, rejected
+
+    def upsert_contracts(self, rows: list[ContractRow], supplier_ids: dict[str, str]) -> tuple[int, int]:
+        """(inserted, updated). A contract's cabinet binding is never touched by an import; contracts the
+        file does not list are kept (the registry may be partial)."""
+        self._copy(
+            "CREATE TEMP TABLE stage_contracts (supplier_id uuid, number text, holder text, inn text,"
+            " emails jsonb, address text) ON COMMIT DROP", "stage_contracts",
+            ("supplier_id", "number", "holder", "inn", "emails", "address"),
+            ((supplier_ids[r.supplier_code], r.number, r.holder, r.inn, json.dumps(list(r.emails)), r.address)
+             for r in rows))
+        result = self.session.execute(text("""
+            INSERT INTO contracts AS c (contract_id, supplier_id, number, holder, inn, emails, address)
+            SELECT gen_random_uuid(), supplier_id, number, holder, inn, emails, address FROM stage_contracts
+            ON CONFLICT (supplier_id, number) DO UPDATE SET
+                holder = excluded.holder, inn = excluded.inn, emails = excluded.emails, address = excluded.address
+            WHERE (c.holder, c.inn, c.emails, c.address)
+                  IS DISTINCT FROM (excluded.holder, excluded.inn, excluded.emails, excluded.address)
+            RETURNING (xmax = 0) AS inserted
+        """)).all()
+        inserted = sum(1 for r in result if r.inserted)
+        return inserted, len(result) - inserted

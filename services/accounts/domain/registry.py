@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from kit.errors import InvalidInput
+from services.accounts.domain.contracts import contract_number, normalize_email
 from services.accounts.domain.model import number_key
 
 BILL_DELIVERY = {"email", "paper_email", "paper"}
@@ -27,6 +28,7 @@ ACCOUNT_COLUMNS = ("supplier_code", "account_number", "holder", "address", "cate
 METER_COLUMNS = ("supplier_code", "account_number", "meter_number", "model", "zones", "digits", "ratio",
                  "verification_due")
 PAYMENT_COLUMNS = ("supplier_code", "account_number", "paid_on", "amount", "channel", "external_id")
+CONTRACT_COLUMNS = ("supplier_code", "contract_number", "holder", "inn", "emails", "address")
 
 
 class RowError(ValueError):
@@ -75,6 +77,17 @@ class PaymentRow:
     amount_kop: int
     channel: str
     external_id: str
+
+
+@dataclass(frozen=True)
+class ContractRow:
+    line: int
+    supplier_code: str
+    number: str
+    holder: str
+    inn: str
+    emails: tuple[str, ...]
+    address: str
 
 
 @dataclass
@@ -151,6 +164,32 @@ def payment_row(line: int, r: Mapping[str, str]) -> PaymentRow:
     external_id = r.get("external_id") or f"{supplier}:{key}:{paid_on.isoformat()}:{amount_kop}:{channel}"
     return PaymentRow(line=line, supplier_code=supplier, number_key=key, paid_on=paid_on, amount_kop=amount_kop,
                       channel=channel, external_id=external_id)
+
+
+def contract_row(line: int, r: Mapping[str, str]) -> ContractRow:
+    typed = _required(r, "contract_number", "номер договора")
+    try:
+        number = contract_number(typed)
+    except InvalidInput:
+        raise RowError(f"Номер договора «{typed}»: ожидается 14 цифр.") from None
+    inn = _required(r, "inn", "ИНН")
+    if not re.fullmatch(r"\d{10}|\d{12}", inn):
+        raise RowError(f"ИНН «{inn}»: ожидается 10 или 12 цифр.")
+    emails: list[str] = []
+    for typed_email in _required(r, "emails", "адреса электронной почты").split(","):
+        if not typed_email.strip():
+            continue
+        try:
+            email = normalize_email(typed_email)
+        except InvalidInput:
+            raise RowError(f"Адрес электронной почты «{typed_email.strip()}» указан неверно.") from None
+        if email not in emails:
+            emails.append(email)
+    if not emails:
+        raise RowError("Не заполнено поле «адреса электронной почты» (emails).")
+    return ContractRow(line=line, supplier_code=_required(r, "supplier_code", "код поставщика"), number=number,
+                       holder=_required(r, "holder", "потребитель"), inn=inn, emails=tuple(sorted(emails)),
+                       address=_required(r, "address", "адрес"))
 
 
 def _account_number(r: Mapping[str, str]) -> tuple[str, str]:

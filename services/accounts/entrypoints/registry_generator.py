@@ -1,4 +1,5 @@
-"""A realistic demo registry of any size: accounts.csv, meters.csv, payments.csv (docs/registry-format.md).
+"""A realistic demo registry of any size: accounts.csv, meters.csv, payments.csv and contracts.csv
+(one legal contract per 20 accounts; docs/registry-format.md).
 
     python -m services.accounts.entrypoints.registry_generator --accounts 100000 --out /tmp/registry
 """
@@ -11,7 +12,12 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from services.accounts.domain.registry import ACCOUNT_COLUMNS, METER_COLUMNS, PAYMENT_COLUMNS
+from services.accounts.domain.registry import (
+    ACCOUNT_COLUMNS,
+    CONTRACT_COLUMNS,
+    METER_COLUMNS,
+    PAYMENT_COLUMNS,
+)
 
 STREETS = ["ул. Садовая", "Невский пр.", "ул. Рубинштейна", "Лиговский пр.", "ул. Марата", "Московский пр.",
            "ул. Гороховая", "пр. Просвещения", "ул. Савушкина", "пр. Ветеранов", "ул. Типанова", "Загородный пр.",
@@ -56,6 +62,21 @@ def generate(out: Path, accounts: int, *, supplier_code: str = "012", prefix: st
                 amount = f"{rnd.randint(300, 6000)},{rnd.randint(0, 99):02d}"
                 wp.writerow([supplier_code, number, paid.strftime("%d.%m.%Y"), amount,
                              rnd.choice(["cabinet", "bank", "third_party"]), f"gen-{number}-{k}"])
+    _contracts(out / "contracts.csv", max(1, accounts // 20), supplier_code, random.Random(seed + 1))
+
+
+def _contracts(path: Path, count: int, supplier_code: str, rnd: random.Random) -> None:
+    """Legal entities' contracts: 14-digit numbers, one to three e-mails each."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(CONTRACT_COLUMNS)
+        for i in range(count):
+            name = f"{rnd.choice(['ООО', 'АО', 'ИП'])} «{rnd.choice(SURNAMES)} и партнёры {i}»"
+            domain = f"firm{i}.example.ru"
+            emails = ", ".join(f"{box}@{domain}" for box in rnd.sample(["buh", "info", "office", "energo"],
+                                                                       rnd.randint(1, 3)))
+            w.writerow([supplier_code, f"780780{i:08d}", name, f"78{rnd.randint(10**7, 10**8 - 1)}", emails,
+                        f"Санкт-Петербург, {rnd.choice(STREETS)}, д. {rnd.randint(1, 150)}, пом. {rnd.randint(1, 40)}-Н"])
 
 
 def main() -> None:

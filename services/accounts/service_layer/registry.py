@@ -1,4 +1,4 @@
-"""Registry import (реестр from the supplier's billing system): accounts, meters, payments.
+"""Registry import (реестр from the supplier's billing system): accounts, meters, payments, contracts.
 
 One transaction per import: the good rows of every file are written together or
 not at all; bad rows are reported with their line and reason. Re-importing the
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kit.errors import InvalidInput
@@ -48,7 +49,9 @@ def read_csv(data: bytes | str, columns: tuple[str, ...]) -> list[tuple[int, dic
 
 
 def import_registry(uow, *, accounts: bytes | None = None, meters: bytes | None = None,
-                    payments: bytes | None = None) -> ImportReport:
+                    payments: bytes | None = None, contracts: bytes | None = None,
+                    before_commit: Callable[[object, ImportReport], None] | None = None) -> ImportReport:
+    """`before_commit(uow, report)` runs in the import's transaction (the staff audit record)."""
     reports: list[FileReport] = []
     changed: set[str] = set()
     with uow:
@@ -75,15 +78,23 @@ def import_registry(uow, *, accounts: bytes | None = None, meters: bytes | None 
             report.inserted, rejected = store.insert_payments(parsed, suppliers)
             report.rejected += rejected
             reports.append(report)
+        if contracts is not None:
+            report, parsed = _parse("contracts", contracts, reg.CONTRACT_COLUMNS, reg.contract_row,
+                                    lambda r: (r.supplier_code, r.number), suppliers)
+            report.inserted, report.updated = store.upsert_contracts(parsed, suppliers)
+            reports.append(report)
         ids = sorted(changed)
         for start in range(0, len(ids), EVENT_BATCH):
             for event in account_changed_events(uow.accounts, ids[start:start + EVENT_BATCH]):
                 uow.emit(event)
+        for report in reports:
+            report.rejected.sort(key=lambda r: r.line)
+            report.unchanged = report.rows - len(report.rejected) - report.inserted - report.updated
+        result = ImportReport(files=reports, changed_accounts=len(changed))
+        if before_commit is not None:
+            before_commit(uow, result)
         uow.commit()
-    for report in reports:
-        report.rejected.sort(key=lambda r: r.line)
-        report.unchanged = report.rows - len(report.rejected) - report.inserted - report.updated
-    return ImportReport(files=reports, changed_accounts=len(changed))
+    return result
 
 
 def _parse(kind, data, columns, parse_row, key, suppliers) -> tuple[FileReport, list]:

@@ -1,14 +1,23 @@
 from __future__ import annotations
 
 from kit.db import UnitOfWork
+from services.accounts.adapters.audit import AuditLog
+from services.accounts.adapters.contracts import ContractsRepository
 from services.accounts.adapters.registry_store import RegistryStore
 from services.accounts.adapters.repository import AccountsRepository
+from services.accounts.adapters.requests import RequestsRepository
 
 
 class AccountsUnitOfWork(UnitOfWork):
     accounts: AccountsRepository
+    contracts: ContractsRepository
+    requests: RequestsRepository
+    audit: AuditLog
     registry: RegistryStore
 
     def _open_repositories(self, session) -> None:
         self.accounts = AccountsRepository(session)
+        self.contracts = ContractsRepository(session)
+        self.requests = RequestsRepository(session)
+        self.audit = AuditLog(session)
         self.registry = RegistryStore(session)

@@ -34,8 +34,8 @@ def count(rt, table, *where) -> int:
         return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
 
 
-def files(path):
-    return {kind: (path / f"{kind}.csv").read_bytes() for kind in ("accounts", "meters", "payments")}
+def files(path, kinds=("accounts", "meters", "payments")):
+    return {kind: (path / f"{kind}.csv").read_bytes() for kind in kinds}
 
 
 def by_kind(report):
@@ -58,6 +58,14 @@ def test_a_10000_account_registry_imports_once_and_re_imports_as_unchanged(rt, t
         (0, 0, 0, 10_000), (0, 0, 0, 10_000), (0, 0, 0, 20_000)]
     assert count(rt, outbox, outbox.c.subject == "accounts.account.changed") == events  # nothing new to say
     assert count(rt, accounts) == 10_004 and count(rt, payments) == 20_000 + 6  # + the demo's
+
+
+def test_generated_contracts_import_once(rt, tmp_path):
+    generate(tmp_path, 200)
+    first = by_kind(import_registry(rt.uow(), **files(tmp_path, ("accounts", "contracts"))))
+    assert (first["contracts"].inserted, first["contracts"].rejected) == (10, [])
+    again = by_kind(import_registry(rt.uow(), **files(tmp_path, ("contracts",))))
+    assert (again["contracts"].inserted, again["contracts"].updated, again["contracts"].unchanged) == (0, 0, 10)
 
 
 def test_changes_are_applied_removed_meters_closed_and_bad_rows_reported(rt, tmp_path):
