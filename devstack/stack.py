@@ -300,7 +300,7 @@ class Stack:
         env["KABINET_DATABASE_URL"] = self.database_url(svc)
         env["KABINET_GRPC_LISTEN"] = self.grpc_target(svc)
         if svc == "notify" and self.profile in DEMO_PROFILES:
-            env |= self._delivery_env()
+            env |= self._delivery_env() | {"KABINET_PUBLIC_URL": f"http://{HOST}:{self.ports['gateway']}"}
         if svc == "auth" and self.profile in DEMO_PROFILES:
             env |= self._identity_env()
         return env

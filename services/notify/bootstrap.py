@@ -41,7 +41,8 @@ def senders(config: NotifyConfig, rt: ServiceRuntime) -> dict:
 
 
 def worker_subscriptions(rt: ServiceRuntime) -> list:
-    return subscriptions(senders(rt.config, rt), Retries(rt.uow, rt.config.delivery_max_attempts))
+    return subscriptions(senders(rt.config, rt), Retries(rt.uow, rt.config.delivery_max_attempts),
+                         public_url=rt.config.public_url)
 
 
 def servicer(rt: ServiceRuntime):

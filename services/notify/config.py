@@ -40,6 +40,8 @@ class NotifyConfig(ServiceConfig):
     # Attempts per message before it is `failed` (retries ride on the event's redelivery).
     delivery_max_attempts: int = Field(8, ge=1, le=20)
     dev_outbox_urls: str = ""  # comma-separated simulator base URLs (dev and test only)
+    # Where customers open the cabinet; links in e-mails point there (required in prod).
+    public_url: str = ""
 
     @model_validator(mode="after")
     def _adapters(self) -> NotifyConfig:
@@ -59,6 +61,10 @@ class NotifyConfig(ServiceConfig):
                 raise ValueError("KABINET_SMS_URL must be https:// outside the dev and test profiles")
         if self.dev_outbox_urls and not self.is_dev:
             raise ValueError("KABINET_DEV_OUTBOX_URLS is for the dev and test profiles only")
+        if not self.public_url:
+            if not self.is_dev:
+                raise ValueError("KABINET_PUBLIC_URL is required outside the dev and test profiles")
+            object.__setattr__(self, "public_url", "http://127.0.0.1:8080")
         return self
 
     def _smtp(self) -> None:

@@ -156,3 +156,19 @@ def charge_posted_notice(*, message_id: str, user_id: str, account_id: str, kind
         body += " Окончательное начисление будет сформировано в конце месяца."
     return InboxMessage(message_id=message_id, user_id=user_id, category="charges", title=title, body=body,
                         created_at=created_at, account_id=account_id)
+
+
+# --- legal contracts ------------------------------------------------------------------
+
+def contract_confirmation(*, message_id: str, email: str, contract_number: str, link: str) -> Outgoing:
+    """The e-mail that completes binding a договор энергоснабжения to a cabinet."""
+    if not link.startswith(("https://", "http://")):
+        raise Rejected("Ссылка подтверждения должна быть адресом http(s).", code="bad_link")
+    body = ("Здравствуйте!\n\n"
+            f"В личном кабинете запрошено подключение договора энергоснабжения № {contract_number}. "
+            f"Чтобы подтвердить его, перейдите по ссылке: {link}\n"
+            "Ссылка действует 24 часа и срабатывает один раз.\n\n"
+            "Если вы не запрашивали подключение, просто проигнорируйте это письмо: договор не будет "
+            "подключён.\n\n— Личный кабинет")
+    return Outgoing(message_id, EMAIL, email, f"Подтверждение подключения договора № {contract_number}", body,
+                    "contract_confirmation", link)

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 from kit.consumer import Subscription
 from kit.events import Event, field_decimal, field_uuid
 from services.notify.service_layer import handlers
 
 
-def subscriptions(senders: Mapping[str, handlers.Sender], retries: handlers.Retries | None = None
-                  ) -> list[Subscription]:
-    """`retries`: how failed deliveries are retried (None: a failure is final at once)."""
+def subscriptions(senders: Mapping[str, handlers.Sender], retries: handlers.Retries | None = None, *,
+                  public_url: str = "http://127.0.0.1:8080") -> list[Subscription]:
+    """`retries`: how failed deliveries are retried (None: a failure is final at once);
+    `public_url`: where the cabinet is, for links in e-mails."""
 
     def on_code_requested(event: Event, uow) -> None:
         p = event.payload
         handlers.send_code(uow, senders, event_id=event.id, channel=p.channel, destination=p.destination,
                            purpose=p.purpose, code=p.code, ttl_seconds=p.ttl_seconds, link=p.link,
                            retries=retries)
+
+    def on_contract_confirmation(event: Event, uow) -> None:
+        p = event.payload
+        link = f"{public_url.rstrip('/')}/contracts/confirm?{urlencode({'token': p.token})}"
+        handlers.send_contract_confirmation(uow, senders, event_id=event.id, email=p.email,
+                                            contract_number=p.contract_number, link=link, retries=retries)
 
     # Room above the delivery attempts, so that the kit's dead-lettering after max_deliver is only
     # a safety net and a delivery that keeps failing ends as `failed` in deliveries.
@@ -27,6 +35,9 @@ def subscriptions(senders: Mapping[str, handlers.Sender], retries: handlers.Retr
                      max_deliver=max(max_deliver, 10)),
         Subscription(durable="notify-readings", handlers={"readings.reading.accepted": on_reading_accepted}),
         Subscription(durable="notify-payments", handlers={"payments.charge.posted": on_charge_posted}),
+        Subscription(durable="notify-accounts",
+                     handlers={"accounts.contract.confirmation_requested": on_contract_confirmation},
+                     max_deliver=max(max_deliver, 10)),
     ]
 
 

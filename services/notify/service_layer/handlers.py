@@ -59,6 +59,13 @@ def send_code(uow, senders: Mapping[str, Sender], *, event_id: str, channel: str
     return deliver(uow, senders, message, retries)
 
 
+def send_contract_confirmation(uow, senders: Mapping[str, Sender], *, event_id: str, email: str,
+                               contract_number: str, link: str, retries: Retries | None = None) -> Delivery:
+    message = texts.contract_confirmation(message_id=message_id_for(event_id, "email"), email=email,
+                                          contract_number=contract_number, link=link)
+    return deliver(uow, senders, message, retries)
+
+
 def deliver(uow, senders: Mapping[str, Sender], message: Outgoing, retries: Retries | None = None) -> Delivery:
     """Hand a message to its channel's adapter unless it went out (or was given up) already, and record
     what happened. A failure the provider calls permanent, or the last allowed attempt, is `failed`

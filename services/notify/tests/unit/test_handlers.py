@@ -154,7 +154,8 @@ def test_the_dev_outbox_does_not_exist_outside_dev_and_test():
         handlers.list_dev_outbox(FakeUnitOfWork(), enabled=False, destination="", limit=10)
 
 
-BASE = dict(database_url="postgresql+psycopg://x@h/kabinet_notify", nats_url="nats://127.0.0.1:4222")
+BASE = dict(database_url="postgresql+psycopg://x@h/kabinet_notify", nats_url="nats://127.0.0.1:4222",
+            public_url="https://lk.example.ru")
 
 
 def test_provider_adapters_need_their_settings_and_tls_for_passwords_in_production():
@@ -183,3 +184,8 @@ def test_dev_adapters_are_the_default_in_dev_and_refused_in_production():
         load(NotifyConfig, profile="prod", sms_adapter="dev", **BASE)
     with pytest.raises(ConfigError):
         load(NotifyConfig, profile="dev", email_adapter="carrier-pigeon", **BASE)
+
+
+def test_production_needs_the_public_url_for_links():
+    with pytest.raises(ConfigError):
+        load(NotifyConfig, profile="prod", **{k: v for k, v in BASE.items() if k != "public_url"})

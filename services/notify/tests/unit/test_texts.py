@@ -111,3 +111,13 @@ def test_a_final_charge_is_not_called_preliminary():
     m = charge_posted_notice(message_id="m1", user_id="u1", account_id="a1", kind="final", amount_kop=100,
                              balance_kop=-100, created_at=AT)
     assert m.title == f"Начисление: 1,00{NBSP}₽" and "конце месяца" not in m.body
+
+
+def test_the_contract_confirmation_e_mail_carries_the_link_and_the_number():
+    from services.notify.domain.texts import contract_confirmation
+
+    link = "http://127.0.0.1:8080/contracts/confirm?token=abc"
+    mail = contract_confirmation(message_id="m1", email="buh@example.ru", contract_number="78078078078000",
+                                 link=link)
+    assert mail.channel == "email" and mail.destination == "buh@example.ru" and mail.link == link
+    assert "78078078078000" in mail.subject and link in mail.body and "24 часа" in mail.body
