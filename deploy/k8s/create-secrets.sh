@@ -1,13 +1,25 @@
 #!/usr/bin/env bash
 # Create the Secrets that deploy/k8s/base refers to but never contains:
-#   kabinet-secrets       <svc>-database-url for the five services, gateway-secret-key
+#   kabinet-secrets       <svc>-database-url for the five services and the
+#                         application secrets below
 #   kabinet-pg-<svc>      login of each service's PostgreSQL role (CloudNativePG)
-# Passwords are random; the gateway key is too unless KABINET_SECRET_KEY is set.
-# Run once per install: running it again rotates every password (restart the
-# Deployments afterwards). Needs kubectl and openssl.
+#
+# kabinet-secrets keys, each from the environment variable named here, else the
+# value already in the cluster, else the fallback:
+#   gateway-secret-key     KABINET_SECRET_KEY      random (openssl rand -hex 32)
+#   auth-code-pepper       KABINET_CODE_PEPPER     random; also seals staff TOTP secrets: never rotate it by accident
+#   auth-oidc-providers    KABINET_OIDC_PROVIDERS  {} (JSON object of providers with their client secrets)
+#   notify-smtp-username   KABINET_SMTP_USERNAME   empty (a relay without AUTH)
+#   notify-smtp-password   KABINET_SMTP_PASSWORD   empty
+#   notify-sms-login       KABINET_SMS_LOGIN       empty, with a warning: needed while KABINET_SMS_ADAPTER=smsc
+#   notify-sms-password    KABINET_SMS_PASSWORD    empty, likewise
+# Database passwords are random on every run: running the script again rotates
+# them (restart the Deployments afterwards) but keeps the values above.
+# Needs kubectl and openssl.
 #
 # Usage: deploy/k8s/create-secrets.sh [namespace]
-#        DRY_RUN=1 deploy/k8s/create-secrets.sh   # print the manifests only
+#        KABINET_SMS_LOGIN=... KABINET_SMS_PASSWORD=... deploy/k8s/create-secrets.sh
+#        DRY_RUN=1 deploy/k8s/create-secrets.sh   # print the manifests only (never reads the cluster)
 set -euo pipefail
 
 namespace=${1:-kabinet}
@@ -17,7 +29,50 @@ emit() {
   if [[ -n ${DRY_RUN:-} ]]; then echo "---"; cat; else kubectl apply -f -; fi
 }
 
-app_args=(--from-literal="gateway-secret-key=${KABINET_SECRET_KEY:-$(openssl rand -hex 32)}")
+# The value of a key of kabinet-secrets as it is in the cluster now ("" if none).
+current() {
+  [[ -z ${DRY_RUN:-} ]] || return 0
+  kubectl get secret kabinet-secrets --namespace "$namespace" --ignore-not-found \
+    -o "go-template={{with index .data \"$1\"}}{{.}}{{end}}" | base64 -d
+}
+
+# setting <key> <variable> <fallback>: the variable if set, else the current value, else the fallback.
+setting() {
+  local value=${!2:-}
+  [[ -n $value ]] || value=$(current "$1")
+  [[ -n $value ]] || value=$3
+  printf '%s' "$value"
+}
+
+secret_key=$(setting gateway-secret-key KABINET_SECRET_KEY "$(openssl rand -hex 32)")
+code_pepper=$(setting auth-code-pepper KABINET_CODE_PEPPER "$(openssl rand -hex 32)")
+oidc_providers=$(setting auth-oidc-providers KABINET_OIDC_PROVIDERS "{}")
+smtp_username=$(setting notify-smtp-username KABINET_SMTP_USERNAME "")
+smtp_password=$(setting notify-smtp-password KABINET_SMTP_PASSWORD "")
+sms_login=$(setting notify-sms-login KABINET_SMS_LOGIN "")
+sms_password=$(setting notify-sms-password KABINET_SMS_PASSWORD "")
+
+if [[ $oidc_providers != \{* ]]; then
+  echo "KABINET_OIDC_PROVIDERS must be a JSON object, e.g. {\"vk\": {\"issuer\": ..., \"client_id\": ...}}" >&2
+  exit 1
+fi
+if [[ -n $smtp_username && -z $smtp_password ]]; then
+  echo "KABINET_SMTP_USERNAME needs KABINET_SMTP_PASSWORD" >&2
+  exit 1
+fi
+if [[ -z $sms_login || -z $sms_password ]]; then
+  echo "warning: no KABINET_SMS_LOGIN/KABINET_SMS_PASSWORD: notify refuses to start while KABINET_SMS_ADAPTER=smsc" >&2
+fi
+
+app_args=(
+  --from-literal="gateway-secret-key=${secret_key}"
+  --from-literal="auth-code-pepper=${code_pepper}"
+  --from-literal="auth-oidc-providers=${oidc_providers}"
+  --from-literal="notify-smtp-username=${smtp_username}"
+  --from-literal="notify-smtp-password=${smtp_password}"
+  --from-literal="notify-sms-login=${sms_login}"
+  --from-literal="notify-sms-password=${sms_password}"
+)
 for svc in auth accounts readings payments notify; do
   role="kabinet_${svc}"
   password=$(openssl rand -hex 24)

@@ -8,6 +8,8 @@ The process commands are taken from docs/runtime.md, the contract.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -17,6 +19,11 @@ import pytest
 import yaml
 from yamllint import linter
 from yamllint.config import YamlLintConfig
+
+from gateway.config import GatewayConfig
+from kit.settings import BaseConfig, ConfigError, Profile, ServiceConfig, load
+from services.auth.config import AuthConfig
+from services.notify.config import NotifyConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -29,6 +36,16 @@ SERVICES = ("auth", "accounts", "readings", "payments", "notify")
 PROCESSES = ("migrate", "api", "worker")
 KABINET_IMAGE = "kabinet"  # the base's placeholder; overlays set the real reference
 SECRET_NAME = "kabinet-secrets"
+# Keys of kabinet-secrets besides <svc>-database-url (create-secrets.sh makes them).
+APP_SECRETS = (
+    "gateway-secret-key",
+    "auth-code-pepper",
+    "auth-oidc-providers",
+    "notify-smtp-username",
+    "notify-smtp-password",
+    "notify-sms-login",
+    "notify-sms-password",
+)
 POD_KINDS = {"Deployment", "StatefulSet", "Job", "DaemonSet"}
 CRD_KINDS = {("postgresql.cnpg.io/v1", "Cluster"), ("postgresql.cnpg.io/v1", "Database")}
 
@@ -323,11 +340,12 @@ def test_config_and_secrets():
         for v in c.get("env", [])
         if "secretKeyRef" in v.get("valueFrom", {})
     }
-    assert keys == {f"{svc}-database-url" for svc in SERVICES} | {"gateway-secret-key"}
+    assert keys == {f"{svc}-database-url" for svc in SERVICES} | set(APP_SECRETS)
     # The documented way to create the Secret makes exactly these keys.
     script = (K8S / "create-secrets.sh").read_text()
     assert f"for svc in {' '.join(SERVICES)}; do" in script
-    assert '"${svc}-database-url=' in script and '"gateway-secret-key=' in script
+    assert '"${svc}-database-url=' in script
+    assert set(re.findall(r'--from-literal="([\w-]+)=', script)) == set(APP_SECRETS)
     subprocess.run(["bash", "-n", str(K8S / "create-secrets.sh")], check=True)
 
 
@@ -439,17 +457,221 @@ def test_compose_infrastructure():
     assert set(COMPOSE["volumes"]) == {"postgres-data", "nats-data"}
 
 
+def env_file(path: Path) -> dict[str, str]:
+    """KEY=value lines of a compose env file (quotes removed), comments skipped."""
+    values = {}
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, value = line.split("=", 1)
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            values[key.strip()] = value
+    return values
+
+
+ENV_EXAMPLE = COMPOSE_DIR / ".env.example"
+SECRET_VARIABLE = re.compile(r"PASSWORD|SECRET|PEPPER|LOGIN|USERNAME")
+
+
 def test_compose_secrets_come_from_the_env_file():
     text = (COMPOSE_DIR / "compose.yaml").read_text()
-    required = set(re.findall(r"\$\{(\w+)(?:\}|:\?)", text))
-    example = dict(
-        line.split("=", 1)
-        for line in (COMPOSE_DIR / ".env.example").read_text().splitlines()
-        if line and not line.startswith("#")
-    )
-    assert required == {"POSTGRES_PASSWORD", "KABINET_SECRET_KEY"} == set(example)
-    assert all(value == "change-me" for value in example.values())
+    used = set(re.findall(r"\$\{(\w+)", text))
+    required = set(re.findall(r"\$\{(\w+)(?:\}|:?\?)", text))
+    example = env_file(ENV_EXAMPLE)
+    documented = set(re.findall(r"^#? ?(\w+)=", ENV_EXAMPLE.read_text(), re.MULTILINE))
+    assert used == documented, "every variable compose reads is documented in .env.example, and no other"
+    assert required <= set(example), "required variables are set (not commented out) in .env.example"
+    assert set(example) <= used
+    secrets = {name for name in example if SECRET_VARIABLE.search(name)}
+    assert {"POSTGRES_PASSWORD", "KABINET_SECRET_KEY", "KABINET_CODE_PEPPER"} <= secrets & required
+    assert all(example[name] == "change-me" for name in secrets)
     assert ".env" in (COMPOSE_DIR / ".gitignore").read_text().split()
+
+
+# --- the environment each process gets passes its settings class ---------------
+#
+# Every process validates its environment at start (kit.settings.load) and in the
+# prod profile refuses to start on a missing secret or a bad value. These tests
+# build the environment the manifests give each container, with secrets replaced
+# by dummies of the right shape, and load the real settings class from it.
+
+
+OVERLAY = K8S / "overlays" / "example"
+DUMMY_HEX = "0123456789abcdef" * 4
+OIDC_EXAMPLE = {
+    "vk": {
+        "issuer": "https://id.vk.com",
+        "client_id": "dummy-client",
+        "client_secret": "dummy-secret",
+        "redirect_uris": ["https://kabinet.example.com/api/v1/auth/social/vk/callback"],
+    }
+}
+
+
+def dummy_secret(key: str) -> str:
+    """A stand-in for a value of kabinet-secrets, shaped like what create-secrets.sh makes."""
+    svc, _, rest = key.partition("-")
+    if rest == "database-url" and svc in SERVICES:
+        return f"postgresql+psycopg://kabinet_{svc}:{DUMMY_HEX}@kabinet-pg-rw:5432/kabinet_{svc}"
+    shapes = {
+        "gateway-secret-key": DUMMY_HEX,
+        "auth-code-pepper": DUMMY_HEX,
+        "auth-oidc-providers": json.dumps(OIDC_EXAMPLE),
+        "notify-smtp-username": "kabinet",
+        "notify-smtp-password": DUMMY_HEX,
+        "notify-sms-login": "kabinet",
+        "notify-sms-password": DUMMY_HEX,
+    }
+    assert set(shapes) == set(APP_SECRETS)
+    return shapes[key]
+
+
+def config_class(command: list[str]) -> type[BaseConfig]:
+    """The settings class the command loads (kit.cli: the service's config_class; the gateway's app)."""
+    if command == COMMANDS["gateway"]:
+        return GatewayConfig
+    return SERVICE_CONFIGS[command[2].removeprefix("services.")]
+
+
+SERVICE_CONFIGS: dict[str, type[BaseConfig]] = {
+    "auth": AuthConfig,
+    "accounts": ServiceConfig,
+    "readings": ServiceConfig,
+    "payments": ServiceConfig,
+    "notify": NotifyConfig,
+}
+
+
+def overlay_configmap(overlay: Path) -> dict[str, str]:
+    """kabinet-config's data after the overlay's strategic merge patches."""
+    data = dict(named("ConfigMap", "kabinet-config")["data"])
+    for patch in kustomization(overlay).get("patches", []):
+        for doc in load_docs(overlay / patch["path"]):
+            if doc["kind"] == "ConfigMap" and doc["metadata"]["name"] == "kabinet-config":
+                data.update(doc["data"])
+    return data
+
+
+def k8s_environment(c: dict, configmap: dict[str, str]) -> dict[str, str]:
+    """What the kubelet puts into the container's environment (envFrom first, then env)."""
+    env = {}
+    for source in c.get("envFrom", []):
+        assert source["configMapRef"]["name"] == "kabinet-config", c["name"]
+        env.update(configmap)
+    for var in c.get("env", []):
+        if "value" in var:
+            env[var["name"]] = var["value"]
+            continue
+        ref = var["valueFrom"]["secretKeyRef"]
+        assert ref["name"] == SECRET_NAME and not ref.get("optional"), var["name"]
+        env[var["name"]] = dummy_secret(ref["key"])
+    return env
+
+
+def kabinet_processes() -> list[tuple[str, dict]]:
+    return [
+        (f"{w['metadata']['name']}/{c['name']}", c)
+        for w in workloads()
+        for c in all_containers(pod_spec(w))
+        if is_kabinet(c)
+    ]
+
+
+def validate(monkeypatch, cls: type[BaseConfig], env: dict[str, str]) -> BaseConfig:
+    """Load the real settings class from exactly `env`, like the process would."""
+    for name in list(os.environ):
+        if name.startswith("KABINET_"):
+            monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, str(value))
+    return load(cls)
+
+
+def test_every_process_is_checked_for_its_settings():
+    checked = {" ".join(c["command"]) for _, c in kabinet_processes()}
+    assert checked == {" ".join(command) for command in COMMANDS.values()}
+
+
+@pytest.mark.parametrize("name,c", kabinet_processes(), ids=[name for name, _ in kabinet_processes()])
+def test_k8s_environment_passes_the_production_settings(monkeypatch, name, c):
+    cls = config_class(c["command"])
+    config = validate(monkeypatch, cls, k8s_environment(c, overlay_configmap(OVERLAY)))
+    assert config.profile == Profile.PROD, name
+    if isinstance(config, ServiceConfig):
+        assert config.database_url == dummy_secret(f"{c['command'][2].removeprefix('services.')}-database-url")
+        assert config.nats_replicas == 3, "streams replicated on the three NATS servers"
+    if isinstance(config, AuthConfig):
+        assert config.code_pepper == DUMMY_HEX and set(config.oidc_providers) == {"vk"}
+    if isinstance(config, NotifyConfig):
+        assert (config.email_adapter, config.sms_adapter) == ("smtp", "smsc")
+        assert config.smtp_security == "starttls" and config.smtp_password == DUMMY_HEX
+        assert config.sms_url.startswith("https://") and config.sms_password == DUMMY_HEX
+    if isinstance(config, GatewayConfig):
+        assert config.secret_key == DUMMY_HEX and config.redis_url == "redis://redis:6379/0"
+        assert config.proxy_hops == 1, "the Ingress controller is the one trusted proxy"
+
+
+def test_the_overlay_sets_the_public_url_the_base_leaves_empty(monkeypatch):
+    assert named("ConfigMap", "kabinet-config")["data"]["KABINET_PUBLIC_URL"] == ""
+    public_url = overlay_configmap(OVERLAY)["KABINET_PUBLIC_URL"]
+    assert public_url.startswith("https://")
+    (ingress,) = of_kind("Ingress")
+    assert [rule["host"] for rule in ingress["spec"]["rules"]] == [public_url.removeprefix("https://")]
+    # Without the overlay, auth and notify refuse to start: the check bites.
+    base = named("ConfigMap", "kabinet-config")["data"]
+    auth_api = container(named("Deployment", "auth-api"), "api")
+    with pytest.raises(ConfigError, match="KABINET_PUBLIC_URL"):
+        validate(monkeypatch, AuthConfig, k8s_environment(auth_api, base))
+
+
+def test_the_settings_check_catches_a_missing_secret(monkeypatch):
+    notify_worker = container(named("Deployment", "notify-worker"), "worker")
+    env = k8s_environment(notify_worker, overlay_configmap(OVERLAY))
+    validate(monkeypatch, NotifyConfig, env)
+    del env["KABINET_SMS_PASSWORD"]
+    with pytest.raises(ConfigError, match="KABINET_SMS_PASSWORD"):
+        validate(monkeypatch, NotifyConfig, env)
+
+
+def interpolate(value: str, variables: dict[str, str]) -> str:
+    """Compose's variable substitution: ${V}, ${V:-default}, ${V-default}, ${V:?error}, ${V?error}, $$."""
+
+    def substitute(match: re.Match) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        name, op, arg = match.group("name"), match.group("op"), match.group("arg") or ""
+        value = variables.get(name)
+        empty = value is None or (value == "" and op and op.startswith(":"))
+        if op in (":-", "-"):
+            return arg if empty else value
+        if op in (":?", "?"):
+            assert not empty, f"compose refuses to start: {name}: {arg}"
+            return value
+        return value or ""
+
+    return re.sub(r"\$\$|\$\{(?P<name>\w+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}", substitute, value)
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_compose_environment_passes_the_production_settings(monkeypatch, name):
+    """The compose file with .env.example's values (the shape of a real .env) starts every process."""
+    variables = env_file(ENV_EXAMPLE)
+    service = COMPOSE_SERVICES[name]
+    env = {key: interpolate(str(value), variables) for key, value in service["environment"].items()}
+    config = validate(monkeypatch, config_class(service["command"]), env)
+    assert config.profile == Profile.PROD
+    if isinstance(config, NotifyConfig):
+        assert (config.email_adapter, config.sms_adapter) == ("smtp", "smsc")
+    if isinstance(config, GatewayConfig):
+        assert config.redis_url == "redis://redis:6379/0" and config.proxy_hops == 0
+
+
+def test_compose_without_the_secrets_refuses_to_start():
+    variables = env_file(ENV_EXAMPLE)
+    del variables["KABINET_CODE_PEPPER"]
+    value = COMPOSE_SERVICES["auth-api"]["environment"]["KABINET_CODE_PEPPER"]
+    with pytest.raises(AssertionError, match="KABINET_CODE_PEPPER"):
+        interpolate(value, variables)
 
 
 # --- Dockerfile ----------------------------------------------------------------
