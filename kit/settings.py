@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from pydantic import Field, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 
 class Profile(StrEnum):
@@ -74,6 +74,9 @@ def load(cls: type[BaseConfig], **overrides) -> BaseConfig:
         return cls(**overrides)
     except ValidationError as exc:
         problems = "; ".join(
-            f"KABINET_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
+            (f"KABINET_{'_'.join(str(p) for p in e['loc']).upper()}: " if e["loc"] else "")
+            + e["msg"].removeprefix("Value error, ") for e in exc.errors()
         )
         raise ConfigError(f"invalid configuration: {problems}") from None
+    except SettingsError as exc:  # e.g. a JSON setting that is not JSON
+        raise ConfigError(f"invalid configuration: {exc}") from None

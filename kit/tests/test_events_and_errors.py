@@ -46,3 +46,4 @@ def test_domain_errors_cross_grpc(error):
     assert type(back) is type(error)
     assert (back.code, back.message, back.fields) == (error.code, error.message, error.fields)
     assert getattr(back, "retry_after", None) == getattr(error, "retry_after", None)
+
