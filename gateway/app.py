@@ -7,7 +7,20 @@ from kabinet.auth.v1 import auth_pb2
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import captcha, metrics, problems, security, throttle
-from gateway.api import accounts, auth, dashboard, me, money, notifications, readings, staff
+from gateway.api import (
+    accounts,
+    auth,
+    contracts,
+    dashboard,
+    groups,
+    me,
+    money,
+    notifications,
+    readings,
+    service_requests,
+    staff,
+    staff_accounts,
+)
 from gateway.config import GatewayConfig
 from gateway.openapi import bp as openapi_bp
 from gateway.ops import bp as ops_bp
@@ -46,7 +59,8 @@ def create_app(config: GatewayConfig | None = None, *, verifier=None) -> Flask:
     security.init_app(app)
     metrics.init_app(app)
     problems.init_app(app)
-    for blueprint in (ops_bp, openapi_bp, captcha.bp, auth.bp, me.bp, staff.bp, accounts.bp, readings.bp,
-                      money.bp, notifications.bp, dashboard.bp):
+    for blueprint in (ops_bp, openapi_bp, captcha.bp, auth.bp, me.bp, staff.bp, staff_accounts.bp, accounts.bp,
+                      groups.bp, contracts.bp, service_requests.bp, readings.bp, money.bp, notifications.bp,
+                      dashboard.bp):
         app.register_blueprint(blueprint)
     return app

@@ -16,6 +16,9 @@ class GatewayConfig(BaseConfig):
                                             "OIDC callback); empty = the request's own origin")
     allowed_origins: list[str] = Field(default_factory=list, description="more origins allowed to send cookies")
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    registry_max_bytes: int = Field(30 * 1024 * 1024, ge=1024,
+                                    description="POST /staff/v1/registry only (CSV files); accounts' gRPC server "
+                                                "takes messages up to 32 MB")
     proxy_hops: int | None = Field(None, ge=0, le=5,
                                    description="trusted reverse proxies in front (X-Forwarded-For/-Proto); "
                                                "default 0, and 1 in the test profile (tests pose as many clients)")

@@ -29,11 +29,14 @@ PROBLEM = {
 
 
 def operation(summary: str, *, tag: str, body=None, response=None, status: int = 200, auth: bool = True,
-              errors: tuple[int, ...] = (), params: tuple[dict, ...] = (), description: str = ""):
-    """Describe a view for the OpenAPI document."""
+              errors: tuple[int, ...] = (), params: tuple[dict, ...] = (), description: str = "",
+              files: tuple[str, ...] = (), produces: str = ""):
+    """Describe a view for the OpenAPI document (`files`: a multipart body of these optional files;
+    `produces`: a non-JSON success body such as an .xlsx)."""
     def mark(view):
         view._openapi = dict(summary=summary, tag=tag, body=body, response=response, status=status, auth=auth,
-                             errors=errors, params=params, description=description)
+                             errors=errors, params=params, description=description, files=files,
+                             produces=produces)
         return view
     return mark
 
@@ -67,9 +70,15 @@ def _operation(meta: dict, rule) -> dict:
     op["parameters"] = params + list(meta["params"])
     if meta["body"] is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": meta["body"]}}}
+    if meta["files"]:
+        op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+            "type": "object", "properties": {name: {"type": "string", "contentMediaType": "text/csv"}
+                                             for name in meta["files"]}}}}}
     ok = {"description": "OK"}
     if meta["response"] is not None:
         ok["content"] = {"application/json": {"schema": meta["response"]}}
+    if meta["produces"]:
+        ok["content"] = {meta["produces"]: {"schema": {"type": "string", "contentMediaType": meta["produces"]}}}
     op["responses"][str(meta["status"])] = ok
     problem = {"description": "Problem", "content": {"application/problem+json": {
         "schema": {"$ref": "#/components/schemas/Problem"}}}}

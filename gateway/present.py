@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 ZONES_BY_COUNT = {1: ["total"], 2: ["day", "night"], 3: ["peak", "semi_peak", "night"]}
@@ -13,16 +14,66 @@ def _ts(msg, name: str) -> str | None:
     return getattr(msg, name).ToDatetime().isoformat() + "Z"
 
 
+def meter(m) -> dict:
+    return {"meter_id": m.meter_id, "number": m.number, "model": m.model, "zones": m.zones,
+            "zone_names": ZONES_BY_COUNT.get(m.zones, []), "digits": m.digits, "ratio": m.ratio,
+            "verification_due": m.verification_due or None}
+
+
 def account(a) -> dict:
     return {
         "account_id": a.account_id, "number": a.number, "supplier_id": a.supplier_id,
         "supplier_name": a.supplier_name, "address": a.address, "holder": a.holder, "category": a.category,
         "automatic_metering": a.automatic_metering, "alias": a.alias,
         "group": {"group_id": a.group_id, "name": a.group_name},
-        "meters": [{"meter_id": m.meter_id, "number": m.number, "model": m.model, "zones": m.zones,
-                    "zone_names": ZONES_BY_COUNT.get(m.zones, []), "digits": m.digits, "ratio": m.ratio}
-                   for m in a.meters],
+        "bill_delivery": a.bill_delivery,
+        "premise": {"address": a.address, "area_m2": a.premise.area_m2 or None,
+                    "residents": a.premise.residents or None, "stove": a.premise.stove or None},
+        "meters": [meter(m) for m in a.meters],
     }
+
+
+def group(x) -> dict:
+    return {"group_id": x.group_id, "name": x.name, "is_default": x.is_default, "account_count": x.account_count}
+
+
+def contract(c) -> dict:
+    return {"contract_id": c.contract_id, "number": c.number, "supplier_id": c.supplier_id,
+            "supplier_name": c.supplier_name, "holder": c.holder, "inn": c.inn, "address": c.address,
+            "emails": list(c.emails), "bound_at": c.bound_at or None}
+
+
+def service_request(r, *, staff: bool = False) -> dict:
+    out = {"request_id": r.request_id, "account_id": r.account_id, "account_number": r.account_number,
+           "type": r.type, "description": r.description, "address": r.address,
+           "preferred_from": r.preferred_from or None, "preferred_to": r.preferred_to or None,
+           "meter_id": r.meter_id or None, "status": r.status, "created_at": r.created_at,
+           "updated_at": r.updated_at,
+           "history": [{"status": h.status, "comment": h.comment, "actor": h.actor, "at": h.at} for h in r.history]}
+    if staff:
+        out["user_id"] = r.user_id
+    return out
+
+
+def staff_account(x) -> dict:
+    card = account(x.account)
+    for key in ("alias", "group"):  # a cabinet's own names, not the account's facts
+        card.pop(key)
+    card["bindings"] = [{"user_id": b.user_id, "bound_at": b.bound_at, "alias": b.alias} for b in x.bindings]
+    return card
+
+
+def audit_entry(e) -> dict:
+    return {"id": e.id, "at": e.at, "actor_id": e.actor_id, "action": e.action, "entity": e.entity,
+            "entity_id": e.entity_id, "before": json.loads(e.before_json) if e.before_json else None,
+            "after": json.loads(e.after_json) if e.after_json else None}
+
+
+def registry_report(r) -> dict:
+    return {"changed_accounts": r.changed_accounts, "files": [
+        {"kind": f.kind, "rows": f.rows, "inserted": f.inserted, "updated": f.updated, "unchanged": f.unchanged,
+         "closed": f.closed, "rejected": [{"line": x.line, "reason": x.reason} for x in f.rejected]}
+        for f in r.files]}
 
 
 def reading(r) -> dict:

@@ -302,21 +302,43 @@ class LastPaymentIn(StrictSchema):
     amount_kop = field(fields.Integer, required=True, strict=True, validate=between(1, 10**12))
 
 
+PROOFS = ("last_payment", "meter_number", "activation_code")
+
+
 class ProofIn(StrictSchema):
-    last_payment = fields.Nested(LastPaymentIn)
-    meter_number = field(fields.String, validate=length(min=1, max=40))
+    last_payment = fields.Nested(LastPaymentIn, metadata={"description": "the last payment (or the one before it "
+                                                                         "when the last was a third party's < 14 days ago)"})
+    meter_number = field(fields.String, validate=length(min=1, max=40), metadata={"description": "without series"})
+    activation_code = field(fields.String, validate=length(min=1, max=40),
+                            metadata={"description": "from a service office; case, spaces and dashes ignored"})
 
     @validates_schema
     def exactly_one(self, data, **_):
-        if ("last_payment" in data) == ("meter_number" in data):
-            raise ValidationError("Укажите дату и сумму последней оплаты или номер счётчика.", "_")
+        if sum(name in data for name in PROOFS) != 1:
+            raise ValidationError("Укажите дату и сумму последней оплаты, номер счётчика или код активации.", "_")
 
 
 class BindAccountIn(StrictSchema):
     number = field(fields.String, required=True, validate=length(min=1, max=40))
     supplier_id = field(fields.UUID)
     alias = field(fields.String, load_default="", validate=length(max=100))
+    group_id = field(fields.UUID, metadata={"description": "one of my groups; default «Моя группа»"})
     proof = fields.Nested(ProofIn, required=True, error_messages=RU)
+
+
+BILL_DELIVERY = validate.OneOf(["email", "paper_email", "paper"], error="Допустимо: email, paper_email или paper.")
+
+
+class AccountPatchIn(StrictSchema):
+    alias = field(fields.String, validate=length(max=100), metadata={"description": "\"\" clears it"})
+    group_id = field(fields.UUID)
+    bill_delivery = field(fields.String, validate=BILL_DELIVERY,
+                          metadata={"description": "email | paper_email | paper"})
+
+    @validates_schema
+    def something(self, data, **_):
+        if not data:
+            raise ValidationError("Укажите, что изменить.", "_")
 
 
 class MeterOut(Schema):
@@ -327,6 +349,19 @@ class MeterOut(Schema):
     zone_names = fields.List(fields.String())
     digits = fields.Integer()
     ratio = fields.String()
+    verification_due = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD, next verification (поверка)"})
+
+
+class PremiseOut(Schema):
+    address = fields.String()
+    area_m2 = fields.String(allow_none=True)
+    residents = fields.Integer(allow_none=True)
+    stove = fields.String(allow_none=True, metadata={"description": "gas | electric | null"})
+
+
+class GroupRefOut(Schema):
+    group_id = fields.String()
+    name = fields.String()
 
 
 class AccountOut(Schema):
@@ -337,14 +372,261 @@ class AccountOut(Schema):
     address = fields.String()
     holder = fields.String()
     category = fields.String()
-    automatic_metering = fields.Boolean()
+    automatic_metering = fields.Boolean(metadata={"description": "АИИС КУЭ: readings arrive automatically"})
     alias = fields.String()
-    group = fields.Dict()
+    group = fields.Nested(GroupRefOut)
+    bill_delivery = fields.String(metadata={"description": "email | paper_email | paper"})
+    premise = fields.Nested(PremiseOut)
     meters = fields.List(fields.Nested(MeterOut))
 
 
 class AccountListOut(Schema):
     accounts = fields.List(fields.Nested(AccountOut))
+
+
+class MeterErrorIn(StrictSchema):
+    meter_id = field(fields.UUID, metadata={"description": "optional: the meter concerned"})
+    description = field(fields.String, required=True, validate=length(min=1, max=2000))
+
+
+# --- groups ---
+class GroupIn(StrictSchema):
+    name = field(fields.String, required=True, validate=length(min=1, max=60))
+
+
+class GroupOut(Schema):
+    group_id = fields.String()
+    name = fields.String()
+    is_default = fields.Boolean()
+    account_count = fields.Integer()
+
+
+class GroupListOut(Schema):
+    groups = fields.List(fields.Nested(GroupOut))
+
+
+class GroupDeletedOut(Schema):
+    default_group_id = fields.String(metadata={"description": "where the group's accounts went"})
+    moved_accounts = fields.Integer()
+
+
+# --- contracts ---
+CONTRACT_NUMBER = validate.Regexp(r"^[\d\s]{14,30}$", error="Номер договора — 14 цифр.")
+
+
+class BindContractIn(StrictSchema):
+    number = field(fields.String, required=True, validate=CONTRACT_NUMBER)
+    email = field(fields.Email, required=True, validate=length(max=254),
+                  error_messages={**RU, "invalid": "Неверный адрес электронной почты."})
+
+    @validates_schema
+    def fourteen_digits(self, data, **_):
+        if "number" in data and len("".join(data["number"].split())) != 14:
+            raise ValidationError("Номер договора — 14 цифр.", "number")
+
+
+class BindContractOut(Schema):
+    detail = fields.String()
+    link_ttl_seconds = fields.Integer()
+
+
+class ContractConfirmIn(StrictSchema):
+    token = field(fields.String, required=True, validate=length(min=10, max=200))
+
+
+class ContractConfirmOut(Schema):
+    contract_id = fields.String()
+    number = fields.String()
+    detail = fields.String()
+
+
+class ContractOut(Schema):
+    contract_id = fields.String()
+    number = fields.String()
+    supplier_id = fields.String()
+    supplier_name = fields.String()
+    holder = fields.String()
+    inn = fields.String()
+    address = fields.String()
+    emails = fields.List(fields.String())
+    bound_at = fields.String(allow_none=True)
+
+
+class ContractListOut(Schema):
+    contracts = fields.List(fields.Nested(ContractOut))
+
+
+# --- service requests ---
+class ServiceRequestIn(StrictSchema):
+    account_id = field(fields.UUID, required=True)
+    type = field(fields.String, required=True, validate=validate.OneOf(
+        ["electrical", "plumbing"], error="Допустимо: electrical или plumbing."))
+    description = field(fields.String, required=True, validate=length(min=1, max=2000))
+    preferred_from = field(fields.AwareDateTime, error_messages={
+        **RU, "invalid": "Время в формате ISO 8601 с часовым поясом.", "invalid_awareness": "Укажите часовой пояс."})
+    preferred_to = field(fields.AwareDateTime, error_messages={
+        **RU, "invalid": "Время в формате ISO 8601 с часовым поясом.", "invalid_awareness": "Укажите часовой пояс."})
+
+    @validates_schema(skip_on_field_errors=False)
+    def window(self, data, **_):
+        start, end = data.get("preferred_from"), data.get("preferred_to")
+        if start and end and start >= end:
+            raise ValidationError("Конец интервала должен быть позже начала.", "preferred_to")
+
+
+class CancelIn(StrictSchema):
+    comment = field(fields.String, load_default="", validate=length(max=2000))
+
+
+class HistoryOut(Schema):
+    status = fields.String()
+    comment = fields.String()
+    actor = fields.String(metadata={"description": "customer | staff"})
+    at = fields.String()
+
+
+class ServiceRequestOut(Schema):
+    request_id = fields.String()
+    account_id = fields.String()
+    account_number = fields.String()
+    type = fields.String(metadata={"description": "electrical | plumbing | meter_data"})
+    description = fields.String()
+    address = fields.String()
+    preferred_from = fields.String(allow_none=True)
+    preferred_to = fields.String(allow_none=True)
+    meter_id = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "new | accepted | in_progress | done | cancelled"})
+    created_at = fields.String()
+    updated_at = fields.String()
+    history = fields.List(fields.Nested(HistoryOut), metadata={"description": "oldest first; single-item replies only"})
+
+
+class ServiceRequestListOut(Schema):
+    requests = fields.List(fields.Nested(ServiceRequestOut))
+
+
+# --- staff ---
+class StaffSearchIn(StrictSchema):
+    number = field(fields.String, validate=length(min=1, max=40))
+    address = field(fields.String, validate=length(min=3, max=200))
+    holder = field(fields.String, validate=length(min=3, max=200))
+    meter_number = field(fields.String, validate=length(min=1, max=40))
+    user_id = field(fields.UUID)
+    phone = field(fields.String, validate=length(max=32))
+    limit = field(fields.Integer, load_default=50, validate=between(1, 200))
+
+    @validates_schema
+    def some_filter(self, data, **_):
+        if not any(data.get(k) for k in ("number", "address", "holder", "meter_number", "user_id", "phone")):
+            raise ValidationError("Укажите номер счёта, адрес, ФИО, номер счётчика или телефон.", "_")
+
+
+class BindingOut(Schema):
+    user_id = fields.String()
+    bound_at = fields.String()
+    alias = fields.String()
+
+
+class StaffAccountOut(Schema):
+    account_id = fields.String()
+    number = fields.String()
+    supplier_id = fields.String()
+    supplier_name = fields.String()
+    address = fields.String()
+    holder = fields.String()
+    category = fields.String()
+    automatic_metering = fields.Boolean()
+    bill_delivery = fields.String()
+    premise = fields.Nested(PremiseOut)
+    meters = fields.List(fields.Nested(MeterOut))
+    bindings = fields.List(fields.Nested(BindingOut))
+
+
+class StaffAccountListOut(Schema):
+    accounts = fields.List(fields.Nested(StaffAccountOut))
+
+
+class MeterCorrectionIn(StrictSchema):
+    number = field(fields.String, validate=length(min=1, max=40))
+    model = field(fields.String, validate=length(min=1, max=100))
+    zones = field(fields.Integer, strict=True, validate=between(1, 3))
+    digits = field(fields.Integer, strict=True, validate=between(4, 9))
+    ratio = field(fields.String, validate=validate.Regexp(r"^\d{1,6}([.,]\d{1,4})?$", error="Неверный коэффициент."))
+    verification_due = field(fields.String, validate=validate.Regexp(
+        r"^(\d{4}-\d{2}-\d{2})?$", error="Дата в формате ГГГГ-ММ-ДД."), metadata={"description": "\"\" clears it"})
+    reason = field(fields.String, required=True, validate=length(min=3, max=500),
+                   metadata={"description": "goes to the audit log"})
+
+
+class ActivationCodeOut(Schema):
+    account_id = fields.String()
+    code = fields.String(metadata={"description": "shown once; single use"})
+    expires_at = fields.String()
+
+
+class StaffRequestListIn(StrictSchema):
+    status = field(fields.String, validate=validate.OneOf(
+        ["new", "accepted", "in_progress", "done", "cancelled"], error="Неизвестный статус."))
+    type = field(fields.String, validate=validate.OneOf(
+        ["electrical", "plumbing", "meter_data"], error="Неизвестный тип заявки."))
+    account_id = field(fields.UUID)
+    limit = field(fields.Integer, load_default=100, validate=between(1, 500))
+
+
+class StaffRequestUpdateIn(StrictSchema):
+    status = field(fields.String, required=True, validate=validate.OneOf(
+        ["accepted", "in_progress", "done", "cancelled"], error="Допустимо: accepted, in_progress, done, cancelled."))
+    comment = field(fields.String, load_default="", validate=length(max=2000))
+
+
+class StaffServiceRequestOut(ServiceRequestOut):
+    user_id = fields.String(metadata={"description": "the cabinet that filed it"})
+
+
+class StaffServiceRequestListOut(Schema):
+    requests = fields.List(fields.Nested(StaffServiceRequestOut))
+
+
+class AuditListIn(StrictSchema):
+    entity = field(fields.String, validate=length(max=40))
+    entity_id = field(fields.String, validate=length(max=64))
+    actor_id = field(fields.String, validate=length(max=64))
+    limit = field(fields.Integer, load_default=100, validate=between(1, 1000))
+
+
+class AuditEntryOut(Schema):
+    id = fields.Integer()
+    at = fields.String()
+    actor_id = fields.String()
+    action = fields.String()
+    entity = fields.String()
+    entity_id = fields.String()
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+
+
+class AuditListOut(Schema):
+    entries = fields.List(fields.Nested(AuditEntryOut))
+
+
+class RejectedRowOut(Schema):
+    line = fields.Integer()
+    reason = fields.String()
+
+
+class FileReportOut(Schema):
+    kind = fields.String(metadata={"description": "accounts | meters | payments | contracts"})
+    rows = fields.Integer()
+    inserted = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    closed = fields.Integer(metadata={"description": "meters closed because the file no longer lists them"})
+    rejected = fields.List(fields.Nested(RejectedRowOut))
+
+
+class RegistryReportOut(Schema):
+    files = fields.List(fields.Nested(FileReportOut))
+    changed_accounts = fields.Integer()
 
 
 # --- readings ---
@@ -417,5 +699,8 @@ class NotificationListOut(Schema):
 
 
 class DashboardOut(Schema):
-    groups = fields.List(fields.Dict())
+    groups = fields.List(fields.Dict(), metadata={"description": "groups (empty ones too) -> accounts, each with "
+                                                                "balance, last_charge, last_reading; a part that "
+                                                                "could not be fetched is {\"unavailable\": true}"})
+    contracts = fields.Raw(metadata={"description": "list of contracts, or {\"unavailable\": true}"})
     notifications = fields.Dict()

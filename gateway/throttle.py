@@ -38,6 +38,10 @@ LIMITS: dict[str, str] = {
     "code_ip": "30/10minutes",               # confirmations with a code or link, per IP
     "captcha_ip": "60/10minutes",            # new captchas and audio variants, per IP
     "password_user": "10/hour",              # password checks of a signed-in user (change password, contact)
+    # binding an account or a contract (accounts also limits *failed* proofs: 10/h per user, 20/h per number)
+    "bind_user": "10/minute;60/hour",
+    "bind_ip": "60/hour;300/day",            # many fresh cabinets guessing from one address
+    "request_user": "20/hour;50/day",        # new service requests and meter-data error reports
     # anything that sends an SMS or an e-mail (registration, resend, recovery, contact change)
     "send_ip": "10/hour;30/day",
     "send_destination": "3/10minutes;10/day",

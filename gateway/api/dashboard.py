@@ -1,6 +1,6 @@
-"""The home page, composed: groups -> accounts with balance, last reading and last charge.
+"""The home page, composed: groups -> accounts with balance, last reading and last charge; contracts; inbox.
 
-Accounts is the backbone (without it there is nothing to show). Every other
+The accounts list is the backbone (without it there is nothing to show). Every other
 part is asked in parallel with its own deadline; a part that fails or is late
 is replaced by {"unavailable": true} and the page still answers.
 """
@@ -28,14 +28,21 @@ UNAVAILABLE = {"unavailable": True}
 
 
 @bp.get("/dashboard")
-@operation("Главная: группы, счета, баланс, последние показания", tag="dashboard", response=s.DashboardOut)
+@operation("Главная: группы, счета, баланс, последние показания, договоры", tag="dashboard",
+           response=s.DashboardOut,
+           description="Groups (empty ones too) -> accounts with balance, last charge and last reading; contracts; "
+                       "the inbox. Every part but the accounts list is asked in parallel with its own deadline; a "
+                       "part that fails or is late is {\"unavailable\": true} and the page still answers.")
 @login_required
 def dashboard():
     svc = current_app.extensions["kabinet.services"]
     timeout = current_app.config["KABINET"].dashboard_timeout
+    calls = {
+        "groups": svc.accounts.future("ListGroups", accounts_pb2.ListGroupsRequest(), timeout=timeout),
+        "contracts": svc.accounts.future("ListMyContracts", accounts_pb2.ListMyContractsRequest(), timeout=timeout),
+        "inbox": svc.notify.future("ListInbox", notify_pb2.ListInboxRequest(limit=50), timeout=timeout),
+    }
     accounts = svc.accounts.call("ListMyAccounts", accounts_pb2.ListMyAccountsRequest(), idempotent=True).accounts
-
-    calls = {"inbox": svc.notify.future("ListInbox", notify_pb2.ListInboxRequest(limit=50), timeout=timeout)}
     for a in accounts:
         calls[("balance", a.account_id)] = svc.payments.future(
             "GetBalance", payments_pb2.GetBalanceRequest(account_id=a.account_id), timeout=timeout)
@@ -45,7 +52,10 @@ def dashboard():
             "ListReadings", readings_pb2.ListReadingsRequest(account_id=a.account_id, limit=1), timeout=timeout)
     results = {key: _settle(key, fut) for key, fut in calls.items()}
 
-    groups: dict[str, dict] = {}
+    # groups in ListGroups' order (the default first, empty ones too); without it, the accounts' own groups
+    listed = results["groups"]
+    groups: dict[str, dict] = {g.group_id: {"group_id": g.group_id, "name": g.name, "is_default": g.is_default,
+                                            "accounts": []} for g in (listed.groups if listed else ())}
     for a in accounts:
         card = present.account(a)
         balance = results[("balance", a.account_id)]
@@ -58,12 +68,14 @@ def dashboard():
                                 else present.reading(reading.readings[0]) if reading.readings else None)
         group = groups.setdefault(a.group_id, {"group_id": a.group_id, "name": a.group_name, "accounts": []})
         group["accounts"].append(card)
-    inbox = results["inbox"]
+    inbox, contracts = results["inbox"], results["contracts"]
     notifications = UNAVAILABLE if inbox is None else {
         "unread": sum(1 for m in inbox.messages if not m.read),
         "latest": [present.notification(m) for m in inbox.messages[:5]],
     }
-    return {"groups": list(groups.values()), "notifications": notifications}
+    return {"groups": list(groups.values()),
+            "contracts": UNAVAILABLE if contracts is None else [present.contract(c) for c in contracts.contracts],
+            "notifications": notifications}
 
 
 def _settle(key, fut):

@@ -115,3 +115,77 @@ class Customer:
     def charge_for(self, account_id: str, reading_id: str) -> list[dict]:
         charges = self.ok("GET", f"/api/v1/accounts/{account_id}/charges", params={"limit": 200})["charges"]
         return [c for c in charges if c["reading_id"] == reading_id]
+
+
+def same_problem(response: requests.Response) -> dict:
+    """A problem+json body without what names the request (path, request id): what a caller learns."""
+    assert response.headers["Content-Type"].startswith("application/problem+json"), response.text
+    return {k: v for k, v in response.json().items() if k not in ("instance", "request_id")}
+
+
+def staff_member(stack, role: str = "admin") -> Customer:
+    """A new staff user (the admin command, as in test_identity_social_and_staff), signed in with TOTP."""
+    import re
+    import subprocess
+    import sys
+    from urllib.parse import parse_qs, urlparse
+
+    from services.auth.domain.totp import code_at
+
+    login, password = f"st{uuid.uuid4().hex[:10]}", "Staff-Passw0rd-2026"
+    done = subprocess.run([sys.executable, "-m", "services.auth", "create-staff", "--login", login, "--role", role,
+                           "--password-stdin"], input=password + "\n", env=stack.env_for("auth"),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    secret = parse_qs(urlparse(re.search(r"otpauth://\S+", done.stdout).group()).query)["secret"][0]
+    staff = Customer(stack.gateway_url)
+    tokens = staff.ok("POST", "/staff/v1/auth/login", json={
+        "login": login, "password": password, "totp_code": code_at(secret, int(time.time()) // 30)})
+    staff.tokens = tokens
+    staff.http.headers["Authorization"] = f"Bearer {tokens['access_token']}"
+    return staff
+
+
+def import_registry(staff: Customer, status: int = 200, **files: str) -> dict:
+    """POST /staff/v1/registry with CSV texts named accounts / meters / payments / contracts."""
+    upload = {name: (f"{name}.csv", text.encode(), "text/csv") for name, text in files.items()}
+    return staff.ok("POST", "/staff/v1/registry", status, files=upload)
+
+
+def new_contract(staff: Customer) -> dict:
+    """A fresh legal contract of the demo supplier, imported through the staff registry route."""
+    number = f"9{random.randrange(10**13):013d}"
+    box = uuid.uuid4().hex[:8]
+    emails = [f"buh-{box}@zavod.example.ru", f"info-{box}@zavod.example.ru"]
+    contract = {"number": number, "emails": emails, "holder": f"ООО «Завод {box}»", "inn": "7801234567"}
+    report = import_registry(staff, contracts="supplier_code;contract_number;holder;inn;emails;address\n"
+                             f"012;{number};{contract['holder']};7801234567;{', '.join(emails)};"
+                             "Санкт-Петербург, ул. Заводская, д. 1\n")
+    assert report["files"][0]["inserted"] == 1, report
+    return contract
+
+
+def contract_links(customer: Customer, email: str) -> list[str]:
+    """The tokens of the contract confirmation links sent to `email` so far (from the dev outbox)."""
+    import re
+    from urllib.parse import unquote
+
+    messages = customer.ok("GET", "/dev/outbox", params={"to": email})["messages"]
+    return [unquote(m.group(1)) for m in (re.search(r"/contracts/confirm\?token=([^\s&\"'<>]+)", x["body"])
+                                          for x in messages) if m]
+
+
+def confirmation_token(customer: Customer, email: str, seen: frozenset[str] | set[str] = frozenset()) -> str:
+    """The token of a contract confirmation link sent to `email` that is not among `seen`."""
+    return eventually(lambda: next((t for t in contract_links(customer, email) if t not in seen), None),
+                      what=f"a contract confirmation link for {email}")
+
+
+def bind_contract(customer: Customer, contract: dict) -> dict:
+    """The whole flow: ask, read the link from the e-mail, follow it. The contract as listed."""
+    email = contract["emails"][0]
+    seen = set(contract_links(customer, email))
+    customer.ok("POST", "/api/v1/contracts", 202, json={"number": contract["number"], "email": email})
+    token = confirmation_token(customer, email, seen)
+    confirmed = customer.ok("POST", "/api/v1/contracts/confirm", json={"token": token})
+    return customer.ok("GET", f"/api/v1/contracts/{confirmed['contract_id']}")
