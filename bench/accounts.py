@@ -29,7 +29,7 @@ from tests.e2e.client import Customer, staff_member
 def upload(staff: Customer, directory: Path, *names: str) -> tuple[float, dict]:
     files = {n: (f"{n}.csv", (directory / f"{n}.csv").read_bytes(), "text/csv") for n in names}
     started = time.perf_counter()
-    response = staff.call("POST", "/staff/v1/registry", files=files, timeout=900)
+    response = staff.http.post(staff.base + "/staff/v1/registry", files=files, timeout=900)
     assert response.status_code == 200, response.text[:500]
     return time.perf_counter() - started, response.json()
 
