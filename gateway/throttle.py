@@ -50,6 +50,9 @@ LIMITS: dict[str, str] = {
 }
 
 
+QUIET = {"ip", "user"}  # limits every request passes: RateLimit headers only when they refuse
+
+
 class RateLimited(TooManyAttempts):
     code = "rate_limited"
     message = "Слишком много запросов. Попробуйте позже."
@@ -83,9 +86,14 @@ class Throttle:
         return hmac.new(self._secret, normal.encode(), hashlib.sha256).hexdigest()[:32]
 
     def hit(self, name: str, *keys: str) -> None:
-        """Count one request under limit `name` for `keys`; RateLimited (429) past any window."""
+        """Count one request under limit `name` for `keys`; RateLimited (429) past any window.
+
+        The window's stats (for the RateLimit headers) cost a second round trip to Redis, so the
+        blanket per-IP and per-user limits that every request passes fetch them only when refusing."""
         for item in self.rules[name]:
             allowed = self.limiter.hit(item, name, *keys)
+            if allowed and name in QUIET:
+                continue
             reset, remaining = self.limiter.get_window_stats(item, name, *keys)
             seconds = max(1, math.ceil(reset - time.time()))
             _remember(item.amount, remaining, seconds)

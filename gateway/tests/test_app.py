@@ -73,7 +73,7 @@ def test_per_ip_limits_answer_429_with_retry_after_and_ratelimit_headers(make_ap
     client = make_app(rate_limits={"ip": "2/minute"}).test_client()
     ip = {"X-Forwarded-For": "203.0.113.7"}
     first = client.get("/api/v1/auth/social/providers/nothing", headers=ip)
-    assert first.headers["RateLimit-Limit"] == "2" and first.headers["RateLimit-Remaining"] == "1"
+    assert "RateLimit-Limit" not in first.headers  # the blanket limit shows itself only when it refuses
     client.get("/api/v1/x", headers=ip)
     refused = client.get("/api/v1/x", headers=ip)
     assert refused.status_code == 429
