@@ -26,10 +26,11 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from devstack.logs import tail
-from devstack.nats import NatsError, NatsServer
+from devstack.nats import NatsServer
 from devstack.ports import HOST, PREFERRED, choose_ports, scattered
 from devstack.postgres import Postgres, PostgresError
-from devstack.redis import RedisError, RedisServer
+from devstack.redis import RedisServer
+from devstack.server import ServerError
 from devstack.supervisor import ProcessSpec, Supervisor
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -124,7 +125,7 @@ class Stack:
             self.nats.start()
             log.info("Redis on %s", self.redis.url)
             self.redis.start()
-        except (PostgresError, NatsError, RedisError) as exc:
+        except (PostgresError, ServerError) as exc:
             raise StackError(str(exc)) from exc
         self.start_simulators()
 
