@@ -60,3 +60,18 @@ def binding_handlers(projection_of) -> dict:
         return on_event
 
     return {BOUND: handle(True), UNBOUND: handle(False)}
+
+
+def create_access_table() -> None:
+    """For a service's migration: the projection's table (version 1), written out like the kit's others."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    op.create_table(
+        "account_access",
+        sa.Column("user_id", sa.UUID(as_uuid=False), nullable=False),
+        sa.Column("account_id", sa.UUID(as_uuid=False), nullable=False),
+        sa.Column("bound", sa.Boolean(), nullable=False),
+        sa.Column("as_of", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("user_id", "account_id"),
+    )

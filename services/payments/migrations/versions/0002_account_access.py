@@ -3,8 +3,7 @@
 Revision ID: 0002
 Revises: 0001
 """
-import sqlalchemy as sa
-from alembic import op
+from kit.access import create_access_table
 
 revision = "0002"
 down_revision = "0001"
@@ -13,14 +12,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "account_access",
-        sa.Column("user_id", sa.UUID(as_uuid=False), nullable=False),
-        sa.Column("account_id", sa.UUID(as_uuid=False), nullable=False),
-        sa.Column("bound", sa.Boolean(), nullable=False),
-        sa.Column("as_of", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("user_id", "account_id"),
-    )
+    create_access_table()
 
 
 def downgrade() -> None:

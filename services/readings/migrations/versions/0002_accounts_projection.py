@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from kit.access import create_access_table
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -24,14 +26,7 @@ def upgrade() -> None:
         sa.Column("as_of", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("account_id"),
     )
-    op.create_table(
-        "account_access",
-        sa.Column("user_id", sa.UUID(as_uuid=False), nullable=False),
-        sa.Column("account_id", sa.UUID(as_uuid=False), nullable=False),
-        sa.Column("bound", sa.Boolean(), nullable=False),
-        sa.Column("as_of", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("user_id", "account_id"),
-    )
+    create_access_table()
 
 
 def downgrade() -> None:
