@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from devstack.logs import tail
-from devstack.supervisor import die_with_parent
+from devstack.supervisor import dying_with_parent
 
 HOST = "127.0.0.1"
 
@@ -43,8 +43,8 @@ class ServerProcess:
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_file, "ab") as log:
             self._proc = subprocess.Popen(
-                self.argv(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True, preexec_fn=die_with_parent,
+                dying_with_parent(self.argv()), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True,
             )  # fmt: skip
         deadline = time.monotonic() + timeout
         while not self.healthy():

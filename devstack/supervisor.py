@@ -14,8 +14,8 @@ nothing behind. Start processes from a long-lived thread (the main thread).
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,14 +28,16 @@ from pathlib import Path
 
 from devstack.logs import tail
 
-_PR_SET_PDEATHSIG = 1
-_libc = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+_SETPRIV = shutil.which("setpriv")  # util-linux, on every Debian
 
 
-def die_with_parent() -> None:
-    """`preexec_fn`: deliver SIGTERM to the child when its parent goes away (Linux only)."""
-    if _libc is not None:
-        _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+def dying_with_parent(argv: Sequence[str]) -> list[str]:
+    """argv that gets SIGTERM when its parent (the launcher) goes away: `setpriv --pdeathsig`
+    execs the program in place. Not a `preexec_fn`: that would run the parent's at-fork hooks
+    (gRPC's among them) in a threaded process, which can hang the fork."""
+    if _SETPRIV is None:
+        return list(argv)
+    return [_SETPRIV, "--pdeathsig", "TERM", "--", *argv]
 
 
 @dataclass(frozen=True)
@@ -167,14 +169,13 @@ class Supervisor:
             log.write(f"\n----- devstack: starting {spec.name} at {time.strftime('%F %T')} -----\n".encode())
             log.flush()
             child.proc = subprocess.Popen(
-                list(spec.argv),
+                dying_with_parent(spec.argv),
                 env=dict(spec.env) if spec.env is not None else None,
                 cwd=spec.cwd,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                preexec_fn=die_with_parent,
             )
 
     def _watch(self) -> None:
