@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import time
 from pathlib import Path
 
 from devstack.logs import tail
-from devstack.supervisor import dying_with_parent
+from devstack.supervisor import dying_with_parent, terminate
 
 HOST = "127.0.0.1"
 
@@ -61,10 +60,7 @@ class ServerProcess:
         proc, self._proc = self._proc, None
         if proc is None or proc.poll() is not None:
             return
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
+        if not terminate(proc, timeout):
             proc.kill()
             proc.wait()
 

@@ -31,6 +31,16 @@ from devstack.logs import tail
 _SETPRIV = shutil.which("setpriv")  # util-linux, on every Debian
 
 
+def terminate(proc: subprocess.Popen, timeout: float) -> bool:
+    """SIGTERM and wait up to `timeout` seconds; False if it is still running then."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
+
+
 def dying_with_parent(argv: Sequence[str]) -> list[str]:
     """argv that gets SIGTERM when its parent (the launcher) goes away: `setpriv --pdeathsig`
     execs the program in place. Not a `preexec_fn`: that would run the parent's at-fork hooks
@@ -102,10 +112,7 @@ class Supervisor:
             proc = child.proc
         if proc is None or proc.poll() is not None:
             return
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
+        if not terminate(proc, timeout):
             print(f"devstack: {name} ignored SIGTERM for {timeout:.0f}s, killing it", file=sys.stderr)
         _kill_group(proc)
 

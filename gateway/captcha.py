@@ -18,7 +18,7 @@ import hmac
 import secrets
 import threading
 
-from flask import Blueprint, Response, current_app, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 
 from gateway.openapi import operation
 from gateway.throttle import client_ip, throttle
@@ -111,8 +111,6 @@ def captchas() -> Captchas:
            description="Single use, short TTL. Send `captcha_id` and `captcha_answer` with the form. "
                        "`image` is a PNG data URL; `audio_url` gives a spoken variant.")
 def new_captcha():
-    from flask import request
-
     throttle().hit("captcha_ip", client_ip())
     store = captchas()
     if request.args.get("previous"):

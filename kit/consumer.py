@@ -54,7 +54,6 @@ class ConsumerLoop:
         self.js = js
         self.sub = subscription
         self.uow_factory = uow_factory
-        self.handled = 0
 
     async def run(self, stop: asyncio.Event) -> None:
         sub = None
@@ -111,7 +110,6 @@ class ConsumerLoop:
                 await msg.nak(delay=delay)
             return
         await msg.ack()
-        self.handled += 1
 
     def _handle_once(self, handler: Handler, event: Event) -> None:
         token = request_id_var.set(event.trace_id)

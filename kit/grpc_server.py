@@ -131,8 +131,10 @@ class HealthReporter:
                 ok = False
             if not ok:
                 failing.add(name)
-        if failing != self.failing:
-            log.warning("health: failing %s", sorted(failing)) if failing else log.info("health: all checks pass")
+        if failing and failing != self.failing:
+            log.warning("health: failing %s", sorted(failing))
+        elif self.failing and not failing:
+            log.info("health: all checks pass")
         self.failing = failing
         status = NOT_SERVING if failing or self.stopping.is_set() else SERVING
         for name in self.names:

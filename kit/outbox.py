@@ -101,7 +101,6 @@ class OutboxRelay:
         self.batch = batch
         self.poll_seconds = poll_seconds
         self.retention_days = retention_days
-        self.published = 0
 
     async def run(self, stop: asyncio.Event) -> None:
         backoff = 0.2
@@ -169,7 +168,6 @@ class OutboxRelay:
             await conn.execute("SET LOCAL synchronous_commit = off")
             await conn.execute("UPDATE outbox SET published_at = now() WHERE id = ANY(%s)",
                                ([str(r[0]) for r in rows],))
-        self.published += len(rows)
         return len(rows)
 
     async def _cleanup(self, conn: psycopg.AsyncConnection) -> None:

@@ -220,6 +220,12 @@ def refresh():
 @operation("Выход", tag="auth", body=s.LogoutIn, status=204)
 def logout():
     current_caller()
+    return sign_out()
+
+
+def sign_out():
+    """End the caller's session: the cookie session of a browser, or the refresh token a bearer
+    client sends (customers and staff alike)."""
     data = s.load(s.LogoutIn, request.get_json(silent=True) or {})
     if g.get("auth_via") == "cookie":
         return end_cookie_session(current_app.response_class(status=204))

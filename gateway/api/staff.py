@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, current_app, request
 from kabinet.auth.v1 import auth_pb2 as pb
 
 from gateway import present
 from gateway import schemas as s
-from gateway.api.auth import auth_call, end_cookie_session, issue
+from gateway.api.auth import auth_call, issue, sign_out
 from gateway.openapi import operation
 from gateway.security import current_caller, login_required
 from gateway.throttle import client_ip, throttle
@@ -55,11 +55,7 @@ def staff_refresh():
 @operation("Выход сотрудника", tag="staff", body=s.LogoutIn, status=204)
 @login_required
 def staff_logout():
-    data = s.load(s.LogoutIn, request.get_json(silent=True) or {})
-    if g.get("auth_via") == "cookie":
-        return end_cookie_session(current_app.response_class(status=204))
-    auth_call("Logout", pb.LogoutRequest(refresh_token=data.get("refresh_token", "")))
-    return "", 204
+    return sign_out()
 
 
 @bp.get("/me")

@@ -21,7 +21,6 @@ from services.accounts.domain.model import number_key
 BILL_DELIVERY = {"email", "paper_email", "paper"}
 STOVES = {"gas", "electric", ""}
 CHANNELS = {"cabinet", "bank", "third_party", "post", "cash"}
-ZONES = {1, 2, 3}
 
 ACCOUNT_COLUMNS = ("supplier_code", "account_number", "holder", "address", "category", "area_m2", "residents",
                    "stove", "bill_delivery", "automatic_metering")

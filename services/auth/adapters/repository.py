@@ -57,9 +57,6 @@ class AuthRepository:
                                     .values(failed_logins=users.c.failed_logins + 1)
                                     .returning(users.c.failed_logins)).scalar_one()
 
-    def lock_keys_advisory(self, key: int) -> None:
-        self.session.execute(select(func.pg_advisory_xact_lock(key)))
-
     # codes (challenges)
     def add_code(self, **values) -> None:
         self.session.execute(insert(codes).values(**values))
