@@ -85,11 +85,11 @@ def _unpack(any_msg: any_pb2.Any) -> message.Message:
 def field_uuid(value: str, name: str) -> str:
     """A UUID field of an event payload; a malformed one makes the event poison."""
     from kit.errors import InvalidInput
+    from kit.ids import is_uuid
 
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise InvalidInput(f"{name}: not a UUID: {value!r}", code="malformed_event") from None
+    if not is_uuid(value):
+        raise InvalidInput(f"{name}: not a UUID: {value!r}", code="malformed_event")
+    return str(uuid.UUID(value))
 
 
 def field_decimal(value: str, name: str) -> Decimal:
