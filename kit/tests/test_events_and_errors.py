@@ -47,3 +47,13 @@ def test_domain_errors_cross_grpc(error):
     assert (back.code, back.message, back.fields) == (error.code, error.message, error.fields)
     assert getattr(back, "retry_after", None) == getattr(error, "retry_after", None)
 
+
+
+def test_an_id_is_a_uuid_in_its_canonical_spelling_only():
+    from kit.ids import is_uuid
+
+    assert is_uuid("12345678-1234-5678-1234-567812345678")
+    assert is_uuid("ABCDEF12-1234-5678-1234-567812345678")
+    for other in ("", "nope", "12345678123456781234567812345678", "{12345678-1234-5678-1234-567812345678}",
+                  "urn:uuid:12345678-1234-5678-1234-567812345678", None, 42):
+        assert not is_uuid(other), other

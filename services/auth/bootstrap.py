@@ -16,8 +16,8 @@ from kit.tokens import TokenVerifier
 from services.auth.config import AuthConfig
 from services.auth.entrypoints.api import AuthServicer
 from services.auth.entrypoints.demo import load_demo
-from services.auth.service_layer import handlers, staff
-from services.auth.service_layer.challenges import Context
+from services.auth.service_layer import keys, staff
+from services.auth.service_layer.context import Context
 from services.auth.service_layer.social import SocialSignIn
 from services.auth.service_layer.unit_of_work import AuthUnitOfWork
 
@@ -31,14 +31,14 @@ def build_servicer(rt) -> AuthServicer:
 
 
 def servicer(rt):
-    handlers.ensure_signing_key(rt.uow())
+    keys.ensure_signing_key(rt.uow())
     auth = build_servicer(rt)
     return lambda server: auth_pb2_grpc.add_AuthServicer_to_server(auth, server)
 
 
 def own_keys(rt) -> TokenVerifier:
     """Auth verifies tokens with the keys in its own database."""
-    return TokenVerifier(lambda: handlers.jwks(rt.uow()))
+    return TokenVerifier(lambda: keys.jwks(rt.uow()))
 
 
 def create_staff_command(config: AuthConfig, argv: list[str]) -> None:

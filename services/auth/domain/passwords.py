@@ -55,3 +55,20 @@ def check_password(password: str, common: frozenset[str] | None = None, *, field
     if password.lower() in (common_passwords() if common is None else common):
         raise InvalidInput("Этот пароль слишком распространён, выберите другой.", code="common_password",
                            fields={field: "Пароль входит в список самых распространённых."})
+
+
+def check_entered_password(password: str, field: str = "password") -> None:
+    """A password typed to sign in or to confirm an action: no longer than any password can be
+    (so hashing work stays bounded). Says nothing about any account."""
+    if len(password or "") > MAX_LENGTH:
+        raise InvalidInput(f"Пароль длиннее {MAX_LENGTH} символов.", code="password_too_long",
+                           fields={field: f"Не больше {MAX_LENGTH} символов."})
+
+
+def check_password_change(old_password: str, new_password: str) -> None:
+    """A new password follows the rules and differs from the current one."""
+    check_entered_password(old_password, "old_password")
+    check_password(new_password, field="new_password")
+    if new_password == old_password:
+        raise InvalidInput("Новый пароль совпадает с текущим.", code="same_password",
+                           fields={"new_password": "Новый пароль совпадает с текущим."})

@@ -5,9 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 import struct
 import urllib.parse
+
+from kit.errors import InvalidInput
 
 STEP = 30
 DIGITS = 6
@@ -24,6 +27,13 @@ def code_at(secret: str, step: int) -> str:
     offset = digest[-1] & 0x0F
     number = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
     return f"{number % 10**DIGITS:0{DIGITS}d}"
+
+
+def check_code_format(code: str) -> None:
+    """The code from the authenticator app: 6 digits (spaces around them tolerated)."""
+    if not re.fullmatch(rf"\s*[0-9]{{{DIGITS}}}\s*", code or ""):
+        raise InvalidInput("Код из приложения — 6 цифр.", code="invalid_totp_format",
+                           fields={"totp_code": "Код из приложения — 6 цифр."})
 
 
 def matching_step(secret: str, code: str, now: float, last_step: int | None) -> int | None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from kit.demo import demo_data
 from services.auth.adapters import crypto
+from services.auth.domain.users import User
 
 
 def load_demo(rt) -> None:
-    user = demo_data(rt.config)["demo_user"]
+    demo = demo_data(rt.config)["demo_user"]
     with rt.uow() as uow:
-        if uow.auth.user(user["user_id"]) is None:
-            uow.auth.add_user(user_id=user["user_id"], kind=user["kind"], status="active", phone=user["phone"],
-                              password_hash=crypto.hash_password(user["password"]), terms_version="demo",
-                              marketing_consent=False)
+        if uow.users.get(demo["user_id"]) is None:
+            uow.users.add(User(user_id=demo["user_id"], kind=demo["kind"], status="active", phone=demo["phone"],
+                               password_hash=crypto.hash_password(demo["password"]), terms_version="demo"))
             uow.commit()

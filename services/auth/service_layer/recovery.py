@@ -2,45 +2,29 @@
 
 from __future__ import annotations
 
-from kabinet.auth.v1 import auth_pb2 as pb
-
-from kit.events import Event
 from services.auth.adapters import crypto
-from services.auth.domain import model
+from services.auth.domain.challenges import Started, invalid_code
+from services.auth.domain.contacts import normalize_identifier
+from services.auth.domain.events import PasswordChanged
 from services.auth.domain.passwords import check_password
+from services.auth.domain.recovery import REPLY_CHANNEL, recoverable, recovery_contact
 from services.auth.service_layer import challenges
-from services.auth.service_layer.challenges import Context, now
-from services.auth.service_layer.registration import Started
-
-REPLY_CHANNEL = {"phone": "sms", "email": "email", "login": "contact"}
+from services.auth.service_layer.context import Context, now
 
 
 def start_recovery(uow, ctx: Context, *, identifier: str) -> Started:
     """Always the same answer: an unknown identifier gets a decoy challenge that sends nothing."""
-    column, value = model.normalize_identifier(identifier)
+    column, value = normalize_identifier(identifier)
     at = now()
     with uow:
-        user = uow.auth.user_by(column, value) if value else None
-        if user is not None and (user["kind"] == "staff" or user["status"] != "active"):
-            user = None
-        channel, destination = _where(column, user)
+        user = recoverable(uow.users.by(column, value) if value else None)
+        channel, destination = recovery_contact(column, user)
         if user is not None:
-            uow.auth.void_codes(user["user_id"], "recovery", at)
-        challenge_id = challenges.issue(uow, ctx, user_id=user["user_id"] if user else None, purpose="recovery",
+            uow.challenges.void(user.user_id, "recovery", at)
+        challenge_id = challenges.issue(uow, ctx, user_id=user.user_id if user else None, purpose="recovery",
                                         channel=channel, destination=destination, at=at)
         uow.commit()
-    return Started(challenge_id, int(model.RECOVERY_TTL.total_seconds()),
-                   int(model.RESEND_COOLDOWN.total_seconds()), REPLY_CHANNEL[column])
-
-
-def _where(column: str, user) -> tuple[str, str]:
-    if user is None:
-        return ("email" if column == "email" else "sms"), ""
-    if column == "phone":
-        return "sms", user["phone"]
-    if column == "email" or user["email"]:
-        return "email", user["email"]
-    return "sms", user["phone"]
+    return Started.of(challenge_id, "recovery", channel, REPLY_CHANNEL[column])
 
 
 def complete_recovery(uow, ctx: Context, *, recovery_id: str, code: str, link_token: str,
@@ -51,21 +35,18 @@ def complete_recovery(uow, ctx: Context, *, recovery_id: str, code: str, link_to
     at = now()
     with uow:
         if link_token:
-            pending = uow.auth.code_by_link(crypto.token_digest(link_token))
-            if pending is None or pending.purpose != "recovery" or not pending.usable(at):
-                raise challenges.invalid_code()
+            challenge = uow.challenges.by_link(crypto.token_digest(link_token))
+            if challenge is None or challenge.purpose != "recovery" or not challenge.usable(at):
+                raise invalid_code()
         else:
-            code_id = challenges.parse_id(recovery_id)
-            pending = challenges.check_code(uow, ctx, uow.auth.code(code_id) if code_id else None, code,
-                                            ("recovery",), at)
-        uow.auth.consume_code(pending.code_id, at)
-        user = uow.auth.user(pending.user_id, lock=True)
-        uow.auth.update_user(user["user_id"], password_hash=password_hash, password_changed_at=at,
-                             failed_logins=0, locked_at=None)
-        ended = uow.auth.revoke_sessions(user["user_id"], at)
-        uow.emit(Event(type="auth.password.changed", aggregate_id=user["user_id"],
-                       payload=pb.PasswordChanged(user_id=user["user_id"], reason="recovery",
-                                                  sessions_ended=ended)))
-        challenges.notice(uow, pending.channel, pending.destination, "password_changed", user["user_id"])
+            challenge = challenges.check_code(uow, ctx, challenges.find(uow, recovery_id), code, ("recovery",), at)
+        challenge.consume(at)
+        uow.challenges.save(challenge)
+        user = uow.users.get(challenge.user_id, lock=True)
+        user.recover(password_hash, at)
+        uow.users.save(user)
+        ended = uow.sessions.revoke_all(user.user_id, at)
+        uow.emit(PasswordChanged(user_id=user.user_id, reason="recovery", sessions_ended=ended))
+        challenges.notice(uow, challenge.channel, challenge.destination, "password_changed", user.user_id)
         uow.commit()
     return ended

@@ -1,11 +1,25 @@
 from __future__ import annotations
 
 from kit.db import UnitOfWork
-from services.auth.adapters.repository import AuthRepository
+from services.auth.adapters import events
+from services.auth.adapters.repository import Challenges, Sessions, SigningKeys, SocialLinks, Users
+from services.auth.domain.events import AuthEvent
 
 
 class AuthUnitOfWork(UnitOfWork):
-    auth: AuthRepository
+    users: Users
+    challenges: Challenges
+    sessions: Sessions
+    social: SocialLinks
+    keys: SigningKeys
 
     def _open_repositories(self, session) -> None:
-        self.auth = AuthRepository(session)
+        self.users = Users(session)
+        self.challenges = Challenges(session)
+        self.sessions = Sessions(session)
+        self.social = SocialLinks(session)
+        self.keys = SigningKeys(session)
+
+    def emit(self, event: AuthEvent) -> None:
+        """Use cases record domain events; they leave through the outbox as auth.proto messages."""
+        super().emit(events.outbound(event))

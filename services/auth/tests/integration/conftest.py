@@ -16,7 +16,7 @@ from kit.settings import load
 from kit.tokens import TokenVerifier
 from services.auth import bootstrap
 from services.auth.config import AuthConfig
-from services.auth.service_layer import handlers
+from services.auth.service_layer import keys
 
 
 class Auth:
@@ -25,7 +25,7 @@ class Auth:
     def __init__(self, rt, servicer) -> None:
         self.rt = rt
         self.api = servicer
-        self.verifier = TokenVerifier(lambda: handlers.jwks(rt.uow()), min_refresh_seconds=0)
+        self.verifier = TokenVerifier(lambda: keys.jwks(rt.uow()), min_refresh_seconds=0)
 
     @contextlib.contextmanager
     def as_(self, access_token: str):
@@ -59,6 +59,6 @@ def make_runtime(database_url_factory, nats_url, **overrides):
 @pytest.fixture
 def auth(database_url_factory, nats_url):
     rt = make_runtime(database_url_factory, nats_url)
-    handlers.ensure_signing_key(rt.uow())
+    keys.ensure_signing_key(rt.uow())
     yield Auth(rt, bootstrap.build_servicer(rt))
     rt.engine.dispose()

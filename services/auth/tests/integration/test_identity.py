@@ -8,7 +8,8 @@ from sqlalchemy import update
 
 from kit.errors import Conflict, InvalidInput, TooManyAttempts, Unauthenticated
 from services.auth.adapters.orm import codes, users
-from services.auth.domain import model
+from services.auth.domain.challenges import CODE_MAX_ATTEMPTS, RESEND_COOLDOWN
+from services.auth.domain.users import MAX_CONSECUTIVE_FAILURES
 
 pytestmark = pytest.mark.integration
 PASSWORD = "Kabinet-Test-7x"
@@ -16,7 +17,7 @@ PHONE = "+79001112233"
 
 
 def register_phone(auth, phone=PHONE, password=PASSWORD, **kw):
-    reply = auth.api.Register(pb.RegisterRequest(phone=phone, password=password, terms_version="2026-01",
+    reply = auth.api.Register(pb.RegisterRequest(phone=phone, password=password, terms_accepted=True,
                                                  marketing_consent=True, **kw), None)
     code = auth.last_code(phone)
     return reply, code
@@ -64,13 +65,18 @@ def test_codes_are_hashed_limited_and_resent_after_a_cooldown(auth):
     with pytest.raises(TooManyAttempts) as err:
         auth.api.ResendCode(pb.ResendCodeRequest(registration_id=reply.registration_id), None)
     assert err.value.code == "resend_too_soon" and 0 < err.value.retry_after <= 60
-    for _ in range(model.CODE_MAX_ATTEMPTS):
-        with pytest.raises(InvalidInput):
-            auth.api.ConfirmContact(pb.ConfirmContactRequest(registration_id=reply.registration_id, code="x"), None)
+    with pytest.raises(InvalidInput) as err:  # not a code at all: refused before it costs an attempt
+        auth.api.ConfirmContact(pb.ConfirmContactRequest(registration_id=reply.registration_id, code="x"), None)
+    assert err.value.code == "invalid_code_format" and err.value.fields == {"code": "Код состоит из цифр."}
+    wrong = "000000" if sent.code != "000000" else "111111"
+    for _ in range(CODE_MAX_ATTEMPTS):
+        with pytest.raises(InvalidInput) as err:
+            auth.api.ConfirmContact(pb.ConfirmContactRequest(registration_id=reply.registration_id, code=wrong), None)
+        assert err.value.code == "invalid_code"
     with pytest.raises(InvalidInput):  # attempts exhausted: even the right code fails
         auth.api.ConfirmContact(pb.ConfirmContactRequest(registration_id=reply.registration_id, code=sent.code), None)
     with auth.rt.engine.begin() as conn:  # the cooldown passes
-        conn.execute(update(codes).values(last_sent_at=codes.c.last_sent_at - model.RESEND_COOLDOWN))
+        conn.execute(update(codes).values(last_sent_at=codes.c.last_sent_at - RESEND_COOLDOWN))
     auth.api.ResendCode(pb.ResendCodeRequest(registration_id=reply.registration_id), None)
     fresh = auth.last_code(PHONE)
     assert fresh.code != "" and fresh is not sent
@@ -90,7 +96,7 @@ def test_registration_of_a_known_contact_answers_the_same_and_tells_the_owner(au
 
 def test_email_registration_of_an_organization_by_link_then_onboarding(auth):
     email = "Org@Example.RU"
-    reply = auth.api.Register(pb.RegisterRequest(email=email, password=PASSWORD, terms_version="1", kind="organization"),
+    reply = auth.api.Register(pb.RegisterRequest(email=email, password=PASSWORD, terms_accepted=True, kind="organization"),
                               None)
     sent = auth.last_code("org@example.ru")
     assert reply.channel == "email" and reply.code_ttl_seconds == 86400
@@ -108,7 +114,7 @@ def test_email_registration_of_an_organization_by_link_then_onboarding(auth):
     refreshed = auth.api.Refresh(pb.RefreshRequest(refresh_token=pair.refresh_token), None)
     assert not auth.verifier.verify(refreshed.access_token).onboarding_required
     with pytest.raises(InvalidInput):
-        auth.api.Register(pb.RegisterRequest(phone=PHONE, password=PASSWORD, terms_version="1", kind="organization"),
+        auth.api.Register(pb.RegisterRequest(phone=PHONE, password=PASSWORD, terms_accepted=True, kind="organization"),
                           None)
 
 
@@ -222,7 +228,7 @@ def test_recovery_by_sms_code_ends_all_sessions_and_is_single_use(auth):
 
 
 def test_recovery_by_email_link(auth):
-    auth.api.Register(pb.RegisterRequest(email="anna@example.ru", password=PASSWORD, terms_version="1"), None)
+    auth.api.Register(pb.RegisterRequest(email="anna@example.ru", password=PASSWORD, terms_accepted=True), None)
     auth.api.ConfirmLink(pb.ConfirmLinkRequest(token=auth.last_code("anna@example.ru").link.split("token=")[1]),
                          None)
     reply = auth.api.StartRecovery(pb.StartRecoveryRequest(identifier="anna@example.ru"), None)
@@ -238,7 +244,7 @@ def test_recovery_by_email_link(auth):
 def test_one_hundred_consecutive_failures_lock_until_recovery(auth):
     signed_up(auth)
     with auth.rt.engine.begin() as conn:
-        conn.execute(update(users).values(failed_logins=model.MAX_CONSECUTIVE_FAILURES - 1))
+        conn.execute(update(users).values(failed_logins=MAX_CONSECUTIVE_FAILURES - 1))
     with pytest.raises(Unauthenticated) as err:
         login(auth, password="Wrong-Pass-1")
     assert err.value.code == "bad_credentials"
@@ -302,3 +308,25 @@ def test_password_rules_for_live_ticks(auth):
     rules = auth.api.GetPasswordRules(pb.GetPasswordRulesRequest(), None)
     assert [r.code for r in rules.rules] == ["latin_only", "min_length", "upper", "lower", "digit", "no_spaces"]
     assert rules.min_length == 8 and rules.max_length >= 64 and rules.rules[0].title
+
+
+@pytest.mark.parametrize("challenge_id", [
+    "nope", "12345678123456781234567812345678", "{12345678-1234-5678-1234-567812345678}",
+    "urn:uuid:12345678-1234-5678-1234-567812345678",
+])
+def test_an_id_in_an_unusual_spelling_is_simply_unknown(auth, challenge_id):
+    reply = auth.api.ResendCode(pb.ResendCodeRequest(registration_id=challenge_id), None)
+    assert reply.resend_after_seconds == 60
+    with pytest.raises(InvalidInput) as err:
+        auth.api.ConfirmContact(pb.ConfirmContactRequest(registration_id=challenge_id, code="123456"), None)
+    assert err.value.code == "invalid_code"
+
+
+def test_registration_needs_the_terms_and_records_the_version_in_force(auth):
+    from services.auth.domain.registration import TERMS_VERSION
+
+    with pytest.raises(InvalidInput) as err:
+        auth.api.Register(pb.RegisterRequest(phone=PHONE, password=PASSWORD), None)
+    assert err.value.code == "terms_not_accepted" and list(err.value.fields) == ["terms_accepted"]
+    pair = signed_up(auth)
+    assert auth.call(pair.access_token, "GetProfile", pb.GetProfileRequest()).terms_version == TERMS_VERSION

@@ -12,12 +12,12 @@ from kabinet.auth.v1 import auth_pb2 as pb
 from sqlalchemy import update
 from werkzeug.serving import make_server
 
-from kit.errors import Conflict, Unauthenticated
+from kit.errors import Conflict, InvalidInput, Unauthenticated
 from services.auth import bootstrap
 from services.auth.adapters import crypto
 from services.auth.adapters.orm import users
 from services.auth.domain import totp
-from services.auth.service_layer import handlers, staff
+from services.auth.service_layer import keys, staff
 from services.auth.tests.integration.conftest import Auth, make_runtime
 from services.auth.tests.integration.test_identity import login, signed_up
 from simulators.oidc.app import SimConfig, create_app
@@ -35,8 +35,13 @@ def test_staff_sign_in_needs_password_and_a_fresh_totp_code(auth):
                                  password="Staff-Pass-2026")
     assert created.provisioning_uri.startswith("otpauth://totp/Kabinet%3Aoper1?secret=")
     code = totp.code_at(secret_of(created.provisioning_uri), int(time.time() // 30))
-    for bad in (dict(totp_code=""), dict(totp_code="000000" if code != "000000" else "111111"),
-                dict(password="Wrong-Pass-1", totp_code=code)):
+    for malformed in ("", "12345", "12345a"):
+        with pytest.raises(InvalidInput) as err:  # the format says nothing about the account
+            auth.api.StaffLogin(pb.StaffLoginRequest(login="oper1", password="Staff-Pass-2026", totp_code=malformed),
+                                None)
+        assert err.value.code == "invalid_totp_format" and "totp_code" in err.value.fields
+    for bad in (dict(totp_code="000000" if code != "000000" else "111111"),
+                dict(password="Wrong-Pass-1", totp_code=code), dict(login="nobody", totp_code=code)):
         request = {"login": "oper1", "password": "Staff-Pass-2026", "totp_code": code} | bad
         with pytest.raises(Unauthenticated) as err:
             auth.api.StaffLogin(pb.StaffLoginRequest(**request), None)
@@ -91,7 +96,7 @@ def social(database_url_factory, nats_url, provider):
     providers = {"sim": {"issuer": provider.issuer, "client_id": provider.client_id,
                          "client_secret": provider.client_secret, "redirect_uris": [CALLBACK]}}
     rt = make_runtime(database_url_factory, nats_url, oidc_providers=providers)
-    handlers.ensure_signing_key(rt.uow())
+    keys.ensure_signing_key(rt.uow())
     yield Auth(rt, bootstrap.build_servicer(rt))
     rt.engine.dispose()
 
