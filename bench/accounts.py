@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from devstack.stack import Stack
-from services.accounts.entrypoints.registry_generator import generate
+from tools.registry_generator import generate
 from tests.e2e.client import Customer, staff_member
 
 

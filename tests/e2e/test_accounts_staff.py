@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from services.accounts.entrypoints.registry_generator import generate
+from tools.registry_generator import generate
 from tests.e2e.client import Customer, import_registry, staff_member
 
 pytestmark = pytest.mark.e2e

@@ -159,6 +159,10 @@ class AccountsRepository:
         row = self.session.execute(select(meters).where(meters.c.meter_id == meter_id)).mappings().first()
         return dict(row) if row else None
 
+    def meter_card(self, meter_id: str) -> MeterCard | None:
+        row = self.session.execute(select(meters).where(meters.c.meter_id == meter_id)).mappings().first()
+        return _meter_card(row) if row else None
+
     def all_meter_numbers(self, account_id: str) -> set[str]:
         """Open and closed: the registry's key (account, number) covers both."""
         return set(self.session.scalars(select(meters.c.number).where(meters.c.account_id == account_id)))
@@ -213,9 +217,7 @@ class AccountsRepository:
         ).mappings()
         by_account: dict[str, list[MeterCard]] = {}
         for m in meter_rows:
-            by_account.setdefault(m["account_id"], []).append(MeterCard(
-                meter_id=m["meter_id"], number=m["number"], model=m["model"], zones=m["zones"],
-                digits=m["digits"], ratio=_decimal_str(m["ratio"]), verification_due=m["verification_due"]))
+            by_account.setdefault(m["account_id"], []).append(_meter_card(m))
         return [AccountCard(
             account_id=r["account_id"], number=r["number"], supplier_id=r["supplier_id"],
             supplier_name=r["supplier_name"], address=r["address"], holder=r["holder"], category=r["category"],
@@ -235,6 +237,11 @@ class AccountsRepository:
         self.session.execute(pg_insert(payments).values(
             account_id=account_id, paid_on=paid_on, amount_kop=amount_kop, channel=channel,
             external_id=external_id).on_conflict_do_nothing())
+
+
+def _meter_card(m) -> MeterCard:
+    return MeterCard(meter_id=m["meter_id"], number=m["number"], model=m["model"], zones=m["zones"],
+                     digits=m["digits"], ratio=_decimal_str(m["ratio"]), verification_due=m["verification_due"])
 
 
 def _decimal_str(value) -> str:

@@ -10,10 +10,20 @@ import secrets
 from dataclasses import dataclass
 
 from kit.errors import InvalidInput
+from services.accounts.domain.validation import FieldErrors
 
 NUMBER_DIGITS = 14
 LINK_TTL = dt.timedelta(hours=24)
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+
+
+def binding_request(number: str, email: str) -> tuple[str, str]:
+    """(contract number, e-mail) of a request to bind a contract; both mistakes reported at once."""
+    errors = FieldErrors()
+    number = errors.check(contract_number, number)
+    email = errors.check(normalize_email, email)
+    errors.raise_any()
+    return number, email
 
 
 def contract_number(typed: str) -> str:
@@ -21,14 +31,14 @@ def contract_number(typed: str) -> str:
     number = re.sub(r"[\s-]", "", typed or "")
     if not re.fullmatch(rf"\d{{{NUMBER_DIGITS}}}", number):
         raise InvalidInput(code="invalid_contract_number",
-                           fields={"number": "Номер договора состоит из 14 цифр, например 78078078078000."})
+                           fields={"number": f"Номер договора — {NUMBER_DIGITS} цифр."})
     return number
 
 
 def normalize_email(typed: str) -> str:
     email = (typed or "").strip().lower()
     if not _EMAIL.fullmatch(email) or len(email) > 254:
-        raise InvalidInput(code="invalid_email", fields={"email": "Укажите адрес электронной почты."})
+        raise InvalidInput(code="invalid_email", fields={"email": "Неверный адрес электронной почты."})
     return email
 
 

@@ -1,4 +1,5 @@
-"""Accounts domain: account numbers, the proof that binds an account to a cabinet."""
+"""Accounts domain: account numbers, the proof that binds an account to a cabinet, the limit on
+failed proofs, activation codes, and what a customer owns of a binding (alias, group, bill delivery)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
-from kit.errors import Conflict, InvalidInput, Rejected
+from kabinet_vocabulary import BILL_DELIVERY, ZONE
+
+from kit.errors import Conflict, InvalidInput, Rejected, TooManyAttempts
+from services.accounts.domain.validation import FieldErrors, listing
 
 THIRD_PARTY_GRACE = dt.timedelta(days=14)
-CABINET = "cabinet"
+CABINET = "cabinet"  # the payment channel of payments made in the cabinet (kabinet_vocabulary.PAYMENT_CHANNEL)
 DEFAULT_GROUP = "Моя группа"
-BILL_DELIVERY = ("email", "paper_email", "paper")
 ALIAS_MAX = 100
+AMOUNT_MAX_KOP = 10**12
 
 
 def number_key(number: str) -> str:
@@ -59,14 +62,97 @@ def proof_matches(*, payments: list[Payment], meter_numbers: list[str], today: d
     if activation_code is not None:
         return activation_code_hash(activation_code) in code_hashes
     if meter_number is not None:
-        typed = _meter_key(meter_number)
-        return bool(typed) and any(_meter_key(n) == typed for n in meter_numbers)
+        typed = meter_key(meter_number)
+        return bool(typed) and any(meter_key(n) == typed for n in meter_numbers)
     expected = expected_payment(payments, today)
     return expected is not None and expected.date == paid_on and expected.amount_kop == amount_kop
 
 
-def _meter_key(number: str) -> str:
+def meter_key(number: str) -> str:
+    """A meter number as typed -> comparable key: spaces, dashes and leading zeros ignored, upper case."""
     return re.sub(r"[\s-]", "", number or "").lstrip("0").upper()
+
+
+# --- what a binding request must hold ---
+
+PROOF_REQUIRED = ("Подтвердите счёт одним способом: датой и суммой последней оплаты, номером счётчика "
+                  "или кодом активации.")
+
+
+@dataclass(frozen=True)
+class Proof:
+    """Exactly one of: the last payment (date and amount), the meter number, an activation code."""
+
+    paid_on: dt.date | None = None
+    amount_kop: int | None = None
+    meter_number: str | None = None
+    activation_code: str | None = None
+
+
+@dataclass(frozen=True)
+class BindingRequest:
+    number_key: str
+    alias: str
+    proof: Proof
+
+
+def binding_request(*, number: str, alias: str = "", last_payment: tuple[str, int] | None = None,
+                    meter_number: str | None = None, activation_code: str | None = None) -> BindingRequest:
+    """A valid request to bind an account; every mistake in it is reported at once.
+    `last_payment` is (date as YYYY-MM-DD, amount in kopecks)."""
+    errors = FieldErrors()
+    key = errors.check(number_key, number)
+    alias = errors.check(clean_alias, alias)
+    proof = errors.check(binding_proof, last_payment=last_payment, meter_number=meter_number,
+                         activation_code=activation_code)
+    errors.raise_any()
+    return BindingRequest(key, alias, proof)
+
+
+def binding_proof(*, last_payment: tuple[str, int] | None = None, meter_number: str | None = None,
+                  activation_code: str | None = None) -> Proof:
+    if sum(p is not None for p in (last_payment, meter_number, activation_code)) != 1:
+        raise InvalidInput(PROOF_REQUIRED, code="proof_required", fields={"proof": PROOF_REQUIRED})
+    if last_payment is None:
+        return Proof(meter_number=meter_number, activation_code=activation_code)
+    errors = FieldErrors()
+    paid_on = errors.check(payment_date, last_payment[0])
+    amount_kop = errors.check(payment_amount, last_payment[1])
+    errors.raise_any()
+    return Proof(paid_on=paid_on, amount_kop=amount_kop)
+
+
+def payment_date(text: str) -> dt.date:
+    """The date of the last payment as the customer names it: YYYY-MM-DD."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text or ""):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise InvalidInput(code="invalid_last_payment",
+                       fields={"proof.last_payment.date": "Дата оплаты в формате ГГГГ-ММ-ДД."})
+
+
+def payment_amount(amount_kop: int) -> int:
+    """The amount of the last payment in kopecks: 1 kopeck to 10 billion rubles."""
+    if isinstance(amount_kop, bool) or not isinstance(amount_kop, int) or not 1 <= amount_kop <= AMOUNT_MAX_KOP:
+        raise InvalidInput(code="invalid_last_payment", fields={
+            "proof.last_payment.amount_kop": "Сумма оплаты в копейках: от 1 до 1 000 000 000 000."})
+    return amount_kop
+
+
+# --- failed proofs (of accounts and contracts) are limited per user and per number ---
+
+ATTEMPT_WINDOW = dt.timedelta(hours=1)
+MAX_ATTEMPTS_PER_USER = 10
+MAX_ATTEMPTS_PER_ACCOUNT = 20
+
+
+def check_attempt_budget(failed_by_user: int, failed_for_number: int) -> None:
+    """Refuses once the user, or anyone for this number, failed too often within ATTEMPT_WINDOW."""
+    if failed_by_user >= MAX_ATTEMPTS_PER_USER or failed_for_number >= MAX_ATTEMPTS_PER_ACCOUNT:
+        raise TooManyAttempts("Слишком много неудачных попыток. Попробуйте через час.",
+                              retry_after=int(ATTEMPT_WINDOW.total_seconds()))
 
 
 # --- activation codes (код активации, issued by staff at a service office) ---
@@ -98,10 +184,27 @@ def clean_alias(alias: str) -> str:
 
 
 def check_bill_delivery(value: str) -> str:
+    """One of kabinet_vocabulary.BILL_DELIVERY (the customer's choice and the registry's column)."""
     if value not in BILL_DELIVERY:
         raise InvalidInput(code="invalid_bill_delivery", fields={
-            "bill_delivery": "Выберите способ доставки квитанции: email, paper_email или paper."})
+            "bill_delivery": f"Выберите способ доставки квитанции: {listing(BILL_DELIVERY.codes)}."})
     return value
+
+
+NOTHING_TO_CHANGE = "Укажите, что изменить."
+
+
+def account_changes(*, alias: str | None = None, group_id: str | None = None,
+                    bill_delivery: str | None = None) -> dict:
+    """The customer's changes of a binding (only those given), checked; the group is checked by its owner."""
+    if alias is None and group_id is None and bill_delivery is None:
+        raise InvalidInput(NOTHING_TO_CHANGE, code="nothing_to_change", fields={"_": NOTHING_TO_CHANGE})
+    errors = FieldErrors()
+    changes = {"alias": errors.check(clean_alias, alias)} if alias is not None else {}
+    if bill_delivery is not None:
+        changes["bill_delivery"] = errors.check(check_bill_delivery, bill_delivery)
+    errors.raise_any()
+    return changes
 
 
 # --- groups («Абоненты и группы») ---
@@ -148,6 +251,11 @@ class MeterCard:
     ratio: str
     verification_due: dt.date | None = None
 
+    @property
+    def zone_names(self) -> tuple[str, ...]:
+        """The tariff zones of its readings, in reading order (kabinet_vocabulary.ZONE)."""
+        return ZONE.of_meter(self.zones)
+
 
 @dataclass(frozen=True)
 class AccountCard:
@@ -167,49 +275,3 @@ class AccountCard:
     group_name: str = ""
     premise: dict | None = None  # area_m2 (decimal string), residents, stove
     bill_delivery: str = "paper"
-
-
-# --- staff corrections of meter data ---
-
-def meter_correction(*, number: str | None = None, model: str | None = None, zones: int | None = None,
-                     digits: int | None = None, ratio: str | None = None,
-                     verification_due: str | None = None) -> dict:
-    """The validated columns a staff correction changes (only those given)."""
-    out: dict = {}
-    errors: dict[str, str] = {}
-    if number is not None:
-        out["number"] = number.strip()
-        if not out["number"] or len(out["number"]) > 40:
-            errors["number"] = "Номер счётчика: от 1 до 40 символов."
-    if model is not None:
-        out["model"] = model.strip()
-        if not out["model"] or len(out["model"]) > 200:
-            errors["model"] = "Модель: от 1 до 200 символов."
-    if zones is not None:
-        out["zones"] = zones
-        if zones not in (1, 2, 3):
-            errors["zones"] = "Число тарифных зон: 1, 2 или 3."
-    if digits is not None:
-        out["digits"] = digits
-        if not 4 <= digits <= 9:
-            errors["digits"] = "Разрядность: от 4 до 9."
-    if ratio is not None:
-        try:
-            value = Decimal(ratio.replace(",", "."))
-            ok = value.is_finite() and value > 0 and value == value.quantize(Decimal("0.0001")) and value < 10**8
-        except InvalidOperation:
-            ok = False
-        if ok:
-            out["ratio"] = value
-        else:
-            errors["ratio"] = "КТ: положительное число, не больше 4 знаков после запятой."
-    if verification_due is not None:
-        try:
-            out["verification_due"] = dt.date.fromisoformat(verification_due) if verification_due else None
-        except ValueError:
-            errors["verification_due"] = "Дата поверки в формате ГГГГ-ММ-ДД."
-    if errors:
-        raise InvalidInput(code="invalid_meter_data", fields=errors)
-    if not out:
-        raise InvalidInput("Укажите, что исправить.", code="nothing_to_correct")
-    return out

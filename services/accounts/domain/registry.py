@@ -14,13 +14,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from kabinet_vocabulary import PAYMENT_CHANNEL
+
 from kit.errors import InvalidInput
 from services.accounts.domain.contracts import contract_number, normalize_email
-from services.accounts.domain.model import number_key
+from services.accounts.domain.meters import check_meter_data
+from services.accounts.domain.model import check_bill_delivery, number_key, payment_amount
+from services.accounts.domain.validation import listing
 
-BILL_DELIVERY = {"email", "paper_email", "paper"}
 STOVES = {"gas", "electric", ""}
-CHANNELS = {"cabinet", "bank", "third_party", "post", "cash"}
 
 ACCOUNT_COLUMNS = ("supplier_code", "account_number", "holder", "address", "category", "area_m2", "residents",
                    "stove", "bill_delivery", "automatic_metering")
@@ -125,9 +127,7 @@ def account_row(line: int, r: Mapping[str, str]) -> AccountRow:
     stove = r.get("stove", "").lower()
     if stove not in STOVES:
         raise RowError(f"Тип плиты «{stove}»: ожидается gas или electric.")
-    delivery = (r.get("bill_delivery") or "paper").lower()
-    if delivery not in BILL_DELIVERY:
-        raise RowError(f"Способ доставки квитанции «{delivery}»: ожидается email, paper_email или paper.")
+    delivery = _checked(check_bill_delivery, (r.get("bill_delivery") or "paper").lower())
     premise = {"stove": stove}
     if r.get("area_m2"):
         premise["area_m2"] = str(_decimal(r["area_m2"], "площадь", places=2, positive=True))
@@ -141,14 +141,16 @@ def account_row(line: int, r: Mapping[str, str]) -> AccountRow:
 
 
 def meter_row(line: int, r: Mapping[str, str]) -> MeterRow:
+    """A meter's values pass the same check as a staff correction (and fail with its messages)."""
     _, key = _account_number(r)
-    zones = _int(_required(r, "zones", "число зон"), "число зон", 1, 3)
-    return MeterRow(
-        line=line, supplier_code=_required(r, "supplier_code", "код поставщика"), number_key=key,
-        meter_number=_required(r, "meter_number", "номер счётчика"), model=_required(r, "model", "модель"),
-        zones=zones, digits=_int(_required(r, "digits", "разрядность"), "разрядность", 4, 9),
-        ratio=_decimal(r.get("ratio") or "1", "КТ", places=4, positive=True),
-        verification_due=_date(r["verification_due"], "дата поверки") if r.get("verification_due") else None)
+    supplier = _required(r, "supplier_code", "код поставщика")
+    due = _date(r["verification_due"], "дата поверки") if r.get("verification_due") else None
+    meter = _checked(check_meter_data, number=r.get("meter_number", ""), model=r.get("model", ""),
+                     zones=r.get("zones", ""), digits=r.get("digits", ""), ratio=r.get("ratio") or "1",
+                     verification_due=due)
+    return MeterRow(line=line, supplier_code=supplier, number_key=key, meter_number=meter["number"],
+                    model=meter["model"], zones=meter["zones"], digits=meter["digits"], ratio=meter["ratio"],
+                    verification_due=meter.get("verification_due"))
 
 
 def payment_row(line: int, r: Mapping[str, str]) -> PaymentRow:
@@ -157,9 +159,9 @@ def payment_row(line: int, r: Mapping[str, str]) -> PaymentRow:
     paid_on = _date(_required(r, "paid_on", "дата оплаты"), "дата оплаты")
     amount = _decimal(_required(r, "amount", "сумма"), "сумма", places=2, positive=True)
     channel = (r.get("channel") or "bank").lower()
-    if channel not in CHANNELS:
-        raise RowError(f"Канал оплаты «{channel}»: ожидается один из {', '.join(sorted(CHANNELS))}.")
-    amount_kop = int(amount * 100)
+    if channel not in PAYMENT_CHANNEL:
+        raise RowError(f"Канал оплаты «{channel}»: ожидается {listing(PAYMENT_CHANNEL.codes)}.")
+    amount_kop = _checked(payment_amount, int(amount * 100))  # the bounds a customer's proof has
     external_id = r.get("external_id") or f"{supplier}:{key}:{paid_on.isoformat()}:{amount_kop}:{channel}"
     return PaymentRow(line=line, supplier_code=supplier, number_key=key, paid_on=paid_on, amount_kop=amount_kop,
                       channel=channel, external_id=external_id)
@@ -189,6 +191,14 @@ def contract_row(line: int, r: Mapping[str, str]) -> ContractRow:
     return ContractRow(line=line, supplier_code=_required(r, "supplier_code", "код поставщика"), number=number,
                        holder=_required(r, "holder", "потребитель"), inn=inn, emails=tuple(sorted(emails)),
                        address=_required(r, "address", "адрес"))
+
+
+def _checked(rule, *args, **kwargs):
+    """A rule shared with the API, its refusal as this row's reason (the same message)."""
+    try:
+        return rule(*args, **kwargs)
+    except InvalidInput as exc:
+        raise RowError(" ".join(exc.fields.values()) or exc.message) from None
 
 
 def _account_number(r: Mapping[str, str]) -> tuple[str, str]:

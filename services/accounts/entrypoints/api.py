@@ -1,20 +1,27 @@
-"""The accounts gRPC API: unpack the request, check who calls, call one use case, pack the reply."""
+"""The accounts gRPC API: unpack the request, check who calls, call one use case, pack the reply.
+Every rule of the input is the use cases' (and their domain's); here is only the protobuf."""
 
 from __future__ import annotations
-
-import datetime as dt
-import json
 
 from kabinet.accounts.v1 import accounts_pb2 as pb
 from kabinet.accounts.v1 import accounts_pb2_grpc as pb_grpc
 
 from kit.context import Caller, require_caller
-from kit.errors import Forbidden, InvalidInput
+from kit.errors import Forbidden
 from services.accounts.adapters import xlsx
 from services.accounts.domain.contracts import LINK_TTL, export_rows
-from services.accounts.domain.requests import METER_DATA, customer_type
-from services.accounts.service_layer import contracts, handlers, requests, staff
-from services.accounts.service_layer.messages import contract_pb, group_pb, request_pb, to_pb, ts
+from services.accounts.entrypoints.messages import (
+    account_pb,
+    audit_entry_pb,
+    contract_pb,
+    group_pb,
+    import_report_pb,
+    meter_pb,
+    request_pb,
+    staff_account_pb,
+    ts,
+)
+from services.accounts.service_layer import accounts, binding, contracts, groups, requests, staff
 
 STAFF_ROLES = {"operator", "admin"}
 
@@ -37,18 +44,6 @@ def staff_member(*roles: str) -> Caller:
     return user
 
 
-def _time(value: str, field: str) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        raise InvalidInput(fields={field: "Укажите время в формате RFC 3339 с часовым поясом."})
-    return parsed
-
-
 def _present(msg, name: str):
     return getattr(msg, name) if msg.HasField(name) else None
 
@@ -62,62 +57,52 @@ class AccountsServicer(pb_grpc.AccountsServicer):
     def BindAccount(self, request, context):
         user = customer()
         proof = request.WhichOneof("proof")
-        kwargs: dict = {}
-        if proof == "last_payment":
-            try:
-                kwargs["paid_on"] = dt.date.fromisoformat(request.last_payment.date)
-            except ValueError:
-                raise InvalidInput(fields={"last_payment.date": "Укажите дату в формате ГГГГ-ММ-ДД."}) from None
-            kwargs["amount_kop"] = request.last_payment.amount_kop
-        elif proof == "meter_number":
-            kwargs["meter_number"] = request.meter_number
-        elif proof == "activation_code":
-            kwargs["activation_code"] = request.activation_code
-        else:
-            raise InvalidInput("Подтвердите счёт датой и суммой последней оплаты, номером счётчика "
-                               "или кодом активации.", code="proof_required")
-        card = handlers.bind_account(self.uow(), user_id=user.user_id, number=request.number,
-                                     supplier_id=request.supplier_id or None, alias=request.alias,
-                                     group_id=request.group_id, **kwargs)
-        return to_pb(card)
+        last = request.last_payment
+        card = binding.bind_account(
+            self.uow(), user_id=user.user_id, number=request.number, alias=request.alias,
+            supplier_id=request.supplier_id, group_id=request.group_id,
+            last_payment=(last.date, last.amount_kop) if proof == "last_payment" else None,
+            meter_number=request.meter_number if proof == "meter_number" else None,
+            activation_code=request.activation_code if proof == "activation_code" else None)
+        return account_pb(card)
 
     def ListMyAccounts(self, request, context):
-        user = customer()
-        return pb.ListMyAccountsReply(accounts=[to_pb(c) for c in handlers.my_accounts(self.uow(), user.user_id)])
+        cards = accounts.my_accounts(self.uow(), customer().user_id)
+        return pb.ListMyAccountsReply(accounts=[account_pb(c) for c in cards])
 
     def GetAccount(self, request, context):
-        return to_pb(handlers.account_for(self.uow(), customer().user_id, request.account_id))
+        return account_pb(accounts.account_for(self.uow(), customer().user_id, request.account_id))
 
     def UpdateAccount(self, request, context):
-        card = handlers.update_account(
+        card = accounts.update_account(
             self.uow(), user_id=customer().user_id, account_id=request.account_id,
             alias=_present(request, "alias"), group_id=_present(request, "group_id"),
             bill_delivery=_present(request, "bill_delivery"))
-        return to_pb(card)
+        return account_pb(card)
 
     def UnbindAccount(self, request, context):
-        handlers.unbind_account(self.uow(), user_id=customer().user_id, account_id=request.account_id)
+        binding.unbind_account(self.uow(), user_id=customer().user_id, account_id=request.account_id)
         return pb.UnbindAccountReply()
 
     def CheckAccess(self, request, context):
         # Other services forward the customer's token; the rule is the same as GetAccount's.
-        card = handlers.account_for(self.uow(), require_caller().user_id, request.account_id)
-        return pb.CheckAccessReply(account=to_pb(card))
+        card = accounts.account_for(self.uow(), require_caller().user_id, request.account_id)
+        return pb.CheckAccessReply(account=account_pb(card))
 
     # ---- customer: groups ----
 
     def ListGroups(self, request, context):
-        return pb.ListGroupsReply(groups=[group_pb(g) for g in handlers.list_groups(self.uow(), customer().user_id)])
+        return pb.ListGroupsReply(groups=[group_pb(g) for g in groups.list_groups(self.uow(), customer().user_id)])
 
     def CreateGroup(self, request, context):
-        return group_pb(handlers.create_group(self.uow(), user_id=customer().user_id, name=request.name))
+        return group_pb(groups.create_group(self.uow(), user_id=customer().user_id, name=request.name))
 
     def RenameGroup(self, request, context):
-        return group_pb(handlers.rename_group(self.uow(), user_id=customer().user_id, group_id=request.group_id,
-                                              name=request.name))
+        return group_pb(groups.rename_group(self.uow(), user_id=customer().user_id, group_id=request.group_id,
+                                            name=request.name))
 
     def DeleteGroup(self, request, context):
-        default_id, moved = handlers.delete_group(self.uow(), user_id=customer().user_id, group_id=request.group_id)
+        default_id, moved = groups.delete_group(self.uow(), user_id=customer().user_id, group_id=request.group_id)
         return pb.DeleteGroupReply(default_group_id=default_id, moved_accounts=moved)
 
     # ---- customer: contracts ----
@@ -150,16 +135,15 @@ class AccountsServicer(pb_grpc.AccountsServicer):
     # ---- customer: service requests ----
 
     def CreateServiceRequest(self, request, context):
-        user = customer()
         req = requests.create(
-            self.uow(), user_id=user.user_id, account_id=request.account_id, type=customer_type(request.type),
-            description=request.description, preferred_from=_time(request.preferred_from, "preferred_from"),
-            preferred_to=_time(request.preferred_to, "preferred_to"))
+            self.uow(), user_id=customer().user_id, account_id=request.account_id, type=request.type,
+            description=request.description, preferred_from=request.preferred_from,
+            preferred_to=request.preferred_to)
         return request_pb(req)
 
     def ReportMeterDataError(self, request, context):
-        req = requests.create(self.uow(), user_id=customer().user_id, account_id=request.account_id,
-                              type=METER_DATA, description=request.description, meter_id=request.meter_id)
+        req = requests.report_meter_data(self.uow(), user_id=customer().user_id, account_id=request.account_id,
+                                         description=request.description, meter_id=request.meter_id)
         return request_pb(req)
 
     def ListMyServiceRequests(self, request, context):
@@ -179,19 +163,16 @@ class AccountsServicer(pb_grpc.AccountsServicer):
         found = staff.search_accounts(
             self.uow(), staff_member(), number=request.number, address=request.address, holder=request.holder,
             meter_number=request.meter_number, user_id=request.user_id, limit=request.limit)
-        return pb.StaffSearchAccountsReply(accounts=[_staff_account(c, b) for c, b in found])
+        return pb.StaffSearchAccountsReply(accounts=[staff_account_pb(c, b) for c, b in found])
 
     def StaffGetAccount(self, request, context):
-        return _staff_account(*staff.account(self.uow(), staff_member(), request.account_id))
+        return staff_account_pb(*staff.account(self.uow(), staff_member(), request.account_id))
 
     def StaffCorrectMeter(self, request, context):
         changes = {name: _present(request, name)
                    for name in ("number", "model", "zones", "digits", "ratio", "verification_due")}
-        meter = staff.correct_meter(self.uow(), staff_member(), meter_id=request.meter_id, reason=request.reason,
-                                    **changes)
-        return pb.Meter(meter_id=meter.meter_id, number=meter.number, model=meter.model, zones=meter.zones,
-                        digits=meter.digits, ratio=meter.ratio,
-                        verification_due=meter.verification_due.isoformat() if meter.verification_due else "")
+        return meter_pb(staff.correct_meter(self.uow(), staff_member(), meter_id=request.meter_id,
+                                            reason=request.reason, **changes))
 
     def StaffIssueActivationCode(self, request, context):
         code, expires_at = staff.issue_activation_code(self.uow(), staff_member(), account_id=request.account_id)
@@ -211,25 +192,10 @@ class AccountsServicer(pb_grpc.AccountsServicer):
         return request_pb(req, staff=True)
 
     def StaffListAudit(self, request, context):
-        entries = staff.audit_entries(self.uow(), staff_member("admin"), entity=request.entity, entity_id=request.entity_id,
-                                      actor_id=request.actor_id, limit=request.limit)
-        return pb.StaffListAuditReply(entries=[pb.AuditEntry(
-            id=e["id"], at=ts(e["at"]), actor_id=e["actor_id"], action=e["action"], entity=e["entity"],
-            entity_id=e["entity_id"], before_json=_json(e["before"]), after_json=_json(e["after"]))
-            for e in entries])
+        entries = staff.audit_entries(self.uow(), staff_member("admin"), entity=request.entity,
+                                      entity_id=request.entity_id, actor_id=request.actor_id, limit=request.limit)
+        return pb.StaffListAuditReply(entries=[audit_entry_pb(e) for e in entries])
 
     def ImportRegistry(self, request, context):
         files = {kind: _present(request, kind) for kind in ("accounts", "meters", "payments", "contracts")}
-        report = staff.import_registry(self.uow(), staff_member("admin"), **files)
-        return pb.ImportRegistryReply(changed_accounts=report.changed_accounts, files=[pb.FileReport(
-            kind=f.kind, rows=f.rows, inserted=f.inserted, updated=f.updated, unchanged=f.unchanged, closed=f.closed,
-            rejected=[pb.RejectedRow(line=r.line, reason=r.reason) for r in f.rejected]) for f in report.files])
-
-
-def _staff_account(card, bindings) -> pb.StaffAccount:
-    return pb.StaffAccount(account=to_pb(card), bindings=[
-        pb.Binding(user_id=b["user_id"], bound_at=ts(b["bound_at"]), alias=b["alias"]) for b in bindings])
-
-
-def _json(value) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False)
+        return import_report_pb(staff.import_registry(self.uow(), staff_member("admin"), **files))

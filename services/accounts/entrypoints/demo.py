@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kabinet.accounts.v1 import accounts_pb2 as pb
-
 from kit.demo import demo_data
-from kit.events import Event
+from services.accounts.domain.events import AccountBound
 from services.accounts.domain.model import number_key
-from services.accounts.service_layer.handlers import account_changed_events
+from services.accounts.service_layer.accounts import publish_facts
 
 
 def load_demo(rt) -> None:
@@ -35,12 +33,10 @@ def load_demo(rt) -> None:
             for i, p in enumerate(a["payments"]):
                 repo.add_payment_once(a["account_id"], dt.date.fromisoformat(p["date"]), p["amount_kop"],
                                       p["channel"], external_id=f"demo:{a['number']}:{i}")
-        for event in account_changed_events(repo, [a["account_id"] for a in data["accounts"]]):
-            uow.emit(event)
+        publish_facts(uow, [a["account_id"] for a in data["accounts"]])
         user = data["demo_user"]
         group_id = repo.default_group(user["user_id"])
         for account_id in user["bound_accounts"]:
             if repo.bind(user_id=user["user_id"], account_id=account_id, group_id=group_id, alias=""):
-                uow.emit(Event(type="accounts.account.bound", aggregate_id=account_id, payload=pb.AccountBound(
-                    account_id=account_id, user_id=user["user_id"], supplier_id=s["supplier_id"])))
+                uow.emit(AccountBound(account_id=account_id, user_id=user["user_id"], supplier_id=s["supplier_id"]))
         uow.commit()

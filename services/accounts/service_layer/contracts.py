@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kabinet.accounts.v1 import accounts_pb2 as pb
-
 from kit.errors import Conflict, NotFound, Rejected
-from kit.events import Event
 from services.accounts.domain import contracts as dc
-from services.accounts.service_layer.handlers import _is_uuid, check_attempts
-from services.accounts.service_layer.messages import ts
+from services.accounts.domain.events import ContractBound, ContractConfirmationRequested, ContractUnbound
+from services.accounts.service_layer.attempts import check_attempts, record_failure
+from services.accounts.service_layer.ownership import own_contract
 
-CONTRACT_NOT_FOUND = NotFound("Договор не найден.", code="contract_not_found")
 LINK_INVALID = NotFound("Ссылка недействительна: она уже использована или устарела. Добавьте договор ещё раз.",
                         code="contract_link_invalid")
 TAKEN = Rejected("Этот договор уже добавлен в другой личный кабинет. Договор можно добавить только в один "
@@ -27,14 +24,14 @@ def neutral_reply(email: str) -> str:
 
 def request_binding(uow, *, user_id: str, number: str, email: str) -> str:
     """Sends a confirmation link when number and e-mail match; the reply is the same when they do not."""
-    number, email = dc.contract_number(number), dc.normalize_email(email)
+    number, email = dc.binding_request(number, email)
     key = f"contract:{number}"
     now = dt.datetime.now(dt.UTC)
     with uow:
         check_attempts(uow, user_id=user_id, key=key, now=now)
         matching = [c for c in uow.contracts.by_number(number) if dc.listed(email, c["emails"])]
         if not matching:
-            uow.accounts.record_failed_attempt(user_id=user_id, key=key)
+            record_failure(uow, user_id=user_id, key=key)
             uow.commit()
             return neutral_reply(email)
         contract = matching[0]
@@ -45,10 +42,8 @@ def request_binding(uow, *, user_id: str, number: str, email: str) -> str:
         token, expires_at = dc.new_link_token(), now + dc.LINK_TTL
         uow.contracts.add_confirmation(token_hash=dc.token_hash(token), contract_id=contract["contract_id"],
                                        user_id=user_id, email=email, now=now, expires_at=expires_at)
-        uow.emit(Event(type="accounts.contract.confirmation_requested", aggregate_id=contract["contract_id"],
-                       payload=pb.ContractConfirmationRequested(
-                           contract_id=contract["contract_id"], contract_number=number, email=email, token=token,
-                           expires_at=ts(expires_at), user_id=user_id)))
+        uow.emit(ContractConfirmationRequested(contract_id=contract["contract_id"], contract_number=number,
+                                               email=email, token=token, expires_at=expires_at, user_id=user_id))
         uow.commit()
     return neutral_reply(email)
 
@@ -70,10 +65,8 @@ def confirm_binding(uow, *, token: str) -> dc.ContractCard:
             uow.commit()  # the link is spent either way
             raise TAKEN
         if uow.contracts.bind(contract["contract_id"], link["user_id"], now):
-            uow.emit(Event(type="accounts.contract.bound", aggregate_id=contract["contract_id"],
-                           payload=pb.ContractBound(contract_id=contract["contract_id"], user_id=link["user_id"],
-                                                    supplier_id=contract["supplier_id"],
-                                                    contract_number=contract["number"])))
+            uow.emit(ContractBound(contract_id=contract["contract_id"], user_id=link["user_id"],
+                                   supplier_id=contract["supplier_id"], contract_number=contract["number"]))
         card = uow.contracts.card(link["user_id"], contract["contract_id"])
         uow.commit()
     return card
@@ -86,20 +79,13 @@ def my_contracts(uow, user_id: str) -> list[dc.ContractCard]:
 
 def contract_for(uow, user_id: str, contract_id: str) -> dc.ContractCard:
     with uow:
-        return _own(uow, user_id, contract_id)
+        return own_contract(uow, user_id, contract_id)
 
 
 def remove(uow, *, user_id: str, contract_id: str) -> None:
     with uow:
-        card = _own(uow, user_id, contract_id)
+        card = own_contract(uow, user_id, contract_id)
         uow.contracts.unbind(card.contract_id, user_id)
-        uow.emit(Event(type="accounts.contract.unbound", aggregate_id=card.contract_id,
-                       payload=pb.ContractUnbound(contract_id=card.contract_id, user_id=user_id)))
+        uow.emit(ContractUnbound(contract_id=card.contract_id, user_id=user_id))
         uow.commit()
 
-
-def _own(uow, user_id: str, contract_id: str) -> dc.ContractCard:
-    card = uow.contracts.card(user_id, contract_id) if _is_uuid(contract_id) else None
-    if card is None:
-        raise CONTRACT_NOT_FOUND
-    return card

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from kit.errors import InvalidInput
 from services.accounts.domain import registry as reg
-from services.accounts.service_layer.handlers import account_changed_events
+from services.accounts.service_layer.accounts import publish_facts
 
 EVENT_BATCH = 2000
 
@@ -85,8 +85,7 @@ def import_registry(uow, *, accounts: bytes | None = None, meters: bytes | None 
             reports.append(report)
         ids = sorted(changed)
         for start in range(0, len(ids), EVENT_BATCH):
-            for event in account_changed_events(uow.accounts, ids[start:start + EVENT_BATCH]):
-                uow.emit(event)
+            publish_facts(uow, ids[start:start + EVENT_BATCH])
         for report in reports:
             report.rejected.sort(key=lambda r: r.line)
             report.unchanged = report.rows - len(report.rejected) - report.inserted - report.updated

@@ -3,9 +3,11 @@ from __future__ import annotations
 from kit.db import UnitOfWork
 from services.accounts.adapters.audit import AuditLog
 from services.accounts.adapters.contracts import ContractsRepository
+from services.accounts.adapters.events import to_event
 from services.accounts.adapters.registry_store import RegistryStore
 from services.accounts.adapters.repository import AccountsRepository
 from services.accounts.adapters.requests import RequestsRepository
+from services.accounts.domain.events import Fact
 
 
 class AccountsUnitOfWork(UnitOfWork):
@@ -21,3 +23,7 @@ class AccountsUnitOfWork(UnitOfWork):
         self.requests = RequestsRepository(session)
         self.audit = AuditLog(session)
         self.registry = RegistryStore(session)
+
+    def emit(self, fact: Fact) -> None:
+        """Records a fact of accounts' domain; its contract message goes to the outbox on commit."""
+        super().emit(to_event(fact))

@@ -22,9 +22,9 @@ from kit.outbox import outbox
 from kit.settings import ServiceConfig, load
 from services.accounts import bootstrap
 from services.accounts.adapters.orm import activation_codes, contract_confirmations
+from services.accounts.domain.model import MAX_ATTEMPTS_PER_USER
 from services.accounts.entrypoints.api import AccountsServicer
 from services.accounts.entrypoints.demo import load_demo
-from services.accounts.service_layer import handlers
 
 pytestmark = pytest.mark.integration
 
@@ -141,7 +141,7 @@ def test_bind_with_details_group_alias_update_and_unbind(api, rt):
 def test_proof_guessing_hits_the_limit_and_the_error_never_says_what_was_wrong(api):
     me = person()
     codes = set()
-    for i in range(handlers.MAX_ATTEMPTS_PER_USER):
+    for i in range(MAX_ATTEMPTS_PER_USER):
         with pytest.raises(NotFound) as exc:
             call(api, me, "BindAccount", pb.BindAccountRequest(
                 number="12-10000001", last_payment=pb.LastPaymentProof(date="2026-10-15", amount_kop=100 + i)))
@@ -244,7 +244,7 @@ def test_a_contract_link_expires_and_a_race_is_won_by_one_cabinet(api, rt):
 def test_contract_guessing_hits_the_limit(api):
     import_contracts(api)
     me = person()
-    for i in range(handlers.MAX_ATTEMPTS_PER_USER):
+    for i in range(MAX_ATTEMPTS_PER_USER):
         call(api, me, "BindContract", pb.BindContractRequest(number=CONTRACT, email=f"guess{i}@zavod.ru"))
     with pytest.raises(TooManyAttempts):
         call(api, me, "BindContract", pb.BindContractRequest(number=CONTRACT, email="buh@zavod.ru"))

@@ -13,8 +13,8 @@ from kit.settings import ServiceConfig, load
 from services.accounts import bootstrap
 from services.accounts.adapters.orm import accounts, meters, payments
 from services.accounts.entrypoints.demo import load_demo
-from services.accounts.entrypoints.registry_generator import generate
 from services.accounts.service_layer.registry import import_registry
+from tools.registry_generator import generate
 
 pytestmark = pytest.mark.integration
 

@@ -7,6 +7,7 @@ import pytest
 from kit.errors import Conflict, InvalidInput, Rejected
 from services.accounts.domain import contracts as dc
 from services.accounts.domain import requests as dr
+from services.accounts.domain.meters import meter_correction
 from services.accounts.domain.model import (
     CODE_ALPHABET,
     Group,
@@ -16,7 +17,6 @@ from services.accounts.domain.model import (
     check_deletable,
     clean_alias,
     group_name,
-    meter_correction,
     new_activation_code,
     proof_matches,
 )
@@ -142,16 +142,18 @@ def test_staff_move_a_request_forward_step_by_step():
 
 
 @pytest.mark.parametrize("current,target", [("new", "done"), ("new", "in_progress"), ("done", "cancelled"),
-                                            ("cancelled", "new"), ("accepted", "new")])
+                                            ("cancelled", "accepted"), ("in_progress", "accepted")])
 def test_no_skipping_and_no_way_back(current, target):
     with pytest.raises(Rejected) as exc:
         dr.staff_transition(current, target)
     assert exc.value.code == "request_status"
 
 
-def test_an_unknown_status_is_invalid_input():
-    with pytest.raises(InvalidInput):
-        dr.staff_transition("new", "lost")
+@pytest.mark.parametrize("target", ["lost", "new", ""])
+def test_staff_never_set_an_unknown_status_or_new(target):
+    with pytest.raises(InvalidInput) as exc:
+        dr.staff_transition("accepted", target)
+    assert exc.value.code == "invalid_status" and "status" in exc.value.fields
 
 
 def test_the_customer_cancels_only_a_new_request():
@@ -163,11 +165,12 @@ def test_the_customer_cancels_only_a_new_request():
 
 def test_the_preferred_time_is_a_future_window():
     hour = dt.timedelta(hours=1)
-    dr.preferred_window(None, None, NOW)
-    dr.preferred_window(NOW + hour, NOW + 3 * hour, NOW)
+    assert dr.preferred_window("", "", NOW) == (None, None)
+    assert dr.preferred_window((NOW + hour).isoformat(), (NOW + 3 * hour).isoformat(), NOW) == (
+        NOW + hour, NOW + 3 * hour)
     for start, end in [(NOW + hour, None), (NOW + 3 * hour, NOW + hour), (NOW - 3 * hour, NOW - hour)]:
         with pytest.raises(InvalidInput):
-            dr.preferred_window(start, end, NOW)
+            dr.preferred_window(start.isoformat(), end.isoformat() if end else "", NOW)
 
 
 def test_customers_file_electrical_or_plumbing_requests():
@@ -179,11 +182,11 @@ def test_customers_file_electrical_or_plumbing_requests():
 # --- meter corrections ---
 
 def test_a_meter_correction_validates_only_what_is_given():
-    assert meter_correction(model=" Меркурий 201 ", verification_due="2030-01-31") == {
-        "model": "Меркурий 201", "verification_due": dt.date(2030, 1, 31)}
-    assert meter_correction(verification_due="") == {"verification_due": None}
+    assert meter_correction(reason="Акт", model=" Меркурий 201 ", verification_due="2030-01-31") == (
+        {"model": "Меркурий 201", "verification_due": dt.date(2030, 1, 31)}, "Акт")
+    assert meter_correction(reason="Акт", verification_due="")[0] == {"verification_due": None}
     with pytest.raises(InvalidInput) as exc:
-        meter_correction(zones=4, digits=3, ratio="-1")
+        meter_correction(reason="Акт", zones=4, digits=3, ratio="-1")
     assert set(exc.value.fields) == {"zones", "digits", "ratio"}
     with pytest.raises(InvalidInput):
-        meter_correction()
+        meter_correction(reason="Акт")

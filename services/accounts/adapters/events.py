@@ -1,0 +1,60 @@
+"""The publisher's half of accounts' facts: each domain fact as its contract message
+(protos/kabinet/accounts/v1), in the envelope the outbox relays to JetStream."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kabinet.accounts.v1 import accounts_pb2 as pb
+
+from kit.events import Event
+from services.accounts.domain import events as facts
+from services.accounts.domain.model import AccountCard, MeterCard
+
+
+def to_event(fact: facts.Fact) -> Event:
+    match fact:
+        case facts.AccountBound():
+            return Event(type="accounts.account.bound", aggregate_id=fact.account_id, payload=pb.AccountBound(
+                account_id=fact.account_id, user_id=fact.user_id, supplier_id=fact.supplier_id))
+        case facts.AccountUnbound():
+            return Event(type="accounts.account.unbound", aggregate_id=fact.account_id, payload=pb.AccountUnbound(
+                account_id=fact.account_id, user_id=fact.user_id))
+        case facts.AccountChanged():
+            return Event(type="accounts.account.changed", aggregate_id=fact.account.account_id,
+                         payload=pb.AccountChanged(account=account_facts(fact.account)))
+        case facts.ContractConfirmationRequested():
+            return Event(type="accounts.contract.confirmation_requested", aggregate_id=fact.contract_id,
+                         payload=pb.ContractConfirmationRequested(
+                             contract_id=fact.contract_id, contract_number=fact.contract_number, email=fact.email,
+                             token=fact.token, expires_at=rfc3339(fact.expires_at), user_id=fact.user_id))
+        case facts.ContractBound():
+            return Event(type="accounts.contract.bound", aggregate_id=fact.contract_id, payload=pb.ContractBound(
+                contract_id=fact.contract_id, user_id=fact.user_id, supplier_id=fact.supplier_id,
+                contract_number=fact.contract_number))
+        case facts.ContractUnbound():
+            return Event(type="accounts.contract.unbound", aggregate_id=fact.contract_id,
+                         payload=pb.ContractUnbound(contract_id=fact.contract_id, user_id=fact.user_id))
+    raise TypeError(f"not a fact accounts publishes: {fact!r}")
+
+
+def account_facts(card: AccountCard) -> pb.Account:
+    """The account as every service may know it: no alias or group (those belong to a cabinet)."""
+    premise = card.premise or {}
+    return pb.Account(
+        account_id=card.account_id, number=card.number, supplier_id=card.supplier_id,
+        supplier_name=card.supplier_name, address=card.address, holder=card.holder, category=card.category,
+        automatic_metering=card.automatic_metering, bill_delivery=card.bill_delivery,
+        premise=pb.Premise(area_m2=str(premise.get("area_m2") or ""), residents=int(premise.get("residents") or 0),
+                           stove=premise.get("stove") or ""),
+        meters=[meter(m) for m in card.meters])
+
+
+def meter(m: MeterCard) -> pb.Meter:
+    return pb.Meter(meter_id=m.meter_id, number=m.number, model=m.model, zones=m.zones,
+                    zone_names=list(m.zone_names), digits=m.digits, ratio=m.ratio,
+                    verification_due=m.verification_due.isoformat() if m.verification_due else "")
+
+
+def rfc3339(value: dt.datetime | None) -> str:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else ""

@@ -1,0 +1,59 @@
+"""Facts accounts announces to other services. Plain data: adapters/events.py turns each into its
+contract message (protos/kabinet/accounts/v1) and the unit of work writes it to the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from services.accounts.domain.model import AccountCard
+
+
+@dataclass(frozen=True)
+class AccountBound:
+    account_id: str
+    user_id: str
+    supplier_id: str
+
+
+@dataclass(frozen=True)
+class AccountUnbound:
+    account_id: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class AccountChanged:
+    """The account's current facts (outside any cabinet: no alias, no group)."""
+
+    account: AccountCard
+
+
+@dataclass(frozen=True)
+class ContractConfirmationRequested:
+    """Send the link with `token` to `email` (the raw token exists only in this fact)."""
+
+    contract_id: str
+    contract_number: str
+    email: str
+    token: str
+    expires_at: dt.datetime
+    user_id: str
+
+
+@dataclass(frozen=True)
+class ContractBound:
+    contract_id: str
+    user_id: str
+    supplier_id: str
+    contract_number: str
+
+
+@dataclass(frozen=True)
+class ContractUnbound:
+    contract_id: str
+    user_id: str
+
+
+Fact = (AccountBound | AccountUnbound | AccountChanged | ContractConfirmationRequested | ContractBound
+        | ContractUnbound)

@@ -1,0 +1,38 @@
+"""The publisher: each fact of accounts' domain leaves as its contract message."""
+
+import datetime as dt
+
+from kabinet.accounts.v1 import accounts_pb2 as pb
+
+from services.accounts.adapters.events import to_event
+from services.accounts.domain import events as facts
+from services.accounts.domain.model import AccountCard, MeterCard
+
+CARD = AccountCard(account_id="a1", number="12-10000001", supplier_id="s1", supplier_name="Энергосбыт",
+                   address="СПб", holder="Иванов", category="urban_gas_stove", automatic_metering=False,
+                   meters=(MeterCard(meter_id="m1", number="01234567", model="НЕВА", zones=2, digits=6, ratio="1",
+                                     verification_due=dt.date(2030, 1, 31)),),
+                   alias="Квартира", group_id="g1", group_name="Дом", premise={"stove": "gas", "residents": 2},
+                   bill_delivery="email")
+
+
+def test_account_changed_carries_the_facts_with_zone_names_and_no_cabinets_names():
+    event = to_event(facts.AccountChanged(CARD))
+    assert (event.type, event.aggregate_id) == ("accounts.account.changed", "a1")
+    account = event.payload.account
+    assert isinstance(event.payload, pb.AccountChanged)
+    assert (account.alias, account.group_id, account.group_name) == ("", "", "")
+    assert list(account.meters[0].zone_names) == ["day", "night"]
+    assert account.meters[0].verification_due == "2030-01-31" and account.premise.residents == 2
+
+
+def test_every_fact_has_its_subject():
+    at = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
+    subjects = {to_event(f).type: to_event(f) for f in (
+        facts.AccountBound("a1", "u1", "s1"), facts.AccountUnbound("a1", "u1"),
+        facts.ContractConfirmationRequested("c1", "78078078078000", "buh@zavod.ru", "tok", at, "u1"),
+        facts.ContractBound("c1", "u1", "s1", "78078078078000"), facts.ContractUnbound("c1", "u1"))}
+    assert set(subjects) == {"accounts.account.bound", "accounts.account.unbound",
+                             "accounts.contract.confirmation_requested", "accounts.contract.bound",
+                             "accounts.contract.unbound"}
+    assert subjects["accounts.contract.confirmation_requested"].payload.expires_at == "2026-11-23T12:00:00Z"
