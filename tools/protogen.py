@@ -58,7 +58,13 @@ class Term(NamedTuple):
 
 
 class Vocabulary(tuple):
-    """The terms of one vocabulary, in the proto's order."""
+    """The terms of one vocabulary, in the proto's order; `ZONE.NIGHT` is the code "night"."""
+
+    def __getattr__(self, name: str) -> str:
+        for term in self:
+            if term.code.upper() == name:
+                return term.code
+        raise AttributeError(name)
 
     @property
     def codes(self) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from services.notify.config import NotifyConfig
 from services.notify.domain.model import EMAIL, SMS
 from services.notify.entrypoints.api import NotifyServicer
 from services.notify.entrypoints.events import subscriptions
-from services.notify.service_layer.handlers import Retries
+from services.notify.service_layer.delivery import Retries
 from services.notify.service_layer.unit_of_work import NotifyUnitOfWork
 
 log = logging.getLogger("notify")

@@ -6,7 +6,9 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-SMS, EMAIL = "sms", "email"
+from kabinet_vocabulary import DELIVERY_CHANNEL
+
+SMS, EMAIL = DELIVERY_CHANNEL.SMS, DELIVERY_CHANNEL.EMAIL
 CHANNELS = (SMS, EMAIL)
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 ERROR_LIMIT = 1000

@@ -9,16 +9,14 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
+from kabinet_vocabulary import BALANCE_STATE, CHARGE_KIND, ZONE
+
 from kit.errors import Rejected
 from services.notify.domain.model import CHANNELS, EMAIL, SMS, InboxMessage, Outgoing
 
 NARROW_NBSP = "\u202f"  # between groups of thousands
 NBSP = "\u00a0"  # between an amount and its unit
 MINUS = "\u2212"
-
-ZONE_TITLES = {"total": "Круглосуточные", "day": "День", "night": "Ночь", "peak": "Пик",
-               "semi_peak": "Полупик"}
-ZONE_ORDER = ("total", "peak", "semi_peak", "day", "night")
 
 DO_NOT_SHARE = "Никому не сообщайте его."
 CODE_LINES = {  # purpose -> (e-mail subject, the line with the code)
@@ -129,8 +127,8 @@ def reading_accepted_notice(*, message_id: str, user_id: str, account_id: str, v
                             consumption: Mapping[str, Decimal], created_at: dt.datetime) -> InboxMessage:
     """«Показания приняты» with the values by zone and the consumption since the previous reading."""
     parts = []
-    for zone in sorted(values, key=lambda z: ZONE_ORDER.index(z) if z in ZONE_ORDER else len(ZONE_ORDER)):
-        part = f"{ZONE_TITLES.get(zone, zone)}: {format_kwh(values[zone])}"
+    for zone in sorted(values, key=_reading_order):
+        part = f"{ZONE.title(zone)}: {format_kwh(values[zone])}"
         if zone in consumption:
             part += f" (расход {format_kwh(consumption[zone])}{NBSP}кВт·ч)"
         parts.append(part)
@@ -140,22 +138,35 @@ def reading_accepted_notice(*, message_id: str, user_id: str, account_id: str, v
                         body=body, created_at=created_at, account_id=account_id)
 
 
+def _reading_order(zone: str) -> int:
+    """Zones as people read them (the ZONE vocabulary's order); a zone it does not know goes last."""
+    return ZONE.codes.index(zone) if zone in ZONE else len(ZONE.codes)
+
+
 def charge_posted_notice(*, message_id: str, user_id: str, account_id: str, kind: str, amount_kop: int,
-                         balance_kop: int, created_at: dt.datetime) -> InboxMessage:
-    """«Предварительное начисление: 1 234,56 ₽» and what the balance is now."""
-    preliminary = kind == "preliminary"
+                         balance_kop: int, balance_state: str, created_at: dt.datetime) -> InboxMessage:
+    """«Предварительное начисление: 1 234,56 ₽» and what the balance is now, in the words of its state
+    (payments decides the state; a fact without one says nothing about the balance)."""
+    preliminary = kind == CHARGE_KIND.PRELIMINARY
     title = f"{'Предварительное начисление' if preliminary else 'Начисление'}: {format_rub(amount_kop)}"
-    if balance_kop < 0:
-        balance = f"Задолженность: {format_rub(-balance_kop)}."
-    elif balance_kop > 0:
-        balance = f"Переплата: {format_rub(balance_kop)}."
-    else:
-        balance = "Задолженности нет."
-    body = f"{'По переданным показаниям начислено' if preliminary else 'Начислено'} {format_rub(amount_kop)}. {balance}"
+    body = f"{'По переданным показаниям начислено' if preliminary else 'Начислено'} {format_rub(amount_kop)}."
+    balance = balance_sentence(balance_state, balance_kop)
+    if balance:
+        body += f" {balance}"
     if preliminary:
         body += " Окончательное начисление будет сформировано в конце месяца."
     return InboxMessage(message_id=message_id, user_id=user_id, category="charges", title=title, body=body,
                         created_at=created_at, account_id=account_id)
+
+
+def balance_sentence(state: str, balance_kop: int) -> str:
+    """«Задолженность: 1 537,78 ₽.», «Переплата: 62,97 ₽.», «Нет задолженности.» (BALANCE_STATE titles);
+    "" for a state the vocabulary does not know."""
+    if state not in BALANCE_STATE:
+        return ""
+    if balance_kop == 0:
+        return f"{BALANCE_STATE.title(state)}."
+    return f"{BALANCE_STATE.title(state)}: {format_rub(abs(balance_kop))}."
 
 
 # --- legal contracts ------------------------------------------------------------------

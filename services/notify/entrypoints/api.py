@@ -10,7 +10,7 @@ from kabinet.notify.v1 import notify_pb2_grpc as pb_grpc
 
 from kit.context import require_caller
 from services.notify.domain.model import InboxMessage, Outgoing
-from services.notify.service_layer import handlers
+from services.notify.service_layer import delivery, inbox
 
 MAX_LIMIT = 200
 
@@ -20,18 +20,18 @@ def _limit(requested: int, default: int = 50) -> int:
 
 
 class NotifyServicer(pb_grpc.NotifyServicer):
-    def __init__(self, uow_factory, *, dev_outbox: bool, mailboxes: Sequence[handlers.Mailbox] = ()) -> None:
+    def __init__(self, uow_factory, *, dev_outbox: bool, mailboxes: Sequence[delivery.Mailbox] = ()) -> None:
         self.uow = uow_factory
         self.dev_outbox = dev_outbox
         self.mailboxes = list(mailboxes)  # the delivery simulators', shown in the dev outbox too
 
     def ListInbox(self, request, context):
         user = require_caller()
-        messages = handlers.list_inbox(self.uow(), user_id=user.user_id, limit=_limit(request.limit))
+        messages = inbox.list_inbox(self.uow(), user_id=user.user_id, limit=_limit(request.limit))
         return pb.ListInboxReply(messages=[inbox_to_pb(m) for m in messages])
 
     def ListDevOutbox(self, request, context):
-        sent = handlers.list_dev_outbox(self.uow(), enabled=self.dev_outbox, destination=request.destination,
+        sent = delivery.list_dev_outbox(self.uow(), enabled=self.dev_outbox, destination=request.destination,
                                         limit=_limit(request.limit), mailboxes=self.mailboxes)
         return pb.ListDevOutboxReply(messages=[dev_to_pb(m, at) for m, at in sent])
 

@@ -7,24 +7,24 @@ from urllib.parse import urlencode
 
 from kit.consumer import Subscription
 from kit.events import Event, field_decimal, field_uuid
-from services.notify.service_layer import handlers
+from services.notify.service_layer import delivery, inbox
 
 
-def subscriptions(senders: Mapping[str, handlers.Sender], retries: handlers.Retries | None = None, *,
+def subscriptions(senders: Mapping[str, delivery.Sender], retries: delivery.Retries | None = None, *,
                   public_url: str = "http://127.0.0.1:8080") -> list[Subscription]:
     """`retries`: how failed deliveries are retried (None: a failure is final at once);
     `public_url`: where the cabinet is, for links in e-mails."""
 
     def on_code_requested(event: Event, uow) -> None:
         p = event.payload
-        handlers.send_code(uow, senders, event_id=event.id, channel=p.channel, destination=p.destination,
+        delivery.send_code(uow, senders, event_id=event.id, channel=p.channel, destination=p.destination,
                            purpose=p.purpose, code=p.code, ttl_seconds=p.ttl_seconds, link=p.link,
                            retries=retries)
 
     def on_contract_confirmation(event: Event, uow) -> None:
         p = event.payload
         link = f"{public_url.rstrip('/')}/contracts/confirm?{urlencode({'token': p.token})}"
-        handlers.send_contract_confirmation(uow, senders, event_id=event.id, email=p.email,
+        delivery.send_contract_confirmation(uow, senders, event_id=event.id, email=p.email,
                                             contract_number=p.contract_number, link=link, retries=retries)
 
     # Room above the delivery attempts, so that the kit's dead-lettering after max_deliver is only
@@ -43,7 +43,7 @@ def subscriptions(senders: Mapping[str, handlers.Sender], retries: handlers.Retr
 
 def on_reading_accepted(event: Event, uow) -> None:
     p = event.payload
-    handlers.notify_reading_accepted(
+    inbox.notify_reading_accepted(
         uow, event_id=event.id, user_id=_user(p.submitted_by), account_id=field_uuid(p.account_id, "account_id"),
         values={v.zone: field_decimal(v.value, v.zone) for v in p.values},
         consumption={v.zone: field_decimal(v.value, v.zone) for v in p.consumption},
@@ -52,9 +52,10 @@ def on_reading_accepted(event: Event, uow) -> None:
 
 def on_charge_posted(event: Event, uow) -> None:
     p = event.payload
-    handlers.notify_charge_posted(
+    inbox.notify_charge_posted(
         uow, event_id=event.id, user_id=_user(p.user_id), account_id=field_uuid(p.account_id, "account_id"),
-        kind=p.kind, amount_kop=p.amount_kop, balance_kop=p.balance_kop, occurred_at=event.occurred_at)
+        kind=p.kind, amount_kop=p.amount_kop, balance_kop=p.balance_kop, balance_state=p.balance_state,
+        occurred_at=event.occurred_at)
 
 
 def _user(value: str) -> str:

@@ -14,17 +14,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kabinet_vocabulary import BALANCE_STATE, CHARGE_KIND, ZONE
+
 from kit.errors import InvalidInput, Rejected
 
-ZONES_BY_COUNT: dict[int, tuple[str, ...]] = {
-    1: ("total",),                        # Круглосуточные
-    2: ("day", "night"),                  # День, Ночь
-    3: ("peak", "semi_peak", "night"),    # Пик, Полупик, Ночь
-}
+# Meters have 1, 2 or 3 zones: the counts the ZONE vocabulary knows.
+METER_ZONE_COUNTS: tuple[int, ...] = tuple(sorted({n for term in ZONE for n in term.meter_zone_counts}))
 PRICE_STEP = Decimal("0.0001")  # RUB/kWh
 KOPECKS_PER_RUB = 100
-PRELIMINARY = "preliminary"     # after a reading, before the month-end billing run
-FINAL = "final"
+PRELIMINARY = CHARGE_KIND.PRELIMINARY  # after a reading, before the month-end billing run
+FINAL = CHARGE_KIND.FINAL
 
 
 def _billing_zone() -> dt.tzinfo:
@@ -45,8 +44,8 @@ def local_date(moment: dt.datetime, zone: dt.tzinfo = BILLING_ZONE) -> dt.date:
 def zone_count(zones: Iterable[str]) -> int:
     """1, 2 or 3 for exactly the zones of a 1-, 2- or 3-zone meter."""
     wanted = set(zones)
-    for count, names in ZONES_BY_COUNT.items():
-        if wanted == set(names):
+    for count in METER_ZONE_COUNTS:
+        if wanted == set(ZONE.of_meter(count)):
             return count
     raise Rejected(f"Неизвестный набор тарифных зон: {', '.join(sorted(wanted)) or 'пусто'}.",
                    code="unknown_zones")
@@ -67,7 +66,7 @@ class Tariff:
         if not self.prices:
             raise InvalidInput(f"Тариф {self.tariff_id} без цен.", code="invalid_tariff")
         for count, by_zone in self.prices.items():
-            if count not in ZONES_BY_COUNT or set(by_zone) != set(ZONES_BY_COUNT[count]):
+            if count not in METER_ZONE_COUNTS or set(by_zone) != set(ZONE.of_meter(count)):
                 raise InvalidInput(f"Тариф {self.tariff_id}: зоны {sorted(by_zone)} не подходят "
                                    f"для {count}-зонного учёта.", code="invalid_tariff")
             for zone, price in by_zone.items():
@@ -167,7 +166,7 @@ def preliminary_charge(tariff: Tariff, reading: AcceptedReading, *, posted_at: d
     count = zone_count(reading.consumption)
     prices = tariff.prices_for(count)
     lines = []
-    for zone in ZONES_BY_COUNT[count]:
+    for zone in ZONE.of_meter(count):
         used = reading.consumption[zone]
         if not used.is_finite() or used < 0:
             raise Rejected(f"Недопустимый расход «{zone}»: {used}.", code="invalid_consumption")
@@ -211,7 +210,7 @@ class LedgerEntry:
         return cls(account_id=account_id, kind=OPENING, amount_kop=amount_kop, posted_at=posted_at)
 
 
-DEBT, ZERO, OVERPAYMENT = "debt", "zero", "overpayment"
+DEBT, ZERO, OVERPAYMENT = BALANCE_STATE.DEBT, BALANCE_STATE.ZERO, BALANCE_STATE.OVERPAYMENT
 
 
 @dataclass(frozen=True)

@@ -7,26 +7,27 @@ from kabinet.payments.v1 import payments_pb2_grpc as pb_grpc
 
 from kit.context import require_caller
 from services.payments.domain.model import Balance, Charge
-from services.payments.service_layer import handlers
+from services.payments.service_layer import views
+from services.payments.service_layer.accounts import AccountsPort
 
 MAX_LIMIT = 200
 
 
 class PaymentsServicer(pb_grpc.PaymentsServicer):
-    def __init__(self, uow_factory, accounts: handlers.AccountsPort) -> None:
+    def __init__(self, uow_factory, accounts: AccountsPort) -> None:
         self.uow = uow_factory
         self.accounts = accounts
 
     def GetBalance(self, request, context):
         user = require_caller()
-        return balance_to_pb(handlers.get_balance(self.uow(), self.accounts, user_id=user.user_id,
-                                                  account_id=request.account_id))
+        return balance_to_pb(views.get_balance(self.uow(), self.accounts, user_id=user.user_id,
+                                               account_id=request.account_id))
 
     def ListCharges(self, request, context):
         user = require_caller()
         limit = min(max(request.limit or 20, 1), MAX_LIMIT)
-        charges = handlers.list_charges(self.uow(), self.accounts, user_id=user.user_id,
-                                        account_id=request.account_id, limit=limit)
+        charges = views.list_charges(self.uow(), self.accounts, user_id=user.user_id,
+                                     account_id=request.account_id, limit=limit)
         return pb.ListChargesReply(charges=[charge_to_pb(c) for c in charges])
 
 

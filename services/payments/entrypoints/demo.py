@@ -6,7 +6,7 @@ import datetime as dt
 
 from kit.demo import demo_data
 from services.payments.domain.model import Tariff, parse_prices
-from services.payments.service_layer import handlers
+from services.payments.service_layer.charging import load_tariffs_and_openings
 
 
 def load_demo(rt) -> None:
@@ -16,4 +16,4 @@ def load_demo(rt) -> None:
                       prices=parse_prices(t["prices_rub_per_kwh"]))
                for t in data["tariffs"]]
     openings = {a["account_id"]: int(a["opening_balance_kop"]) for a in data["accounts"]}
-    handlers.load_tariffs_and_openings(rt.uow(), tariffs, openings, now=dt.datetime.now(dt.UTC))
+    load_tariffs_and_openings(rt.uow(), tariffs, openings, now=dt.datetime.now(dt.UTC))

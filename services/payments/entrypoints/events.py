@@ -8,7 +8,7 @@ from kit.access import binding_handlers
 from kit.consumer import Subscription
 from kit.events import Event, field_decimal, field_uuid
 from services.payments.domain.model import AcceptedReading
-from services.payments.service_layer import handlers
+from services.payments.service_layer.charging import post_preliminary_charge
 
 
 def subscriptions() -> list[Subscription]:
@@ -18,7 +18,7 @@ def subscriptions() -> list[Subscription]:
 
 
 def on_reading_accepted(event: Event, uow) -> None:
-    handlers.post_preliminary_charge(uow, accepted_reading(event.payload), now=dt.datetime.now(dt.UTC))
+    post_preliminary_charge(uow, accepted_reading(event.payload), now=dt.datetime.now(dt.UTC))
 
 
 def accepted_reading(p) -> AcceptedReading:
@@ -31,5 +31,3 @@ def accepted_reading(p) -> AcceptedReading:
         taken_at=p.taken_at.ToDatetime(dt.UTC),
         submitted_by=field_uuid(p.submitted_by, "submitted_by") if p.submitted_by else "",
     )
-
-

@@ -1,23 +1,25 @@
-"""Readings domain: zones, meter facts and the rules a register reading must pass."""
+"""Readings domain: meter facts and the rules a register reading must pass."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from kabinet_vocabulary import READING_SOURCE, READING_STATUS, ZONE
 
 from kit.errors import InvalidInput, Rejected
 
-ZONES_BY_COUNT: dict[int, tuple[str, ...]] = {
-    1: ("total",),                        # Круглосуточные
-    2: ("day", "night"),                  # День, Ночь
-    3: ("peak", "semi_peak", "night"),    # Пик, Полупик, Ночь
-}
-ZONE_TITLES = {"total": "Круглосуточные", "day": "День", "night": "Ночь", "peak": "Пик",
-               "semi_peak": "Полупик"}
 KWH = Decimal("0.001")
+KWH_PLACES = 3
 ROLLOVER_SHARE = Decimal("0.1")  # a drop is a roll-over only if it implies < 10% of the dial
+
+
+CABINET = READING_SOURCE.CABINET    # typed by a customer in the cabinet
+SEED = READING_SOURCE.SEED          # the supplier's billing system (demo data)
+ACCEPTED = READING_STATUS.ACCEPTED
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,8 @@ class Meter:
 
     @property
     def zone_names(self) -> tuple[str, ...]:
-        return ZONES_BY_COUNT[self.zones]
+        """The meter's zones in reading order: 1 — total; 2 — day, night; 3 — peak, semi_peak, night."""
+        return ZONE.of_meter(self.zones)
 
     @property
     def dial(self) -> Decimal:
@@ -65,40 +68,72 @@ class Reading:
     values: dict[str, Decimal]
     consumption: dict[str, Decimal]
     taken_at: dt.datetime
-    source: str = "cabinet"
+    source: str = CABINET
     submitted_by: str | None = None
     idempotency_key: str | None = None
     reading_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
+# The one format of a register value: digits, optionally a decimal point or comma and more digits,
+# blanks around it ignored. Anything else is refused with a message that says what is wrong.
+NUMBER = re.compile(r"(?P<whole>[0-9]+)(?:[.,](?P<fraction>[0-9]+))?")
+NEGATIVE = re.compile(r"[-\u2212]\s*[0-9]+(?:[.,][0-9]+)?")
+NOT_FINITE = re.compile(r"[+-]?(?:s?nan|inf|infinity)", re.IGNORECASE)
+EXPONENT = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)e[+-]?[0-9]+", re.IGNORECASE)
+
+
 def parse_values(meter: Meter, raw: dict[str, str]) -> dict[str, Decimal]:
-    """Exactly the meter's zones, each a non-negative number with at most 3 decimals that fits the dial."""
-    errors: dict[str, str] = {}
-    unknown = set(raw) - set(meter.zone_names)
-    for zone in sorted(unknown):
-        errors[zone] = "У этого счётчика нет такой зоны."
+    """Exactly the meter's zones, each a non-negative number with at most 3 decimals that fits the dial.
+
+    Every problem is a field error under its zone key (an unknown key too), all at once, with the
+    code `invalid_reading`.
+    """
+    errors = {key: _not_a_zone(key) for key in raw if key not in meter.zone_names}
     values: dict[str, Decimal] = {}
     for zone in meter.zone_names:
-        text = (raw.get(zone) or "").strip().replace(",", ".")
-        if not text:
-            errors[zone] = f"Укажите показания «{ZONE_TITLES[zone]}»."
-            continue
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            errors[zone] = "Введите число, например 12345.678."
-            continue
-        if not value.is_finite() or value < 0:
-            errors[zone] = "Показания не могут быть отрицательными."
-        elif value != value.quantize(KWH):
-            errors[zone] = "Не больше трёх знаков после запятой."
-        elif value >= meter.dial:
-            errors[zone] = f"На счётчике только {meter.digits} цифр до запятой."
+        value = parse_value(meter, zone, raw.get(zone))
+        if isinstance(value, Decimal):
+            values[zone] = value
         else:
-            values[zone] = value.quantize(KWH)
+            errors[zone] = value
     if errors:
         raise InvalidInput("Проверьте показания.", code="invalid_reading", fields=errors)
     return values
+
+
+def parse_value(meter: Meter, zone: str, text: str | None) -> Decimal | str:
+    """One zone's value as a Decimal with 3 places, or the Russian reason it is not one."""
+    text = (text or "").strip()
+    if not text:
+        return f"Укажите показания «{ZONE.title(zone)}»."
+    number = NUMBER.fullmatch(text)
+    if number is None:
+        if NEGATIVE.fullmatch(text):
+            return "Показания не могут быть отрицательными."
+        if EXPONENT.fullmatch(text):
+            return "Запишите показания без степени: например 1000, а не 1e3."
+        if NOT_FINITE.fullmatch(text):
+            return "Показания — число с прибора, например 12345,678, а не NaN или Infinity."
+        return "Введите число, например 12345,678."
+    whole, fraction = number["whole"], number["fraction"] or ""
+    if len(fraction) > KWH_PLACES:
+        return "Не больше трёх знаков после запятой."
+    if len(whole.lstrip("0")) > meter.digits:
+        return f"На счётчике только {meter.digits} {_digits_word(meter.digits)} до запятой."
+    # Built from the digits, so no arithmetic context can round or refuse it.
+    return Decimal(f"{whole}.{fraction.ljust(KWH_PLACES, '0')}")
+
+
+def _not_a_zone(key: str) -> str:
+    if key in ZONE:
+        return f"У этого счётчика нет зоны «{ZONE.title(key)}»."
+    return "Неизвестная тарифная зона."
+
+
+def _digits_word(n: int) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return "цифра"
+    return "цифры" if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14) else "цифр"
 
 
 def consumption_since(meter: Meter, previous: Reading | None, values: dict[str, Decimal]) -> dict[str, Decimal]:
@@ -113,7 +148,7 @@ def consumption_since(meter: Meter, previous: Reading | None, values: dict[str, 
             rolled = meter.dial - before + value
             if rolled >= meter.dial * ROLLOVER_SHARE:
                 raise Rejected(
-                    f"Показания «{ZONE_TITLES[zone]}» меньше предыдущих ({before}).",
+                    f"Показания «{ZONE.title(zone)}» меньше предыдущих ({before}).",
                     code="reading_below_previous",
                     fields={zone: f"Не меньше {before}."},
                 )

@@ -6,8 +6,8 @@ from kabinet.readings.v1 import readings_pb2 as pb
 from kabinet.readings.v1 import readings_pb2_grpc as pb_grpc
 
 from kit.context import require_caller
-from services.readings.domain.model import Reading
-from services.readings.service_layer import handlers
+from services.readings.domain.model import ACCEPTED, Reading
+from services.readings.service_layer import submission, views
 
 
 class ReadingsServicer(pb_grpc.ReadingsServicer):
@@ -17,7 +17,7 @@ class ReadingsServicer(pb_grpc.ReadingsServicer):
 
     def SubmitReading(self, request, context):
         user = require_caller()
-        reading = handlers.submit_reading(
+        reading = submission.submit_reading(
             self.uow(), self.accounts, user_id=user.user_id, account_id=request.account_id,
             meter_id=request.meter_id, values={v.zone: v.value for v in request.values},
             idempotency_key=request.idempotency_key or None)
@@ -26,15 +26,15 @@ class ReadingsServicer(pb_grpc.ReadingsServicer):
     def ListReadings(self, request, context):
         user = require_caller()
         limit = min(max(request.limit or 20, 1), 200)
-        readings = handlers.list_readings(self.uow(), self.accounts, user_id=user.user_id,
-                                          account_id=request.account_id, limit=limit)
+        readings = views.list_readings(self.uow(), self.accounts, user_id=user.user_id,
+                                       account_id=request.account_id, limit=limit)
         return pb.ListReadingsReply(readings=[to_pb(r) for r in readings])
 
 
 def to_pb(reading: Reading) -> pb.Reading:
     msg = pb.Reading(
         reading_id=reading.reading_id, account_id=reading.account_id, meter_id=reading.meter_id,
-        source=reading.source, status="accepted",
+        source=reading.source, status=ACCEPTED,
         values=[pb.ZoneValue(zone=z, value=str(v)) for z, v in reading.values.items()],
         consumption=[pb.ZoneValue(zone=z, value=str(v)) for z, v in reading.consumption.items()],
     )

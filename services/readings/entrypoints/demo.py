@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from kit.demo import demo_data
-from services.readings.domain.model import Reading
+from services.readings.domain.model import SEED, Reading
 
 
 def load_demo(rt) -> None:
@@ -21,6 +21,6 @@ def load_demo(rt) -> None:
                     account_id=account["account_id"], meter_id=meter["meter_id"],
                     values={z: Decimal(v) for z, v in initial["values"].items()},
                     consumption={z: Decimal("0.000") for z in initial["values"]},
-                    taken_at=dt.datetime.fromisoformat(initial["taken_at"]), source="seed",
+                    taken_at=dt.datetime.fromisoformat(initial["taken_at"]), source=SEED,
                 ))
         uow.commit()

@@ -6,7 +6,7 @@ from kit.access import binding_handlers
 from kit.consumer import Subscription
 from kit.events import Event, field_uuid
 from services.readings.adapters.accounts import facts_from_pb
-from services.readings.service_layer import handlers
+from services.readings.service_layer.accounts import project_account
 
 
 def subscriptions() -> list[Subscription]:
@@ -18,5 +18,4 @@ def subscriptions() -> list[Subscription]:
 
 def on_account_changed(event: Event, uow) -> None:
     field_uuid(event.payload.account.account_id, "account_id")
-    handlers.project_account(uow, facts_from_pb(event.payload.account), event.occurred_at)
-
+    project_account(uow, facts_from_pb(event.payload.account), event.occurred_at)

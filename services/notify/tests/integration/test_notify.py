@@ -107,7 +107,7 @@ def reading_event(submitted_by=USER) -> Event:
 def charge_event() -> Event:
     return Event(type="payments.charge.posted", aggregate_id=ACCOUNT, payload=payments_pb2.ChargePosted(
         charge_id=str(uuid.uuid4()), account_id=ACCOUNT, kind="preliminary", amount_kop=8703,
-        reading_id=str(uuid.uuid4()), user_id=USER, balance_kop=-153778),
+        reading_id=str(uuid.uuid4()), user_id=USER, balance_kop=-153778, balance_state="debt"),
         occurred_at=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1))
 
 

@@ -21,7 +21,7 @@ from services.notify.config import NotifyConfig
 from services.notify.domain.model import DeliveryFailed
 from services.notify.domain.texts import code_message
 from services.notify.entrypoints.api import NotifyServicer
-from services.notify.service_layer.handlers import Retries
+from services.notify.service_layer.delivery import Retries
 from services.notify.tests.integration.test_notify import code_event, consume, count, delivery_of
 
 pytestmark = pytest.mark.integration

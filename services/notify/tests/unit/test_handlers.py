@@ -10,7 +10,9 @@ from kit.errors import NotFound
 from kit.settings import ConfigError, load
 from services.notify.config import NotifyConfig
 from services.notify.domain.model import DeliveryFailed, message_id_for
-from services.notify.service_layer import handlers
+from services.notify.service_layer import inbox
+from services.notify.service_layer.delivery import Retries, RetryDelivery, list_dev_outbox
+from services.notify.service_layer.delivery import send_code as _send_code
 
 EVENT = str(uuid.uuid4())
 USER = str(uuid.uuid4())
@@ -72,7 +74,7 @@ class RecordingSender:
 def send_code(uow, senders, **kw):
     args = dict(event_id=EVENT, channel="sms", destination="+79000000001", purpose="registration",
                 code="123456", ttl_seconds=600)
-    return handlers.send_code(uow, senders, **{**args, **kw})
+    return _send_code(uow, senders, **{**args, **kw})
 
 
 def test_a_code_is_sent_through_its_channel_and_recorded():
@@ -102,9 +104,9 @@ def test_without_retries_a_failed_delivery_is_recorded_as_failed_with_its_reason
 
 def test_a_transient_failure_is_recorded_at_once_and_asks_for_redelivery_until_it_succeeds():
     uow, sms = FakeUnitOfWork(), RecordingSender("SMSC error 3: no money", failures=2)
-    retries = handlers.Retries(attempts_uow=lambda: uow, max_attempts=5)
+    retries = Retries(attempts_uow=lambda: uow, max_attempts=5)
     for attempt in (1, 2):
-        with pytest.raises(handlers.RetryDelivery):
+        with pytest.raises(RetryDelivery):
             send_code(uow, {"sms": sms}, retries=retries)
         recorded = uow.deliveries.get(message_id_for(EVENT, "sms"))
         assert (recorded.status, recorded.attempts, recorded.error) == ("pending", attempt, "SMSC error 3: no money")
@@ -116,42 +118,42 @@ def test_a_transient_failure_is_recorded_at_once_and_asks_for_redelivery_until_i
 
 def test_the_last_allowed_attempt_and_a_permanent_refusal_end_as_failed():
     uow = FakeUnitOfWork()
-    retries = handlers.Retries(attempts_uow=lambda: uow, max_attempts=2)
+    retries = Retries(attempts_uow=lambda: uow, max_attempts=2)
     busy = {"sms": RecordingSender("HTTP 503", failures=10)}
-    with pytest.raises(handlers.RetryDelivery):
+    with pytest.raises(RetryDelivery):
         send_code(uow, busy, retries=retries)
     delivery = send_code(uow, busy, retries=retries)
     assert (delivery.status, delivery.attempts, delivery.error) == ("failed", 2, "HTTP 503")
 
     other = FakeUnitOfWork()
     refused = {"sms": RecordingSender("SMSC error 7: invalid phone", permanent=True)}
-    delivery = send_code(other, refused, retries=handlers.Retries(attempts_uow=lambda: other))
+    delivery = send_code(other, refused, retries=Retries(attempts_uow=lambda: other))
     assert (delivery.status, delivery.attempts) == ("failed", 1)
 
 
 def test_reading_and_charge_messages_go_to_the_user_once():
     uow = FakeUnitOfWork()
     for _ in range(2):
-        handlers.notify_reading_accepted(uow, event_id=EVENT, user_id=USER, account_id="a1",
+        inbox.notify_reading_accepted(uow, event_id=EVENT, user_id=USER, account_id="a1",
                                          values={"total": Decimal("10500.500")},
                                          consumption={"total": Decimal("50.500")}, occurred_at=AT)
-    handlers.notify_charge_posted(uow, event_id=str(uuid.uuid4()), user_id=USER, account_id="a1",
-                                  kind="preliminary", amount_kop=35603, balance_kop=-180678,
-                                  occurred_at=AT + dt.timedelta(seconds=1))
-    titles = [m.title for m in handlers.list_inbox(uow, user_id=USER, limit=10)]
+    inbox.notify_charge_posted(uow, event_id=str(uuid.uuid4()), user_id=USER, account_id="a1",
+                               kind="preliminary", amount_kop=35603, balance_kop=-180678, balance_state="debt",
+                               occurred_at=AT + dt.timedelta(seconds=1))
+    titles = [m.title for m in inbox.list_inbox(uow, user_id=USER, limit=10)]
     assert titles == ["Предварительное начисление: 356,03\u00a0₽", "Показания приняты"]
 
 
 def test_facts_without_a_user_make_no_inbox_message():
     uow = FakeUnitOfWork()
-    assert handlers.notify_charge_posted(uow, event_id=EVENT, user_id="", account_id="a1", kind="preliminary",
-                                         amount_kop=1, balance_kop=0, occurred_at=AT) is None
+    assert inbox.notify_charge_posted(uow, event_id=EVENT, user_id="", account_id="a1", kind="preliminary",
+                                      amount_kop=1, balance_kop=0, balance_state="zero", occurred_at=AT) is None
     assert uow.inbox.messages == {}
 
 
 def test_the_dev_outbox_does_not_exist_outside_dev_and_test():
     with pytest.raises(NotFound):
-        handlers.list_dev_outbox(FakeUnitOfWork(), enabled=False, destination="", limit=10)
+        list_dev_outbox(FakeUnitOfWork(), enabled=False, destination="", limit=10)
 
 
 BASE = dict(database_url="postgresql+psycopg://x@h/kabinet_notify", nats_url="nats://127.0.0.1:4222",

@@ -4,9 +4,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from kabinet_vocabulary import BALANCE_STATE
 
 from kit.errors import InvalidInput, Rejected
 from services.payments.domain.model import (
+    METER_ZONE_COUNTS,
     AcceptedReading,
     Balance,
     LedgerEntry,
@@ -171,3 +173,11 @@ def test_ledger_entries_are_whole_kopecks_of_a_known_kind():
 def test_balance_state_and_amount_due(kop, state, due):
     b = Balance("a1", kop)
     assert (b.state, b.amount_due_kop) == (state, due)
+
+
+def test_the_balance_states_are_exactly_those_of_the_vocabulary():
+    assert {Balance("a1", kop).state for kop in (-1, 0, 1)} == set(BALANCE_STATE.codes)
+
+
+def test_meters_have_the_zone_counts_the_vocabulary_knows():
+    assert METER_ZONE_COUNTS == (1, 2, 3)

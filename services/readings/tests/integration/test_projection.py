@@ -13,7 +13,8 @@ from kit.migrations import upgrade
 from kit.settings import ServiceConfig, load
 from services.readings import bootstrap
 from services.readings.domain.model import AccountFacts, Meter
-from services.readings.service_layer import handlers
+from services.readings.service_layer.accounts import project_account
+from services.readings.service_layer.submission import submit_reading
 
 pytestmark = pytest.mark.integration
 T0 = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
@@ -50,8 +51,8 @@ def bind(uow, *, user_id, account_id, bound, as_of):
 
 
 def submit(rt, accounts, user, facts, value):
-    return handlers.submit_reading(rt.uow(), accounts, user_id=user, account_id=facts.account_id,
-                                   meter_id=facts.meters[0].meter_id, values={"total": value}, idempotency_key=None)
+    return submit_reading(rt.uow(), accounts, user_id=user, account_id=facts.account_id,
+                          meter_id=facts.meters[0].meter_id, values={"total": value}, idempotency_key=None)
 
 
 def test_a_projected_binding_is_served_without_asking_accounts_and_an_unbinding_ends_it(rt):
@@ -59,7 +60,7 @@ def test_a_projected_binding_is_served_without_asking_accounts_and_an_unbinding_
     facts = AccountFacts(str(uuid.uuid4()), str(uuid.uuid4()), "urban_gas_stove", False,
                          (Meter(str(uuid.uuid4()), 1, 6, Decimal(1)),))
     accounts = Accounts()
-    project(rt, handlers.project_account, facts=facts, as_of=T0)
+    project(rt, project_account, facts=facts, as_of=T0)
     project(rt, bind, user_id=user, account_id=facts.account_id, bound=True, as_of=T0)
 
     assert submit(rt, accounts, user, facts, "10").values == {"total": Decimal("10.000")}
@@ -84,7 +85,7 @@ def test_newer_facts_replace_older_ones_and_older_ones_are_ignored(rt):
     old = AccountFacts(account, str(uuid.uuid4()), "urban_gas_stove", False, (Meter(meter, 1, 6, Decimal(1)),))
     new = AccountFacts(account, old.supplier_id, "urban_gas_stove", True, (Meter(meter, 1, 6, Decimal(1)),))
     project(rt, bind, user_id=user, account_id=account, bound=True, as_of=T0)
-    project(rt, handlers.project_account, facts=new, as_of=T0 + dt.timedelta(seconds=5))
-    project(rt, handlers.project_account, facts=old, as_of=T0)
+    project(rt, project_account, facts=new, as_of=T0 + dt.timedelta(seconds=5))
+    project(rt, project_account, facts=old, as_of=T0)
     with rt.uow() as uow:
         assert uow.accounts.allowed_facts(user, account) == new

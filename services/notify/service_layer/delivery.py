@@ -1,7 +1,8 @@
-"""Use cases of the notify service.
+"""Delivery: SMS and e-mail through the channel's adapter, recorded in `deliveries`, retried through
+the event's redelivery; and the dev outbox (what the dev adapters and simulators received).
 
 Event handlers run inside the transaction the kit's consumer opened (together with the
-processed-event record); they neither open nor commit it. API use cases open their own.
+processed-event record); they neither open nor commit it. The dev outbox opens its own.
 """
 
 from __future__ import annotations
@@ -10,21 +11,12 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Protocol
 
 from kit.errors import NotFound
 from kit.logging import ctx
 from services.notify.domain import texts
-from services.notify.domain.model import (
-    FAILED,
-    SENT,
-    Delivery,
-    DeliveryFailed,
-    InboxMessage,
-    Outgoing,
-    message_id_for,
-)
+from services.notify.domain.model import FAILED, SENT, Delivery, DeliveryFailed, Outgoing, message_id_for
 
 log = logging.getLogger("notify")
 
@@ -33,8 +25,6 @@ class Sender(Protocol):
     def send(self, message: Outgoing) -> None:
         """Hand the message to the channel's provider; raise DeliveryFailed if it cannot be."""
 
-
-# --- events -------------------------------------------------------------------
 
 class RetryDelivery(Exception):  # noqa: N818 - a signal, not an error
     """Raised out of an event handler to have the event redelivered (the kit's consumer naks it with a
@@ -92,38 +82,6 @@ def deliver(uow, senders: Mapping[str, Sender], message: Outgoing, retries: Retr
     delivery.succeeded()
     uow.deliveries.save(delivery)
     return delivery
-
-
-def notify_reading_accepted(uow, *, event_id: str, user_id: str, account_id: str,
-                            values: Mapping[str, Decimal], consumption: Mapping[str, Decimal],
-                            occurred_at: dt.datetime) -> InboxMessage | None:
-    """«Показания приняты» to whoever submitted them (automatic readings have nobody to tell)."""
-    if not user_id:
-        return None
-    message = texts.reading_accepted_notice(message_id=message_id_for(event_id, "inbox"), user_id=user_id,
-                                            account_id=account_id, values=values, consumption=consumption,
-                                            created_at=occurred_at)
-    uow.inbox.add(message)
-    return message
-
-
-def notify_charge_posted(uow, *, event_id: str, user_id: str, account_id: str, kind: str, amount_kop: int,
-                         balance_kop: int, occurred_at: dt.datetime) -> InboxMessage | None:
-    """«Предварительное начисление: …» to the customer whose reading caused it."""
-    if not user_id:
-        return None
-    message = texts.charge_posted_notice(message_id=message_id_for(event_id, "inbox"), user_id=user_id,
-                                         account_id=account_id, kind=kind, amount_kop=amount_kop,
-                                         balance_kop=balance_kop, created_at=occurred_at)
-    uow.inbox.add(message)
-    return message
-
-
-# --- API ----------------------------------------------------------------------
-
-def list_inbox(uow, *, user_id: str, limit: int) -> list[InboxMessage]:
-    with uow:
-        return uow.inbox.list_for_user(user_id, limit)
 
 
 class Mailbox(Protocol):
