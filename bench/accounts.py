@@ -22,8 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from devstack.stack import Stack
-from tools.registry_generator import generate
 from tests.e2e.client import Customer, staff_member
+from tools.registry_generator import generate
 
 
 def upload(staff: Customer, directory: Path, *names: str) -> tuple[float, dict]:

@@ -28,6 +28,12 @@ PROBLEM = {
 }
 
 
+# answers any route may give: per-IP rate limit, an unexpected error, a service that did not answer
+ALWAYS = (429, 500, 503)
+SIGNED_IN = (401, 403)        # no or a bad token; CSRF / Origin refused, or onboarding not done
+WITH_BODY = (413, 415, 422)   # too big, not JSON, shape refused
+
+
 def operation(summary: str, *, tag: str, body=None, response=None, status: int = 200, auth: bool = True,
               errors: tuple[int, ...] = (), params: tuple[dict, ...] = (), description: str = "",
               files: tuple[str, ...] = (), produces: str = ""):
@@ -82,7 +88,8 @@ def _operation(meta: dict, rule) -> dict:
     op["responses"][str(meta["status"])] = ok
     problem = {"description": "Problem", "content": {"application/problem+json": {
         "schema": {"$ref": "#/components/schemas/Problem"}}}}
-    for code in sorted({*meta["errors"], *((401,) if meta["auth"] else ()), 500}):
+    for code in sorted({*meta["errors"], *ALWAYS, *(SIGNED_IN if meta["auth"] else ()),
+                        *(WITH_BODY if meta["body"] is not None or meta["files"] else ())}):
         op["responses"][str(code)] = problem
     if meta["auth"]:
         op["security"] = [{"bearer": []}]

@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 from kabinet.notify.v1 import notify_pb2
+from marshmallow import Schema, fields
 
-from gateway import present
+from gateway.schema import Timestamp, dump
+from gateway.services import notify
 from kit.errors import NotFound
 
 bp = Blueprint("ops", __name__)
+
+
+class DevMessageOut(Schema):
+    id = fields.String(attribute="message_id")
+    channel = fields.String()
+    to = fields.String(attribute="destination")
+    subject = fields.String()
+    body = fields.String()
+    sent_at = Timestamp(allow_none=True)
+
+
+class DevOutboxOut(Schema):
+    messages = fields.List(fields.Nested(DevMessageOut))
 
 
 @bp.get("/healthz")
@@ -28,8 +43,7 @@ def dev_outbox():
     """SMS and e-mail the dev delivery adapters "sent" (dev and test profiles only)."""
     if not current_app.config["KABINET"].is_dev:
         raise NotFound()
-    reply = current_app.extensions["kabinet.services"].notify.call(
+    return dump(DevOutboxOut, notify().call(
         "ListDevOutbox", notify_pb2.ListDevOutboxRequest(destination=request.args.get("to", ""),
                                                          limit=request.args.get("limit", 50, type=int)),
-        idempotent=True)
-    return {"messages": [present.dev_message(m) for m in reply.messages]}
+        idempotent=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import grpc
+from flask import current_app
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from kabinet.accounts.v1 import accounts_pb2_grpc
 from kabinet.auth.v1 import auth_pb2_grpc
@@ -46,3 +47,27 @@ class Services:
 
         with ThreadPoolExecutor(max_workers=len(self.clients)) as pool:
             return dict(zip(self.clients, pool.map(check, self.clients.values()), strict=True))
+
+
+def _client(name: str) -> ServiceClient:
+    return current_app.extensions["kabinet.services"].clients[name]
+
+
+def auth() -> ServiceClient:
+    return _client("auth")
+
+
+def accounts() -> ServiceClient:
+    return _client("accounts")
+
+
+def readings() -> ServiceClient:
+    return _client("readings")
+
+
+def payments() -> ServiceClient:
+    return _client("payments")
+
+
+def notify() -> ServiceClient:
+    return _client("notify")

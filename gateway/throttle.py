@@ -129,6 +129,23 @@ def init_app(app: Flask, throttle: Throttle) -> None:
         return response
 
 
+def sending(channel: str, destination: str) -> None:
+    """Caps on anything that makes auth send an SMS or an e-mail (per destination, per IP, overall).
+    `channel` is what the request asks for ("sms" or "email"); when the client gave an identifier
+    that auth alone resolves (recovery), the caller counts it as "sms", the costlier budget."""
+    t = throttle()
+    t.hit("send_destination", t.key(destination))
+    t.hit("send_ip", client_ip())
+    t.hit(f"send_{'email' if channel == 'email' else 'sms'}_global", "all")
+
+
+def binding_attempt(user_id: str) -> None:
+    """Caps on attempts to bind an account or a contract (accounts counts failed proofs itself)."""
+    t = throttle()
+    t.hit("bind_user", user_id)
+    t.hit("bind_ip", client_ip())
+
+
 def per_ip() -> None:
     if request.path.startswith(("/api/", "/staff/", "/partners/")):
         throttle().hit("ip", client_ip())

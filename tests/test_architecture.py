@@ -31,6 +31,8 @@ def test_the_contracts_hold():
     ("from services.accounts.domain import model", "services/readings/service_layer/_probe.py"),
     ("import sqlalchemy", "services/payments/domain/_probe.py"),
     ("import grpc", "services/accounts/domain/_probe.py"),
+    ("from gateway.api import accounts", "gateway/api/_probe.py"),
+    ("from kabinet.readings.v1 import readings_pb2", "services/readings/service_layer/_probe.py"),
 ])
 def test_a_forbidden_import_fails_the_check(tmp_path, offence, where):
     for part in ("kit", "services", "gateway", "devstack", "gen"):

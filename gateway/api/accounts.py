@@ -1,46 +1,79 @@
 """Лицевые счета: bind with proof, list, details (premise, meters, АИИС КУЭ), alias / group / bill delivery,
-unbind, and "Сообщить об ошибке в данных счётчика"."""
+unbind, and "Сообщить об ошибке в данных счётчика". accounts decides every rule."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+import kabinet_vocabulary as vocab
+from flask import Blueprint
 from kabinet.accounts.v1 import accounts_pb2 as pb
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from gateway import present
-from gateway import schemas as s
 from gateway.openapi import operation
+from gateway.schema import SHORT, TEXT, StrictSchema, body, dump, field, one_of, path_id, text
 from gateway.security import current_caller, login_required
-from gateway.throttle import client_ip, throttle
+from gateway.services import accounts
+from gateway.shapes import AccountOut, ServiceRequestOut
+from gateway.throttle import binding_attempt, throttle
 
 bp = Blueprint("accounts", __name__, url_prefix="/api/v1")
+PROOFS = ("last_payment", "meter_number", "activation_code")
 
 
-def accounts():
-    return current_app.extensions["kabinet.services"].accounts
+class LastPaymentIn(StrictSchema):
+    date = field(fields.Date, required=True, error_messages={"required": "Обязательное поле.",
+                                                             "invalid": "Дата в формате ГГГГ-ММ-ДД."})
+    amount_kop = field(fields.Integer, required=True, strict=True)
 
 
-def path_id(value: str) -> str:
-    """An id from the path as the service gets it (anything unknown is the service's NOT_FOUND)."""
-    return value[:64]
+class ProofIn(StrictSchema):
+    last_payment = fields.Nested(LastPaymentIn, metadata={"description": "the last payment (or the one before it "
+                                                                         "when the last was a third party's < 14 days ago)"})
+    meter_number = text(metadata={"description": "without series"})
+    activation_code = text(metadata={"description": "from a service office; case, spaces and dashes ignored"})
+
+    @validates_schema
+    def exactly_one(self, data, **_):
+        if sum(name in data for name in PROOFS) != 1:
+            raise ValidationError("Укажите дату и сумму последней оплаты, номер счётчика или код активации.", "_")
 
 
-def binding_attempt() -> None:
-    """Gateway caps on binding attempts (accounts counts failed proofs per user and per number itself)."""
-    t = throttle()
-    t.hit("bind_user", current_caller().user_id)
-    t.hit("bind_ip", client_ip())
+class BindAccountIn(StrictSchema):
+    number = text(required=True)
+    supplier_id = text(SHORT)
+    alias = text(load_default="")
+    group_id = text(SHORT, metadata={"description": "one of my groups; default «Моя группа»"})
+    proof = field(fields.Nested, nested=ProofIn, required=True)
+
+
+class AccountPatchIn(StrictSchema):
+    alias = text(metadata={"description": "\"\" clears it"})
+    group_id = text(SHORT)
+    bill_delivery = one_of(vocab.BILL_DELIVERY)
+
+    @validates_schema
+    def something(self, data, **_):
+        if not data:
+            raise ValidationError("Укажите, что изменить.", "_")
+
+
+class AccountListOut(Schema):
+    accounts = fields.List(fields.Nested(AccountOut))
+
+
+class MeterErrorIn(StrictSchema):
+    meter_id = text(SHORT, metadata={"description": "optional: the meter concerned"})
+    description = text(TEXT, required=True)
 
 
 @bp.get("/accounts")
-@operation("Мои лицевые счета", tag="accounts", response=s.AccountListOut)
+@operation("Мои лицевые счета", tag="accounts", response=AccountListOut)
 @login_required
 def list_accounts():
-    reply = accounts().call("ListMyAccounts", pb.ListMyAccountsRequest(), idempotent=True)
-    return {"accounts": [present.account(a) for a in reply.accounts]}
+    return dump(AccountListOut, accounts().call("ListMyAccounts", pb.ListMyAccountsRequest(), idempotent=True))
 
 
 @bp.post("/accounts")
-@operation("Привязать лицевой счёт", tag="accounts", body=s.BindAccountIn, response=s.AccountOut, status=201,
+@operation("Привязать лицевой счёт", tag="accounts", body=BindAccountIn, response=AccountOut, status=201,
            errors=(404, 422, 429),
            description="Proof, exactly one: the date and amount (kopecks) of the last payment, the meter number "
                        "(without series) or an activation code from a service office. Leading zeros of the number "
@@ -50,11 +83,11 @@ def list_accounts():
                        "cabinet returns it.")
 @login_required
 def bind_account():
-    data = s.load(s.BindAccountIn, request.get_json(silent=True))
-    binding_attempt()
+    data = body(BindAccountIn)
+    binding_attempt(current_caller().user_id)
     proof = data["proof"]
-    req = pb.BindAccountRequest(number=data["number"], supplier_id=str(data.get("supplier_id") or ""),
-                                alias=data["alias"], group_id=str(data.get("group_id") or ""))
+    req = pb.BindAccountRequest(number=data["number"], supplier_id=data.get("supplier_id", ""),
+                                alias=data["alias"], group_id=data.get("group_id", ""))
     if "last_payment" in proof:
         req.last_payment.date = proof["last_payment"]["date"].isoformat()
         req.last_payment.amount_kop = proof["last_payment"]["amount_kop"]
@@ -62,34 +95,31 @@ def bind_account():
         req.meter_number = proof["meter_number"]
     else:
         req.activation_code = proof["activation_code"]
-    return present.account(accounts().call("BindAccount", req)), 201
+    return dump(AccountOut, accounts().call("BindAccount", req)), 201
 
 
 @bp.get("/accounts/<account_id>")
-@operation("Лицевой счёт: помещение, счётчики, доставка квитанций", tag="accounts", response=s.AccountOut,
+@operation("Лицевой счёт: помещение, счётчики, доставка квитанций", tag="accounts", response=AccountOut,
            errors=(404,), description="Premise, meters (number, model, zones, next verification), the "
                                       "bill-delivery preference and the АИИС КУЭ mark. 404 for an account that is "
                                       "not in my cabinet, whether or not it exists.")
 @login_required
 def get_account(account_id: str):
-    return present.account(accounts().call("GetAccount", pb.GetAccountRequest(account_id=path_id(account_id)),
-                                           idempotent=True))
+    return dump(AccountOut, accounts().call("GetAccount", pb.GetAccountRequest(account_id=path_id(account_id)),
+                                            idempotent=True))
 
 
 @bp.patch("/accounts/<account_id>")
-@operation("Изменить счёт: название, группа, доставка квитанций", tag="accounts", body=s.AccountPatchIn,
-           response=s.AccountOut, errors=(404, 422), description="Only the fields present change.")
+@operation("Изменить счёт: название, группа, доставка квитанций", tag="accounts", body=AccountPatchIn,
+           response=AccountOut, errors=(404, 422), description="Only the fields present change.")
 @login_required
 def update_account(account_id: str):
-    data = s.load(s.AccountPatchIn, request.get_json(silent=True))
+    data = body(AccountPatchIn)
     req = pb.UpdateAccountRequest(account_id=path_id(account_id))
-    if "alias" in data:
-        req.alias = data["alias"]
-    if "group_id" in data:
-        req.group_id = str(data["group_id"])
-    if "bill_delivery" in data:
-        req.bill_delivery = data["bill_delivery"]
-    return present.account(accounts().call("UpdateAccount", req))
+    for name in ("alias", "group_id", "bill_delivery"):
+        if name in data:
+            setattr(req, name, data[name])
+    return dump(AccountOut, accounts().call("UpdateAccount", req))
 
 
 @bp.delete("/accounts/<account_id>")
@@ -101,13 +131,13 @@ def unbind_account(account_id: str):
 
 
 @bp.post("/accounts/<account_id>/meter-error")
-@operation("Сообщить об ошибке в данных счётчика", tag="accounts", body=s.MeterErrorIn,
-           response=s.ServiceRequestOut, status=201, errors=(404, 422, 429),
+@operation("Сообщить об ошибке в данных счётчика", tag="accounts", body=MeterErrorIn,
+           response=ServiceRequestOut, status=201, errors=(404, 422, 429),
            description="Creates a request of type meter_data for staff; it is listed with the service requests.")
 @login_required
 def report_meter_error(account_id: str):
-    data = s.load(s.MeterErrorIn, request.get_json(silent=True))
+    data = body(MeterErrorIn)
     throttle().hit("request_user", current_caller().user_id)
     reply = accounts().call("ReportMeterDataError", pb.ReportMeterDataErrorRequest(
-        account_id=path_id(account_id), meter_id=str(data.get("meter_id") or ""), description=data["description"]))
-    return present.service_request(reply), 201
+        account_id=path_id(account_id), meter_id=data.get("meter_id", ""), description=data["description"]))
+    return dump(ServiceRequestOut, reply), 201

@@ -14,11 +14,13 @@ from kabinet.accounts.v1 import accounts_pb2
 from kabinet.notify.v1 import notify_pb2
 from kabinet.payments.v1 import payments_pb2
 from kabinet.readings.v1 import readings_pb2
+from marshmallow import Schema, fields
 
-from gateway import present
-from gateway import schemas as s
 from gateway.openapi import operation
+from gateway.schema import dump
 from gateway.security import login_required
+from gateway.services import accounts, notify, payments, readings
+from gateway.shapes import AccountOut, BalanceOut, ChargeOut, ContractOut, NotificationOut, ReadingOut
 from kit.errors import DomainError
 from kit.grpc_client import ServiceClient
 
@@ -27,28 +29,36 @@ log = logging.getLogger("gateway.dashboard")
 UNAVAILABLE = {"unavailable": True}
 
 
+class DashboardOut(Schema):
+    groups = fields.List(fields.Dict(), metadata={"description": "groups (empty ones too) -> accounts, each an "
+                                                                "account card with balance, last_charge, "
+                                                                "last_reading; a part that could not be fetched "
+                                                                "is {\"unavailable\": true}"})
+    contracts = fields.Raw(metadata={"description": "list of contracts, or {\"unavailable\": true}"})
+    notifications = fields.Dict(metadata={"description": "{unread, latest}, or {\"unavailable\": true}"})
+
+
 @bp.get("/dashboard")
 @operation("Главная: группы, счета, баланс, последние показания, договоры", tag="dashboard",
-           response=s.DashboardOut,
+           response=DashboardOut,
            description="Groups (empty ones too) -> accounts with balance, last charge and last reading; contracts; "
                        "the inbox. Every part but the accounts list is asked in parallel with its own deadline; a "
                        "part that fails or is late is {\"unavailable\": true} and the page still answers.")
 @login_required
 def dashboard():
-    svc = current_app.extensions["kabinet.services"]
     timeout = current_app.config["KABINET"].dashboard_timeout
     calls = {
-        "groups": svc.accounts.future("ListGroups", accounts_pb2.ListGroupsRequest(), timeout=timeout),
-        "contracts": svc.accounts.future("ListMyContracts", accounts_pb2.ListMyContractsRequest(), timeout=timeout),
-        "inbox": svc.notify.future("ListInbox", notify_pb2.ListInboxRequest(limit=50), timeout=timeout),
+        "groups": accounts().future("ListGroups", accounts_pb2.ListGroupsRequest(), timeout=timeout),
+        "contracts": accounts().future("ListMyContracts", accounts_pb2.ListMyContractsRequest(), timeout=timeout),
+        "inbox": notify().future("ListInbox", notify_pb2.ListInboxRequest(limit=50), timeout=timeout),
     }
-    accounts = svc.accounts.call("ListMyAccounts", accounts_pb2.ListMyAccountsRequest(), idempotent=True).accounts
-    for a in accounts:
-        calls[("balance", a.account_id)] = svc.payments.future(
+    cards = accounts().call("ListMyAccounts", accounts_pb2.ListMyAccountsRequest(), idempotent=True).accounts
+    for a in cards:
+        calls[("balance", a.account_id)] = payments().future(
             "GetBalance", payments_pb2.GetBalanceRequest(account_id=a.account_id), timeout=timeout)
-        calls[("charge", a.account_id)] = svc.payments.future(
+        calls[("charge", a.account_id)] = payments().future(
             "ListCharges", payments_pb2.ListChargesRequest(account_id=a.account_id, limit=1), timeout=timeout)
-        calls[("reading", a.account_id)] = svc.readings.future(
+        calls[("reading", a.account_id)] = readings().future(
             "ListReadings", readings_pb2.ListReadingsRequest(account_id=a.account_id, limit=1), timeout=timeout)
     results = {key: _settle(key, fut) for key, fut in calls.items()}
 
@@ -56,26 +66,31 @@ def dashboard():
     listed = results["groups"]
     groups: dict[str, dict] = {g.group_id: {"group_id": g.group_id, "name": g.name, "is_default": g.is_default,
                                             "accounts": []} for g in (listed.groups if listed else ())}
-    for a in accounts:
-        card = present.account(a)
+    for a in cards:
+        card = dump(AccountOut, a)
         balance = results[("balance", a.account_id)]
-        charges = results[("charge", a.account_id)]
-        reading = results[("reading", a.account_id)]
-        card["balance"] = present.balance(balance) if balance is not None else UNAVAILABLE
-        card["last_charge"] = (UNAVAILABLE if charges is None
-                               else present.charge(charges.charges[0]) if charges.charges else None)
-        card["last_reading"] = (UNAVAILABLE if reading is None
-                                else present.reading(reading.readings[0]) if reading.readings else None)
+        card["balance"] = UNAVAILABLE if balance is None else dump(BalanceOut, balance)
+        card["last_charge"] = _latest(ChargeOut, results[("charge", a.account_id)], "charges")
+        card["last_reading"] = _latest(ReadingOut, results[("reading", a.account_id)], "readings")
         group = groups.setdefault(a.group_id, {"group_id": a.group_id, "name": a.group_name, "accounts": []})
         group["accounts"].append(card)
     inbox, contracts = results["inbox"], results["contracts"]
     notifications = UNAVAILABLE if inbox is None else {
         "unread": sum(1 for m in inbox.messages if not m.read),
-        "latest": [present.notification(m) for m in inbox.messages[:5]],
+        "latest": [dump(NotificationOut, m) for m in inbox.messages[:5]],
     }
-    return {"groups": list(groups.values()),
-            "contracts": UNAVAILABLE if contracts is None else [present.contract(c) for c in contracts.contracts],
-            "notifications": notifications}
+    return dump(DashboardOut, {
+        "groups": list(groups.values()),
+        "contracts": UNAVAILABLE if contracts is None else [dump(ContractOut, c) for c in contracts.contracts],
+        "notifications": notifications})
+
+
+def _latest(schema, reply, items: str):
+    """The newest item of a list reply (None when empty); unavailable when the call failed."""
+    if reply is None:
+        return UNAVAILABLE
+    listed = getattr(reply, items)
+    return dump(schema, listed[0]) if listed else None
 
 
 def _settle(key, fut):

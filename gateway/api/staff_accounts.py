@@ -1,16 +1,30 @@
 """Staff tools over accounts (/staff/v1): search, view with bindings, meter corrections, activation codes,
-service requests, the audit log, registry import. accounts checks the role and audits every call."""
+service requests, the audit log, registry import. accounts checks the role, every rule, and audits every call."""
 
 from __future__ import annotations
 
+import kabinet_vocabulary as vocab
 from flask import Blueprint, current_app, request
 from kabinet.accounts.v1 import accounts_pb2 as pb
+from marshmallow import Schema, fields, pre_dump, validate
 
-from gateway import present
-from gateway import schemas as s
-from gateway.api.accounts import accounts, path_id
 from gateway.openapi import operation
+from gateway.schema import (
+    SHORT,
+    TEXT,
+    JsonText,
+    StrictSchema,
+    body,
+    dump,
+    field,
+    one_of,
+    path_id,
+    query,
+    text,
+)
 from gateway.security import login_required
+from gateway.services import accounts
+from gateway.shapes import AccountFactsOut, MeterOut, ServiceRequestOut
 from kit.errors import InvalidInput
 
 bp = Blueprint("staff_accounts", __name__, url_prefix="/staff/v1")
@@ -18,115 +32,230 @@ REGISTRY_FILES = ("accounts", "meters", "payments", "contracts")
 IMPORT_TIMEOUT = 300.0  # one transaction over the whole registry (about 3 s per 10,000 accounts)
 
 
+def page(default: int, most: int):
+    return field(fields.Integer, load_default=default, validate=validate.Range(
+        min=1, max=most, error=f"Допустимо от 1 до {most}."))
+
+
+class StaffSearchIn(StrictSchema):
+    number = text()
+    address = text()
+    holder = text()
+    meter_number = text()
+    user_id = text(SHORT)
+    phone = text(SHORT)
+    limit = page(50, 200)
+
+
+class BindingOut(Schema):
+    user_id = fields.String()
+    bound_at = fields.String()
+    alias = fields.String()
+
+
+class StaffAccountOut(AccountFactsOut):
+    """The account's facts (no cabinet's alias or group) and the cabinets it is bound to."""
+
+    bindings = fields.List(fields.Nested(BindingOut))
+
+    @pre_dump
+    def flatten(self, x, **_):
+        return _WithBindings(x)
+
+
+class _WithBindings:
+    """A StaffAccount read as one flat object: the account's fields plus its bindings."""
+
+    def __init__(self, x) -> None:
+        self._x = x
+
+    def __getattr__(self, name: str):
+        return self._x.bindings if name == "bindings" else getattr(self._x.account, name)
+
+
+class StaffAccountListOut(Schema):
+    accounts = fields.List(fields.Nested(StaffAccountOut))
+
+
+class MeterCorrectionIn(StrictSchema):
+    number = text()
+    model = text()
+    zones = field(fields.Integer, strict=True)
+    digits = field(fields.Integer, strict=True)
+    ratio = text(SHORT, metadata={"description": "КТ, a decimal with a point or a comma"})
+    verification_due = text(SHORT, metadata={"description": "YYYY-MM-DD; \"\" clears it"})
+    reason = text(TEXT, required=True, metadata={"description": "goes to the audit log"})
+
+
+class ActivationCodeOut(Schema):
+    account_id = fields.String()
+    code = fields.String(metadata={"description": "shown once; single use"})
+    expires_at = fields.String()
+
+
+class StaffRequestListIn(StrictSchema):
+    status = one_of(vocab.SERVICE_REQUEST_STATUS)
+    type = one_of(vocab.SERVICE_REQUEST_TYPE)
+    account_id = text(SHORT)
+    limit = page(100, 500)
+
+
+class StaffRequestUpdateIn(StrictSchema):
+    status = one_of(vocab.SERVICE_REQUEST_STATUS, required=True)
+    comment = text(TEXT, load_default="")
+
+
+class StaffServiceRequestOut(ServiceRequestOut):
+    user_id = fields.String(metadata={"description": "the cabinet that filed it"})
+
+
+class StaffServiceRequestListOut(Schema):
+    requests = fields.List(fields.Nested(StaffServiceRequestOut))
+
+
+class AuditListIn(StrictSchema):
+    entity = text(SHORT)
+    entity_id = text(SHORT)
+    actor_id = text(SHORT)
+    limit = page(100, 1000)
+
+
+class AuditEntryOut(Schema):
+    id = fields.Integer()
+    at = fields.String()
+    actor_id = fields.String()
+    action = fields.String()
+    entity = fields.String()
+    entity_id = fields.String()
+    before = JsonText(attribute="before_json", allow_none=True)
+    after = JsonText(attribute="after_json", allow_none=True)
+
+
+class AuditListOut(Schema):
+    entries = fields.List(fields.Nested(AuditEntryOut))
+
+
+class RejectedRowOut(Schema):
+    line = fields.Integer()
+    reason = fields.String()
+
+
+class FileReportOut(Schema):
+    kind = fields.String(metadata={"description": "accounts | meters | payments | contracts"})
+    rows = fields.Integer()
+    inserted = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    closed = fields.Integer(metadata={"description": "meters closed because the file no longer lists them"})
+    rejected = fields.List(fields.Nested(RejectedRowOut))
+
+
+class RegistryReportOut(Schema):
+    files = fields.List(fields.Nested(FileReportOut))
+    changed_accounts = fields.Integer()
+
+
 def _query(*names: str) -> tuple[dict, ...]:
     return tuple({"name": n, "in": "query", "required": False, "schema": {"type": "string"}} for n in names)
 
 
 @bp.get("/accounts")
-@operation("Поиск лицевых счетов", tag="staff", response=s.StaffAccountListOut, errors=(403, 422),
+@operation("Поиск лицевых счетов", tag="staff", response=StaffAccountListOut, errors=(403, 422),
            params=_query("number", "address", "holder", "meter_number", "user_id", "phone", "limit"),
            description="Every filter given must match; address and holder are substrings. phone is not supported "
                        "yet (auth offers no staff lookup of a user by phone): 422 with a field error; search by "
                        "user_id instead.")
 @login_required
 def search_accounts():
-    data = s.load(s.StaffSearchIn, request.args.to_dict())
+    data = query(StaffSearchIn)
     if data.get("phone"):
         raise InvalidInput("Поиск по телефону пока недоступен: найдите абонента по номеру счёта, адресу или ФИО.",
                            code="phone_search_unavailable",
                            fields={"phone": "Поиск по телефону пока недоступен."})
     reply = accounts().call("StaffSearchAccounts", pb.StaffSearchAccountsRequest(
         number=data.get("number", ""), address=data.get("address", ""), holder=data.get("holder", ""),
-        meter_number=data.get("meter_number", ""), user_id=str(data.get("user_id") or ""), limit=data["limit"]))
-    return {"accounts": [present.staff_account(x) for x in reply.accounts]}
+        meter_number=data.get("meter_number", ""), user_id=data.get("user_id", ""), limit=data["limit"]))
+    return dump(StaffAccountListOut, reply)
 
 
 @bp.get("/accounts/<account_id>")
-@operation("Лицевой счёт и его привязки", tag="staff", response=s.StaffAccountOut, errors=(403, 404))
+@operation("Лицевой счёт и его привязки", tag="staff", response=StaffAccountOut, errors=(403, 404))
 @login_required
 def get_account(account_id: str):
-    return present.staff_account(accounts().call("StaffGetAccount", pb.StaffGetAccountRequest(
+    return dump(StaffAccountOut, accounts().call("StaffGetAccount", pb.StaffGetAccountRequest(
         account_id=path_id(account_id))))
 
 
 @bp.patch("/meters/<meter_id>")
-@operation("Исправить данные счётчика", tag="staff", body=s.MeterCorrectionIn, response=s.MeterOut,
+@operation("Исправить данные счётчика", tag="staff", body=MeterCorrectionIn, response=MeterOut,
            errors=(403, 404, 422),
            description="Only the fields present change; reason is required and audited. The billing system stays "
                        "the master: the next registry import listing the account brings its values back.")
 @login_required
 def correct_meter(meter_id: str):
-    data = s.load(s.MeterCorrectionIn, request.get_json(silent=True))
-    reason = data.pop("reason")
-    if "ratio" in data:
-        data["ratio"] = data["ratio"].replace(",", ".")
-    if not data:
-        raise InvalidInput(fields={"_": "Укажите, что исправить."})
-    reply = accounts().call("StaffCorrectMeter", pb.StaffCorrectMeterRequest(
-        meter_id=path_id(meter_id), reason=reason, **data))
-    return present.meter(reply)
+    data = body(MeterCorrectionIn)
+    reply = accounts().call("StaffCorrectMeter", pb.StaffCorrectMeterRequest(meter_id=path_id(meter_id), **data))
+    return dump(MeterOut, reply)
 
 
 @bp.post("/accounts/<account_id>/activation-code")
-@operation("Выдать код активации", tag="staff", response=s.ActivationCodeOut, status=201, errors=(403, 404),
+@operation("Выдать код активации", tag="staff", response=ActivationCodeOut, status=201, errors=(403, 404),
            description="Valid 30 days, single use; an earlier unused code of the account stops working. The code "
                        "is shown only in this reply.")
 @login_required
 def issue_activation_code(account_id: str):
-    reply = accounts().call("StaffIssueActivationCode", pb.StaffIssueActivationCodeRequest(
-        account_id=path_id(account_id)))
-    return {"account_id": reply.account_id, "code": reply.code, "expires_at": reply.expires_at}, 201
+    return dump(ActivationCodeOut, accounts().call("StaffIssueActivationCode", pb.StaffIssueActivationCodeRequest(
+        account_id=path_id(account_id)))), 201
 
 
 @bp.get("/service-requests")
-@operation("Заявки и сообщения об ошибках в данных счётчиков", tag="staff", response=s.StaffServiceRequestListOut,
+@operation("Заявки и сообщения об ошибках в данных счётчиков", tag="staff", response=StaffServiceRequestListOut,
            params=_query("status", "type", "account_id", "limit"), errors=(403, 422),
            description="Oldest first; type=meter_data for the meter-data error reports.")
 @login_required
 def list_requests():
-    data = s.load(s.StaffRequestListIn, request.args.to_dict())
-    reply = accounts().call("StaffListServiceRequests", pb.StaffListServiceRequestsRequest(
-        status=data.get("status", ""), type=data.get("type", ""), account_id=str(data.get("account_id") or ""),
-        limit=data["limit"]))
-    return {"requests": [present.service_request(r, staff=True) for r in reply.requests]}
+    data = query(StaffRequestListIn)
+    return dump(StaffServiceRequestListOut, accounts().call("StaffListServiceRequests",
+                                                            pb.StaffListServiceRequestsRequest(
+        status=data.get("status", ""), type=data.get("type", ""), account_id=data.get("account_id", ""),
+        limit=data["limit"])))
 
 
 @bp.get("/service-requests/<request_id>")
-@operation("Заявка с историей", tag="staff", response=s.StaffServiceRequestOut, errors=(403, 404))
+@operation("Заявка с историей", tag="staff", response=StaffServiceRequestOut, errors=(403, 404))
 @login_required
 def get_request(request_id: str):
-    return present.service_request(accounts().call("StaffGetServiceRequest", pb.GetServiceRequestRequest(
-        request_id=path_id(request_id))), staff=True)
+    return dump(StaffServiceRequestOut, accounts().call("StaffGetServiceRequest", pb.GetServiceRequestRequest(
+        request_id=path_id(request_id))))
 
 
 @bp.patch("/service-requests/<request_id>")
-@operation("Сменить статус заявки", tag="staff", body=s.StaffRequestUpdateIn, response=s.StaffServiceRequestOut,
+@operation("Сменить статус заявки", tag="staff", body=StaffRequestUpdateIn, response=StaffServiceRequestOut,
            errors=(403, 404, 409, 422),
            description="new → accepted → in_progress → done, or cancelled before done (409 request_status "
                        "otherwise); the comment goes to the history the customer sees.")
 @login_required
 def update_request(request_id: str):
-    data = s.load(s.StaffRequestUpdateIn, request.get_json(silent=True))
-    reply = accounts().call("StaffUpdateServiceRequest", pb.StaffUpdateServiceRequestRequest(
-        request_id=path_id(request_id), status=data["status"], comment=data["comment"]))
-    return present.service_request(reply, staff=True)
+    data = body(StaffRequestUpdateIn)
+    return dump(StaffServiceRequestOut, accounts().call("StaffUpdateServiceRequest",
+                                                        pb.StaffUpdateServiceRequestRequest(
+        request_id=path_id(request_id), status=data["status"], comment=data["comment"])))
 
 
 @bp.get("/audit")
-@operation("Журнал действий сотрудников", tag="staff", response=s.AuditListOut,
+@operation("Журнал действий сотрудников", tag="staff", response=AuditListOut,
            params=_query("entity", "entity_id", "actor_id", "limit"), errors=(403, 422),
            description="Newest first; role admin only.")
 @login_required
 def audit():
-    data = s.load(s.AuditListIn, request.args.to_dict())
-    reply = accounts().call("StaffListAudit", pb.StaffListAuditRequest(
+    data = query(AuditListIn)
+    return dump(AuditListOut, accounts().call("StaffListAudit", pb.StaffListAuditRequest(
         entity=data.get("entity", ""), entity_id=data.get("entity_id", ""), actor_id=data.get("actor_id", ""),
-        limit=data["limit"]), idempotent=True)
-    return {"entries": [present.audit_entry(e) for e in reply.entries]}
+        limit=data["limit"]), idempotent=True))
 
 
 @bp.post("/registry")
-@operation("Загрузить реестр из биллинга (CSV)", tag="staff", response=s.RegistryReportOut, errors=(403, 413, 422),
+@operation("Загрузить реестр из биллинга (CSV)", tag="staff", response=RegistryReportOut, errors=(403, 413, 422),
            files=REGISTRY_FILES,
            description="multipart/form-data with up to four files: accounts, meters, payments, contracts "
                        "(docs/registry-format.md). One transaction; bad rows are reported with line and reason, "
@@ -146,4 +275,4 @@ def import_registry():
         raise InvalidInput("Приложите хотя бы один файл реестра: accounts, meters, payments или contracts.",
                            code="registry_empty")
     reply = accounts().call("ImportRegistry", pb.ImportRegistryRequest(**files), timeout=IMPORT_TIMEOUT)
-    return present.registry_report(reply)
+    return dump(RegistryReportOut, reply)

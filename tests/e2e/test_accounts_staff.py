@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tools.registry_generator import generate
 from tests.e2e.client import Customer, import_registry, staff_member
+from tools.registry_generator import generate
 
 pytestmark = pytest.mark.e2e
 

@@ -1,0 +1,144 @@
+"""Marshmallow, the gateway's way: input schemas check shape only, output schemas dump service replies.
+
+Shape is types, required fields and size caps. Anything a business person could
+change (a format of a number, a closed list, a limit) is checked by the owning
+service, whose error reaches the client unchanged (see problems.py). Output
+schemas read protobuf replies attribute by attribute, so each public shape has
+one source: its `*Out` schema, which is also what the OpenAPI document shows.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from flask import request
+from marshmallow import Schema, ValidationError, fields, validate
+
+RU = {"required": "Обязательное поле.", "null": "Поле не может быть пустым.",
+      "invalid": "Неверное значение.", "invalid_uuid": "Неверный идентификатор.",
+      "too_large": "Слишком большое число.", "invalid_utf8": "Неверная строка."}
+
+# Generous caps: they bound the work a request can cause, they are not rules.
+SHORT = 64        # ids, codes, tokens' handles
+NAME = 256        # names, logins, numbers, e-mails
+TEXT = 4000       # descriptions and comments
+SECRET = 1024     # passwords (hashing cost is bounded by this)
+
+
+def capped(max: int, min: int = 0) -> validate.Length:  # noqa: A002
+    message = f"Не больше {max} символов." if not min else f"От {min} до {max} символов."
+    return validate.Length(min=min, max=max, error=message)
+
+
+def field(kind, **kw):
+    """A field with Russian error messages."""
+    kw.setdefault("error_messages", RU)
+    return kind(**kw)
+
+
+def text(max: int = NAME, **kw) -> fields.String:  # noqa: A002
+    """A text field capped at `max` characters."""
+    return field(fields.String, validate=capped(max), **kw)
+
+
+def one_of(vocabulary, **kw) -> fields.String:
+    """A term of a closed vocabulary (kabinet_vocabulary): documented, checked by the owning service."""
+    metadata = {"enum": list(vocabulary.codes), **kw.pop("metadata", {})}
+    return field(fields.String, validate=capped(SHORT), metadata=metadata, **kw)
+
+
+class StrictSchema(Schema):
+    """An input schema: unknown fields are refused."""
+
+    error_messages = {"unknown": "Неизвестное поле.", "type": "Ожидается JSON-объект."}
+
+    class Meta:
+        unknown = "raise"
+
+
+def load(schema: type[Schema], data) -> dict:
+    if not isinstance(data, dict):
+        raise ValidationError({"_": ["Ожидается JSON-объект."]})
+    return schema().load(data)
+
+
+def body(schema: type[Schema], *, optional: bool = False) -> dict:
+    """The request's JSON body loaded by `schema` (an absent body is {} when `optional`)."""
+    data = request.get_json(silent=True)
+    return load(schema, {} if data is None and optional else data)
+
+
+def query(schema: type[Schema]) -> dict:
+    """The request's query string loaded by `schema`."""
+    return load(schema, request.args.to_dict())
+
+
+def path_id(value: str) -> str:
+    """An id from the path as the service gets it (anything unknown is the service's NOT_FOUND)."""
+    return value[:SHORT]
+
+
+def dump(schema: type[Schema], obj) -> dict:
+    """The public JSON of a reply: the one place a shape is produced."""
+    return schema().dump(obj)
+
+
+# --- output fields for protobuf replies ---
+
+class OrNone(fields.String):
+    """A proto3 string where "" means "not set": null in JSON."""
+
+    def _serialize(self, value, attr, obj, **kw):
+        return super()._serialize(value or None, attr, obj, **kw)
+
+
+class IntOrNone(fields.Integer):
+    """A proto3 integer where 0 means "not known": null in JSON."""
+
+    def _serialize(self, value, attr, obj, **kw):
+        return super()._serialize(value or None, attr, obj, **kw)
+
+
+class Timestamp(fields.String):
+    """A google.protobuf.Timestamp as ISO 8601 UTC ("…Z"); null when the message does not set it."""
+
+    def _serialize(self, value, attr, obj, **kw):
+        if value is None or not obj.HasField(self.attribute or attr):
+            return None
+        return value.ToDatetime().isoformat() + "Z"
+
+
+class ZoneValues(fields.Dict):
+    """Repeated ZoneValue {zone, value} as {"zone": "value"}."""
+
+    def __init__(self, **kw) -> None:
+        super().__init__(keys=fields.String(), values=fields.String(), **kw)
+
+    def _serialize(self, value, attr, obj, **kw):
+        return {v.zone: v.value for v in value} if value is not None else None
+
+
+class JsonText(fields.Dict):
+    """A JSON object carried as text in a message ("" = null)."""
+
+    def _serialize(self, value, attr, obj, **kw):
+        return json.loads(value) if value else None
+
+
+class Scaled(fields.String):
+    """An integer in small units as a decimal string of big ones (e.g. 1/100 kopeck -> rubles)."""
+
+    def __init__(self, divisor: int, **kw) -> None:
+        super().__init__(**kw)
+        self.divisor = divisor
+
+    def _serialize(self, value, attr, obj, **kw):
+        return None if value is None else f"{Decimal(value) / self.divisor:f}"
+
+
+class Inline(fields.Nested):
+    """A nested JSON object made from fields of the parent message itself (dotted attributes allowed)."""
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return obj

@@ -1,0 +1,209 @@
+"""The public shapes that more than one resource returns (an account card, a reading, a balance …).
+
+A shape used by one resource lives in that resource's module under gateway/api/;
+the ones here are shared, because the dashboard and the staff tools show them too.
+Each dumps the service's protobuf reply directly (see gateway/schema.py).
+"""
+
+from __future__ import annotations
+
+import kabinet_vocabulary as vocab
+from marshmallow import Schema, fields
+
+from gateway.schema import (
+    SECRET,
+    Inline,
+    IntOrNone,
+    OrNone,
+    Scaled,
+    StrictSchema,
+    Timestamp,
+    ZoneValues,
+    capped,
+    field,
+)
+
+# --- accounts ---
+
+
+class MeterOut(Schema):
+    meter_id = fields.String()
+    number = fields.String()
+    model = fields.String()
+    zones = fields.Integer()
+    zone_names = fields.List(fields.String(metadata={"enum": list(vocab.ZONE.codes)}),
+                             metadata={"description": "the keys of this meter's readings, in reading order"})
+    digits = fields.Integer()
+    ratio = fields.String(metadata={"description": "КТ, the transformation coefficient"})
+    verification_due = OrNone(allow_none=True, metadata={"description": "YYYY-MM-DD, next verification (поверка)"})
+
+
+class PremiseOut(Schema):
+    address = fields.String()
+    area_m2 = OrNone(attribute="premise.area_m2", allow_none=True)
+    residents = IntOrNone(attribute="premise.residents", allow_none=True)
+    stove = OrNone(attribute="premise.stove", allow_none=True, metadata={"description": "gas | electric | null"})
+
+
+class GroupRefOut(Schema):
+    group_id = fields.String()
+    name = fields.String(attribute="group_name")
+
+
+class AccountFactsOut(Schema):
+    """What the supplier knows of a лицевой счёт (the same for every cabinet that holds it)."""
+
+    account_id = fields.String()
+    number = fields.String()
+    supplier_id = fields.String()
+    supplier_name = fields.String()
+    address = fields.String()
+    holder = fields.String()
+    category = fields.String()
+    automatic_metering = fields.Boolean(metadata={"description": "АИИС КУЭ: readings arrive automatically"})
+    bill_delivery = fields.String(metadata={"enum": list(vocab.BILL_DELIVERY.codes)})
+    premise = Inline(PremiseOut)
+    meters = fields.List(fields.Nested(MeterOut))
+
+
+class AccountOut(AccountFactsOut):
+    """A лицевой счёт in my cabinet: the facts plus my alias and group."""
+
+    alias = fields.String()
+    group = Inline(GroupRefOut)
+
+
+class HistoryOut(Schema):
+    status = fields.String(metadata={"enum": list(vocab.SERVICE_REQUEST_STATUS.codes)})
+    comment = fields.String()
+    actor = fields.String(metadata={"description": "customer | staff"})
+    at = fields.String()
+
+
+class ServiceRequestOut(Schema):
+    request_id = fields.String()
+    account_id = fields.String()
+    account_number = fields.String()
+    type = fields.String(metadata={"enum": list(vocab.SERVICE_REQUEST_TYPE.codes)})
+    description = fields.String()
+    address = fields.String()
+    preferred_from = OrNone(allow_none=True)
+    preferred_to = OrNone(allow_none=True)
+    meter_id = OrNone(allow_none=True)
+    status = fields.String(metadata={"enum": list(vocab.SERVICE_REQUEST_STATUS.codes)})
+    created_at = fields.String()
+    updated_at = fields.String()
+    history = fields.List(fields.Nested(HistoryOut), metadata={"description": "oldest first; single-item replies only"})
+
+
+class ContractOut(Schema):
+    contract_id = fields.String()
+    number = fields.String()
+    supplier_id = fields.String()
+    supplier_name = fields.String()
+    holder = fields.String()
+    inn = fields.String()
+    address = fields.String()
+    emails = fields.List(fields.String())
+    bound_at = OrNone(allow_none=True)
+
+
+# --- readings and money ---
+
+class ReadingOut(Schema):
+    reading_id = fields.String()
+    account_id = fields.String()
+    meter_id = fields.String()
+    values = ZoneValues(metadata={"description": "zone -> reading, kWh with up to 3 decimals"})
+    consumption = ZoneValues(metadata={"description": "zone -> kWh since the previous reading"})
+    source = fields.String(metadata={"enum": list(vocab.READING_SOURCE.codes)})
+    status = fields.String()
+    taken_at = Timestamp(allow_none=True)
+
+
+class BalanceOut(Schema):
+    account_id = fields.String()
+    balance_kop = fields.Integer(metadata={"description": "positive: overpayment; negative: debt"})
+    state = fields.String(metadata={"enum": list(vocab.BALANCE_STATE.codes)})
+    amount_due_kop = fields.Integer()
+
+
+class ChargeLineOut(Schema):
+    zone = fields.String(metadata={"enum": list(vocab.ZONE.codes)})
+    consumption = fields.String()
+    price_rub_per_kwh = Scaled(10000, attribute="price_kop_per_kwh_x100")
+    amount_kop = fields.Integer()
+
+
+class ChargeOut(Schema):
+    charge_id = fields.String()
+    kind = fields.String()
+    amount_kop = fields.Integer()
+    reading_id = fields.String()
+    lines = fields.List(fields.Nested(ChargeLineOut))
+    posted_at = Timestamp(allow_none=True)
+
+
+class NotificationOut(Schema):
+    id = fields.String(attribute="message_id")
+    category = fields.String()
+    title = fields.String()
+    body = fields.String()
+    account_id = fields.String()
+    read = fields.Boolean()
+    created_at = Timestamp(allow_none=True)
+
+
+# --- identity ---
+
+class ProfileOut(Schema):
+    user_id = fields.String()
+    kind = fields.String()
+    phone = fields.String()
+    email = fields.String()
+    login = fields.String()
+    surname = fields.String()
+    first_name = fields.String()
+    patronymic = fields.String()
+    contact_phone = fields.String()
+    marketing_consent = fields.Boolean()
+    onboarding_required = fields.Boolean()
+    pending_email = fields.String()
+    pending_phone = fields.String()
+    email_verified = fields.Boolean()
+    phone_verified = fields.Boolean()
+    terms_version = fields.String()
+    roles = fields.List(fields.String())
+    has_password = fields.Boolean()
+
+
+class TokensOut(Schema):
+    access_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+    refresh_token = fields.String()
+    refresh_expires_in = fields.Integer()
+    session_id = fields.String()
+    kind = fields.String()
+    onboarding_required = fields.Boolean()
+    session = fields.String(metadata={"description": "token | cookie; with cookie only csrf_token, expires_in, "
+                                                     "refresh_expires_in, kind and onboarding_required come back"})
+    csrf_token = fields.String(metadata={"description": "cookie sessions: send it as X-CSRF-Token"})
+
+
+class RefreshIn(StrictSchema):
+    refresh_token = field(fields.String, validate=capped(SECRET),
+                          metadata={"description": "bearer clients; a cookie session needs none"})
+
+
+class LogoutIn(StrictSchema):
+    refresh_token = field(fields.String, validate=capped(SECRET))
+
+
+class ChallengeOut(Schema):
+    """A code (or link) was sent: how long it lives and when another may be asked for."""
+
+    code_ttl_seconds = fields.Integer()
+    resend_after_seconds = fields.Integer()
+    channel = fields.String(metadata={"description": "sms | email | contact"})
+    detail = fields.String()
