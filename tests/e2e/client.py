@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import re
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import pytest
 import requests
+from openapi_core import Config, OpenAPI
+from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
 DEMO = json.loads((Path(__file__).resolve().parents[2] / "demo" / "demo.json").read_text())
 PASSWORD = "Kabinet-Test-2026"
@@ -38,6 +45,121 @@ def fake_ip() -> str:
     return f"198.{random.randrange(18, 20)}.{random.randrange(256)}.{random.randrange(1, 255)}"
 
 
+# --- every JSON reply is checked against the gateway's OpenAPI document -----------------------------
+#
+# tests/e2e/conftest.py turns the check on for the session (`Contract.start(stack.gateway_url)`, which
+# fetches GET /openapi.json once); from then on every response a Customer receives, and every response
+# of a bare `requests.request/get/post/...` to the gateway, is validated with openapi-core when its body
+# is JSON or problem+json and its path and method are in the document. A mismatch fails the test at the
+# request (pytest.fail, which `pytest.raises(AssertionError)` or `except Exception` cannot swallow).
+# Routes outside the document (/dev/*, /readyz, …) and other bodies (.xlsx, images, redirects) are
+# skipped. KABINET_OPENAPI_CHECK=report records the mismatches instead and lists them at the end of the
+# run (a survey while the gateway changes); =off turns the check off. Code outside pytest (bench/) never
+# starts it, so it measures the gateway alone.
+
+JSON_TYPES = ("application/json", "application/problem+json")
+
+
+@dataclass
+class Mismatch:
+    method: str
+    path: str  # the document's path template
+    status: int
+    problems: list[str]  # `field: what is wrong`, from the validator
+    body: str
+    count: int = 1
+
+    def __str__(self) -> str:
+        lines = "\n".join(f"  - {problem}" for problem in self.problems)
+        return (f"the response does not match the OpenAPI document: {self.method} {self.path} -> {self.status}\n"
+                f"{lines}\n  body: {self.body}")
+
+
+class Contract:
+    active: Contract | None = None
+    mismatches: dict[tuple, Mismatch] = {}  # KABINET_OPENAPI_CHECK=report
+    checked = 0  # responses validated this session
+
+    def __init__(self, base_url: str, document: dict) -> None:
+        self.base = base_url.rstrip("/")
+        # openapi-core parses only application/json (and vnd.api+json) as JSON; its other media types are bytes,
+        # so every problem+json body would be "not of type 'object'". A limit of the validator: parse it too.
+        self.openapi = OpenAPI.from_dict(document, config=Config(extra_media_type_deserializers={
+            "application/problem+json": lambda body, **parameters: json.loads(body)}))
+        # (regex, template, methods); paths with fewer {parameters} first, so a literal segment wins
+        self.routes = sorted(
+            ((re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"), path, set(ops))
+             for path, ops in document.get("paths", {}).items()),
+            key=lambda route: (route[1].count("{"), route[1]))
+        self.mode = os.environ.get("KABINET_OPENAPI_CHECK", "strict")
+
+    @classmethod
+    def start(cls, base_url: str) -> Contract:
+        reply = requests.Session().get(base_url.rstrip("/") + "/openapi.json", timeout=15)
+        assert reply.status_code == 200, f"GET /openapi.json: {reply.status_code} {reply.text[:500]}"
+        cls.active = cls(base_url, reply.json())
+        return cls.active
+
+    @classmethod
+    def stop(cls) -> None:
+        cls.active = None
+
+    def template(self, method: str, path: str) -> str | None:
+        for pattern, template, methods in self.routes:
+            if pattern.match(path) and method.lower() in methods:
+                return template
+        return None
+
+    def check(self, response: requests.Response) -> None:
+        __tracebackhide__ = True  # a failure points at the test's request, not here
+        if self.mode == "off" or not response.url.startswith(self.base + "/"):
+            return
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        if content_type not in JSON_TYPES or not response.content:
+            return
+        request = response.request
+        path = urlsplit(request.url).path
+        template = self.template(request.method, path)
+        if template is None:
+            return
+        Contract.checked += 1
+        errors = list(self.openapi.iter_response_errors(RequestsOpenAPIRequest(request),
+                                                        RequestsOpenAPIResponse(response)))
+        if not errors:
+            return
+        problems = [line for error in errors for line in describe(error)]
+        mismatch = Mismatch(request.method, template, response.status_code, problems, response.text[:1000])
+        if self.mode == "report":
+            key = (mismatch.method, mismatch.path, mismatch.status, tuple(problems))
+            if key in Contract.mismatches:
+                Contract.mismatches[key].count += 1
+            else:
+                Contract.mismatches[key] = mismatch
+            return
+        pytest.fail(str(mismatch))
+
+
+def describe(error: Exception) -> list[str]:
+    """The validator's error as lines `field: what is wrong` (the schema errors behind a body mismatch)."""
+    cause = error.__cause__
+    schema_errors = list(getattr(cause, "schema_errors", None) or [])
+    if not schema_errors:
+        return [f"{type(error).__name__}: {error}" + (f" ({cause})" if cause else "")]
+    lines = []
+    for schema_error in schema_errors:
+        field = ".".join(str(part) for part in schema_error.absolute_path) or "(body)"
+        lines.append(f"{field}: {schema_error.message}")
+    return lines
+
+
+def check_response(response: requests.Response, *args, **kwargs) -> requests.Response:
+    """A requests response hook: the check above, while a test session has started it."""
+    __tracebackhide__ = True
+    if Contract.active is not None:
+        Contract.active.check(response)
+    return response
+
+
 class Customer:
     def __init__(self, base_url: str, ip: str | None = None) -> None:
         self.base = base_url.rstrip("/")
@@ -45,6 +167,7 @@ class Customer:
         self.phone = f"+79{random.randrange(10**9):09d}"
         self.ip = ip or fake_ip()
         self.http.headers["X-Forwarded-For"] = self.ip
+        self.http.hooks["response"].append(check_response)
         self.auto_captcha = True  # solve the captcha of register/recovery as a person would, unless told not to
 
     def captcha(self) -> dict:
