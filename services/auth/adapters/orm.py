@@ -36,8 +36,11 @@ users = Table(
     Column("first_name", Text),
     Column("patronymic", Text),
     Column("contact_phone", Text),                         # organizations: "Давайте познакомимся"
-    Column("failed_logins", Integer, nullable=False, server_default="0"),  # consecutive
-    Column("locked_at", DateTime(timezone=True)),          # 100 consecutive failures; recovery unlocks
+    # consecutive failed sign-ins; from domain.users.STEP_UP_AFTER on a sign-in needs a code too
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    # The lock of the previous version (0003): no longer read or written. Kept one release so that
+    # pods of that version still find it during a rolling update; the next migration drops it.
+    Column("locked_at", DateTime(timezone=True)),
     Column("password_changed_at", DateTime(timezone=True)),
     Column("role", Text),                                  # staff: operator | admin
     Column("totp_secret", Text),                           # staff: sealed (AES-GCM) base32 secret

@@ -135,16 +135,21 @@ class Sessions:
         self.db.execute(update(sessions).where(sessions.c.session_id == session.session_id)
                         .values(last_used_at=session.last_used_at, ip=session.ip))
 
-    def revoke(self, session_id: str, at: dt.datetime) -> None:
-        self.db.execute(update(sessions).where(sessions.c.session_id == session_id,
-                                               sessions.c.revoked_at.is_(None)).values(revoked_at=at))
+    def revoke(self, session_id: str, at: dt.datetime) -> list[str]:
+        """Ends the session; [its id] if it was not ended already, else []."""
+        return self._revoke(update(sessions).where(sessions.c.session_id == session_id,
+                                                   sessions.c.revoked_at.is_(None)), at)
 
-    def revoke_all(self, user_id: str, at: dt.datetime, *, keep: str | None = None) -> int:
+    def revoke_all(self, user_id: str, at: dt.datetime, *, keep: str | None = None) -> list[str]:
+        """Ends every unexpired session of the user (but `keep`); the ids it ended."""
         query = update(sessions).where(sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None),
                                        sessions.c.expires_at > at)
         if keep:
             query = query.where(sessions.c.session_id != keep)
-        return self.db.execute(query.values(revoked_at=at)).rowcount
+        return self._revoke(query, at)
+
+    def _revoke(self, query, at: dt.datetime) -> list[str]:
+        return sorted(self.db.execute(query.values(revoked_at=at).returning(sessions.c.session_id)).scalars())
 
     def add_refresh(self, token: RefreshToken) -> None:
         self.db.execute(insert(refresh_tokens).values(token_hash=token.token_hash, session_id=token.session_id))

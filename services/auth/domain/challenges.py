@@ -1,5 +1,5 @@
 """Challenges: a one-time code (and for e-mail a link) sent to a contact to prove it is the
-user's — for a registration, a recovery or a contact change."""
+user's — for a registration, a recovery, a contact change or a sign-in under step-up."""
 
 from __future__ import annotations
 
@@ -13,13 +13,15 @@ from kit.errors import InvalidInput, TooManyAttempts
 CODE_TTL = dt.timedelta(minutes=10)           # SMS codes
 LINK_TTL = dt.timedelta(hours=24)             # e-mail links (and the code in the same e-mail)
 RECOVERY_TTL = dt.timedelta(minutes=30)       # recovery: short, single use
+SIGN_IN_TTL = dt.timedelta(minutes=10)        # the step-up code of a sign-in, SMS or e-mail alike
 CODE_MAX_ATTEMPTS = 5                         # per code; a resend issues a new code
 RESEND_COOLDOWN = dt.timedelta(seconds=60)
 MAX_SENDS = 5                                 # per challenge (the first send included)
 CODE_DIGITS = 6                               # codes we send
 CODE_FORMAT = re.compile(r"^\s*[0-9]{4,8}\s*$")  # codes we accept: digits, surrounding spaces tolerated
 
-PURPOSES = ("registration", "recovery", "contact_change")
+PURPOSES = ("registration", "recovery", "contact_change", "sign_in")
+WITH_LINK = ("registration", "recovery", "contact_change")  # an e-mail of these carries a link too
 NOTICES = ("already_registered",)             # challenges that carry no code, only a message
 
 
@@ -45,9 +47,12 @@ def invalid_link() -> InvalidInput:
 
 
 def challenge_ttl(purpose: str, channel: str) -> dt.timedelta:
-    """How long a code (or link) works: recovery 30 minutes, e-mail 24 hours, SMS 10 minutes."""
+    """How long a code (or link) works: recovery 30 minutes, a sign-in code 10 minutes, otherwise
+    e-mail 24 hours and SMS 10 minutes."""
     if purpose == "recovery":
         return RECOVERY_TTL
+    if purpose == "sign_in":
+        return SIGN_IN_TTL
     return LINK_TTL if channel == "email" else CODE_TTL
 
 
@@ -79,6 +84,10 @@ class Challenge:
     def consume(self, at: dt.datetime) -> None:
         """Single use."""
         self.consumed_at = at
+
+    def in_cooldown(self, at: dt.datetime) -> bool:
+        """Sent less than RESEND_COOLDOWN ago."""
+        return self.last_sent_at is not None and at < self.last_sent_at + RESEND_COOLDOWN
 
     def resend_wait(self, at: dt.datetime) -> int:
         """Seconds until a resend is allowed; 0 when it is; -1 when no more resends."""

@@ -55,13 +55,6 @@ class PasswordChanged:
 
 
 @dataclass(frozen=True)
-class UserLocked:
-    subject: ClassVar[str] = "auth.user.locked"
-    user_id: str
-    failed_attempts: int
-
-
-@dataclass(frozen=True)
 class ProfileUpdated:
     subject: ClassVar[str] = "auth.profile.updated"
     user_id: str
@@ -69,5 +62,4 @@ class ProfileUpdated:
     onboarding_required: bool
 
 
-AuthEvent = CodeRequested | UserRegistered | UserActivated | ContactVerified | PasswordChanged | UserLocked | \
-    ProfileUpdated
+AuthEvent = CodeRequested | UserRegistered | UserActivated | ContactVerified | PasswordChanged | ProfileUpdated

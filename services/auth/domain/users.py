@@ -1,5 +1,5 @@
 """Users ("пользователи"): households, organizations and staff; who may sign in, how a failed
-attempt counts, what the profile may change."""
+attempt counts, when a password alone no longer suffices, what the profile may change."""
 
 from __future__ import annotations
 
@@ -14,8 +14,11 @@ KINDS = ("person", "organization")            # customers; they register themsel
 STAFF = "staff"                               # created by an admin command only
 STAFF_ROLES = ("operator", "admin")
 
-# NIST 800-63B 5.2.2: no more than 100 consecutive failed attempts on one account.
-MAX_CONSECUTIVE_FAILURES = 100
+# NIST 800-63B 5.2.2: at most 100 consecutive failed attempts on one account before another
+# control applies. Ours is a step-up, not a lock: from the 100th failure on, the right password
+# signs a customer in only together with a one-time code sent to their verified contact, so a
+# stranger who types wrong passwords can never lock the owner out.
+STEP_UP_AFTER = 100
 
 PROFILE_NAMES = ("surname", "first_name", "patronymic")
 
@@ -46,7 +49,6 @@ class User:
     patronymic: str | None = None
     contact_phone: str | None = None          # organizations: "Давайте познакомимся"
     failed_logins: int = 0                    # consecutive failed sign-ins
-    locked_at: dt.datetime | None = None
     password_changed_at: dt.datetime | None = None
     role: str | None = None                   # staff: operator | admin
     totp_secret: str | None = None            # staff: sealed
@@ -84,27 +86,35 @@ class User:
 
     # --- signing in ---
     def check_may_sign_in(self) -> None:
-        """Asked only after the right password (or a linked identity), so these answers tell a
-        guesser nothing: a locked account, then an unconfirmed contact."""
-        if self.locked_at is not None:
-            raise Unauthenticated("Вход заблокирован после многих неудачных попыток. Восстановите пароль.",
-                                  code="account_locked")
+        """Asked only after the right password (or a linked identity), so the answer tells a
+        guesser nothing: the contact given at registration must be confirmed. Nobody is refused
+        for failures of others: see `step_up_required`."""
         if self.status != "active":
             raise Unauthenticated("Подтвердите телефон или e-mail, указанный при регистрации.",
                                   code="not_confirmed")
 
-    def record_failed_sign_in(self, consecutive_failures: int, at: dt.datetime) -> bool:
-        """The lockout rule. `consecutive_failures` is the count including this failure (the
-        repository counts atomically, so parallel guesses are all counted). The 100th locks the
-        account until recovery; True when this failure locked it (tell the owner)."""
+    def record_failed_sign_in(self, consecutive_failures: int) -> None:
+        """`consecutive_failures` is the count including this failure, as the repository counted it
+        atomically (parallel guesses are all counted); it is already stored."""
         self.failed_logins = consecutive_failures
-        if consecutive_failures == MAX_CONSECUTIVE_FAILURES and self.locked_at is None:
-            self._set(locked_at=at)
-            return True
-        return False
+
+    @property
+    def step_up_required(self) -> bool:
+        """The step-up rule: from STEP_UP_AFTER consecutive failures on, the right password alone
+        does not sign a customer in; a one-time code to a verified contact must follow. Staff always
+        give a TOTP code with the password, so for them nothing changes (and nothing locks)."""
+        return not self.is_staff and self.failed_logins >= STEP_UP_AFTER
+
+    def step_up_contact(self) -> tuple[str, str]:
+        """Where the sign-in code goes: the verified phone (SMS), failing that the verified e-mail.
+        An active customer always has one of the two."""
+        if self.phone:
+            return "sms", self.phone
+        return "email", self.email or ""
 
     def signed_in(self) -> None:
-        """A success ends the run of consecutive failures."""
+        """A success (the password below the threshold, or the password and the code) ends the run
+        of consecutive failures."""
         if self.failed_logins:
             self._set(failed_logins=0)
 
@@ -122,9 +132,9 @@ class User:
         self._set(password_hash=password_hash, password_changed_at=at)
 
     def recover(self, password_hash: str, at: dt.datetime) -> None:
-        """Recovery sets a new password and lifts a lock."""
+        """Recovery sets a new password and ends the run of failures (the owner proved the contact)."""
         self.change_password(password_hash, at)
-        self._set(failed_logins=0, locked_at=None)
+        self._set(failed_logins=0)
 
     # --- registration ---
     def restart_registration(self, *, kind: str, password_hash: str, terms_version: str, marketing_consent: bool,

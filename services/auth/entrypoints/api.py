@@ -58,8 +58,13 @@ class AuthServicer(pb_grpc.AuthServicer):
 
     # sign-in and sessions
     def Login(self, request, context):
-        return messages.token_pair(sign_in.login(
-            self.uow(), identifier=request.identifier, password=request.password, remember_me=request.remember_me,
+        return messages.sign_in(sign_in.login(
+            self.uow(), self.ctx, identifier=request.identifier, password=request.password,
+            remember_me=request.remember_me, device=request.device, ip=request.ip))
+
+    def CompleteLoginStepUp(self, request, context):
+        return messages.token_pair(sign_in.complete_step_up(
+            self.uow(), self.ctx, step_up_id=request.step_up_id, code=request.code, remember_me=request.remember_me,
             device=request.device, ip=request.ip))
 
     def Refresh(self, request, context):
@@ -67,20 +72,21 @@ class AuthServicer(pb_grpc.AuthServicer):
 
     def Logout(self, request, context):
         current = caller()
-        sessions.logout(self.uow(), refresh_token=request.refresh_token,
-                        session_id=current.session_id if current else "")
-        return pb.LogoutReply()
+        ended = sessions.logout(self.uow(), refresh_token=request.refresh_token,
+                                session_id=current.session_id if current else "")
+        return messages.ended(pb.LogoutReply, ended)
 
     def LogoutAll(self, request, context):
-        return pb.LogoutAllReply(sessions_ended=sessions.logout_all(self.uow(), require_caller()))
+        ended = sessions.logout_all(self.uow(), require_caller())
+        return messages.ended(pb.LogoutAllReply, ended, sessions_ended=len(ended))
 
     def ListSessions(self, request, context):
         current = require_caller()
         return messages.session_list(sessions.list_sessions(self.uow(), current), current.session_id)
 
     def RevokeSession(self, request, context):
-        sessions.revoke_session(self.uow(), require_caller(), request.session_id)
-        return pb.RevokeSessionReply()
+        ended = sessions.revoke_session(self.uow(), require_caller(), request.session_id)
+        return messages.ended(pb.RevokeSessionReply, ended)
 
     # recovery
     def StartRecovery(self, request, context):
@@ -88,9 +94,9 @@ class AuthServicer(pb_grpc.AuthServicer):
         return messages.started(pb.StartRecoveryReply, started, "recovery_id")
 
     def CompleteRecovery(self, request, context):
-        recovery.complete_recovery(self.uow(), self.ctx, recovery_id=request.recovery_id, code=request.code,
-                                   link_token=request.link_token, new_password=request.new_password)
-        return pb.CompleteRecoveryReply()
+        ended = recovery.complete_recovery(self.uow(), self.ctx, recovery_id=request.recovery_id, code=request.code,
+                                           link_token=request.link_token, new_password=request.new_password)
+        return messages.ended(pb.CompleteRecoveryReply, ended)
 
     # profile
     def GetProfile(self, request, context):
@@ -104,7 +110,7 @@ class AuthServicer(pb_grpc.AuthServicer):
         ended = profile.change_password(self.uow(), require_caller(), old_password=request.old_password,
                                         new_password=request.new_password,
                                         end_other_sessions=request.end_other_sessions)
-        return pb.ChangePasswordReply(sessions_ended=ended)
+        return messages.ended(pb.ChangePasswordReply, ended, sessions_ended=len(ended))
 
     def StartContactChange(self, request, context):
         started = contact_change.start_contact_change(

@@ -8,7 +8,7 @@ from kabinet.auth.v1 import auth_pb2 as pb
 
 from services.auth.domain.challenges import Started
 from services.auth.domain.passwords import MAX_LENGTH, MIN_LENGTH, RULES
-from services.auth.domain.sessions import Session, TokenPair
+from services.auth.domain.sessions import ACCESS_TTL_SECONDS, Session, TokenPair
 from services.auth.domain.social import IdentityProvider, SocialIdentity
 from services.auth.domain.users import Profile
 
@@ -30,6 +30,20 @@ def started(reply_class, result: Started, id_field: str | None = None):
 def password_rules() -> pb.PasswordRules:
     return pb.PasswordRules(rules=[pb.PasswordRule(code=r.code, title=r.title, pattern=r.pattern) for r in RULES],
                             min_length=MIN_LENGTH, max_length=MAX_LENGTH)
+
+
+def sign_in(result: TokenPair | Started) -> pb.TokenPair:
+    """Login: the tokens, or the step-up challenge in their place."""
+    if isinstance(result, Started):
+        return pb.TokenPair(step_up=pb.LoginStepUp(
+            step_up_id=result.challenge_id, channel=result.channel, code_ttl_seconds=result.ttl_seconds,
+            resend_after_seconds=result.resend_after_seconds))
+    return token_pair(result)
+
+
+def ended(reply_class, session_ids: list[str], **values):
+    """A reply of an RPC that ends sessions: which, and how long their access tokens may still verify."""
+    return reply_class(ended_session_ids=session_ids, access_ttl_seconds=ACCESS_TTL_SECONDS, **values)
 
 
 def token_pair(pair: TokenPair) -> pb.TokenPair:

@@ -10,6 +10,7 @@ from kit.ids import is_uuid
 from services.auth.adapters import crypto
 from services.auth.domain.challenges import (
     NOTICES,
+    WITH_LINK,
     Challenge,
     Started,
     challenge_ttl,
@@ -69,7 +70,7 @@ def check_code(uow, ctx: Context, challenge: Challenge | None, code: str, purpos
 
 
 def resend_code(uow, ctx: Context, *, challenge_id: str) -> Started:
-    """Resend a registration, recovery or contact-change code. Unknown ids answer like fresh ones."""
+    """Resend a registration, recovery, contact-change or sign-in code. Unknown ids answer like fresh ones."""
     at = now()
     with uow:
         challenge = find(uow, challenge_id)
@@ -81,14 +82,14 @@ def resend_code(uow, ctx: Context, *, challenge_id: str) -> Started:
 
 
 def notice(uow, channel: str, destination: str, purpose: str, user_id: str) -> None:
-    """A message without a code to a contact (a password change, a lock, a contact change)."""
+    """A message without a code to a contact (a password change, a contact change)."""
     uow.emit(CodeRequested(channel=channel, destination=destination, purpose=purpose, user_id=user_id))
 
 
 def _secrets(user_id, purpose: str, channel: str) -> tuple[str, str | None]:
     if user_id is None or purpose in NOTICES:
         return secrets.token_hex(16), None  # matches no code anyone can type
-    link = crypto.new_link_token() if channel == "email" else None
+    link = crypto.new_link_token() if channel == "email" and purpose in WITH_LINK else None
     return new_code(), link
 
 

@@ -35,8 +35,10 @@ def update_profile(uow, caller: Caller, changes: dict) -> Profile:
         return load_profile(uow, caller.user_id)
 
 
-def change_password(uow, caller: Caller, *, old_password: str, new_password: str, end_other_sessions: bool) -> int:
-    """The old password is required; optionally ends every other session. The number ended."""
+def change_password(uow, caller: Caller, *, old_password: str, new_password: str,
+                    end_other_sessions: bool) -> list[str]:
+    """The old password is required; optionally ends every other session (the ids ended). Open
+    sign-in codes of a step-up were earned with the old password and stop working."""
     check_password_change(old_password, new_password)
     password_hash = crypto.hash_password(new_password)
     at = now()
@@ -45,8 +47,9 @@ def change_password(uow, caller: Caller, *, old_password: str, new_password: str
         user = reauthenticate(uow, caller.user_id, old_password, "old_password")
         user.change_password(password_hash, at)
         uow.users.save(user)
-        ended = uow.sessions.revoke_all(user.user_id, at, keep=caller.session_id) if end_other_sessions else 0
-        uow.emit(PasswordChanged(user_id=user.user_id, reason="change", sessions_ended=ended))
+        uow.challenges.void(user.user_id, "sign_in", at)
+        ended = uow.sessions.revoke_all(user.user_id, at, keep=caller.session_id) if end_other_sessions else []
+        uow.emit(PasswordChanged(user_id=user.user_id, reason="change", sessions_ended=len(ended)))
         channel, destination = user.primary_contact()
         challenges.notice(uow, channel, destination, "password_changed", user.user_id)
         uow.commit()

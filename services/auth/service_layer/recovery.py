@@ -28,8 +28,9 @@ def start_recovery(uow, ctx: Context, *, identifier: str) -> Started:
 
 
 def complete_recovery(uow, ctx: Context, *, recovery_id: str, code: str, link_token: str,
-                      new_password: str) -> int:
-    """Sets the new password, unlocks the account and ends every session; the number ended."""
+                      new_password: str) -> list[str]:
+    """Sets the new password, ends the run of failed sign-ins and every session (the ids ended);
+    open sign-in codes of a step-up stop working."""
     check_password(new_password, field="new_password")
     password_hash = crypto.hash_password(new_password)
     at = now()
@@ -45,8 +46,9 @@ def complete_recovery(uow, ctx: Context, *, recovery_id: str, code: str, link_to
         user = uow.users.get(challenge.user_id, lock=True)
         user.recover(password_hash, at)
         uow.users.save(user)
+        uow.challenges.void(user.user_id, "sign_in", at)
         ended = uow.sessions.revoke_all(user.user_id, at)
-        uow.emit(PasswordChanged(user_id=user.user_id, reason="recovery", sessions_ended=ended))
+        uow.emit(PasswordChanged(user_id=user.user_id, reason="recovery", sessions_ended=len(ended)))
         challenges.notice(uow, challenge.channel, challenge.destination, "password_changed", user.user_id)
         uow.commit()
     return ended

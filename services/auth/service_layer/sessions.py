@@ -53,18 +53,21 @@ def refresh(uow, *, refresh_token: str, ip: str = "") -> TokenPair:
     return pair
 
 
-def logout(uow, *, refresh_token: str, session_id: str) -> None:
-    """Ends the session of the refresh token, or else the caller's."""
+def logout(uow, *, refresh_token: str, session_id: str) -> list[str]:
+    """Ends the session of the refresh token, or else the caller's; the ids ended (none if it was over)."""
+    ended: list[str] = []
     with uow:
         if refresh_token:
             token = uow.sessions.refresh_token(crypto.token_digest(refresh_token))
             session_id = token.session_id if token else session_id
         if session_id:
-            uow.sessions.revoke(session_id, now())
+            ended = uow.sessions.revoke(session_id, now())
         uow.commit()
+    return ended
 
 
-def logout_all(uow, caller: Caller) -> int:
+def logout_all(uow, caller: Caller) -> list[str]:
+    """Ends every session of the caller, this one included; the ids ended."""
     with uow:
         live_session(uow, caller)
         ended = uow.sessions.revoke_all(caller.user_id, now())
@@ -80,14 +83,16 @@ def list_sessions(uow, caller: Caller) -> list[Session]:
         return [s for s in uow.sessions.live(caller.user_id, at) if s.alive(at)]
 
 
-def revoke_session(uow, caller: Caller, session_id: str) -> None:
+def revoke_session(uow, caller: Caller, session_id: str) -> list[str]:
+    """Ends one of the caller's sessions; the ids ended (none if it was over already)."""
     with uow:
         live_session(uow, caller)
         session = uow.sessions.get(session_id) if is_uuid(session_id) else None
         if session is None or session.user_id != caller.user_id:
             raise NotFound("Сеанс не найден.", code="session_not_found")
-        uow.sessions.revoke(session_id, now())
+        ended = uow.sessions.revoke(session_id, now())
         uow.commit()
+    return ended
 
 
 def live_session(uow, caller: Caller) -> Session:

@@ -42,7 +42,8 @@ def create_staff(uow, ctx: Context, *, login: str, role: str, password: str) -> 
 
 def staff_login(uow, ctx: Context, *, login: str, password: str, totp_code: str, device: str,
                 ip: str) -> TokenPair:
-    """Login, password and a TOTP code: one answer whichever of the three is wrong."""
+    """Login, password and a TOTP code: one answer whichever of the three is wrong. Failures count
+    as for customers, but never lock and add no step-up: the TOTP code is always the second factor."""
     totp.check_code_format(totp_code)
     check_entered_password(password)
     column, value = normalize_identifier(login)

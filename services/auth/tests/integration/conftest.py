@@ -49,9 +49,13 @@ class Auth:
         return sent[-1] if sent else None
 
 
-def make_runtime(database_url_factory, nats_url, **overrides):
-    url = database_url_factory("auth")
-    upgrade(url, Path(bootstrap.__file__).parent / "migrations")
+MIGRATIONS = Path(bootstrap.__file__).parent / "migrations"
+
+
+def make_runtime(database_url_factory, nats_url, *, url: str | None = None, **overrides):
+    """A runtime on a new database migrated to head (or on `url`, migrated to head)."""
+    url = url or database_url_factory("auth")
+    upgrade(url, MIGRATIONS)
     config = load(AuthConfig, profile="test", database_url=url, nats_url=nats_url, **overrides)
     return bootstrap.SERVICE.runtime(config)
 

@@ -1,4 +1,5 @@
-"""Registration, confirmation, sign-in, sessions, recovery, profile and lockout against real PostgreSQL."""
+"""Registration, confirmation, sign-in, sessions, recovery and profile against real PostgreSQL (the step-up
+after many failed sign-ins: test_step_up.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import update
 from kit.errors import Conflict, InvalidInput, TooManyAttempts, Unauthenticated
 from services.auth.adapters.orm import codes, users
 from services.auth.domain.challenges import CODE_MAX_ATTEMPTS, RESEND_COOLDOWN
-from services.auth.domain.users import MAX_CONSECUTIVE_FAILURES
+from services.auth.domain.sessions import ACCESS_TTL_SECONDS
 
 pytestmark = pytest.mark.integration
 PASSWORD = "Kabinet-Test-7x"
@@ -241,25 +242,6 @@ def test_recovery_by_email_link(auth):
     login(auth, "anna@example.ru", "Linked-Pass-88")
 
 
-def test_one_hundred_consecutive_failures_lock_until_recovery(auth):
-    signed_up(auth)
-    with auth.rt.engine.begin() as conn:
-        conn.execute(update(users).values(failed_logins=MAX_CONSECUTIVE_FAILURES - 1))
-    with pytest.raises(Unauthenticated) as err:
-        login(auth, password="Wrong-Pass-1")
-    assert err.value.code == "bad_credentials"
-    assert auth.events("auth.user.locked")[-1].failed_attempts == 100
-    assert auth.last_code(PHONE).purpose == "account_locked"
-    with pytest.raises(Unauthenticated) as err:
-        login(auth)
-    assert err.value.code == "account_locked"
-    recovery = auth.api.StartRecovery(pb.StartRecoveryRequest(identifier=PHONE), None)
-    auth.api.CompleteRecovery(pb.CompleteRecoveryRequest(recovery_id=recovery.recovery_id,
-                                                         code=auth.last_code(PHONE).code,
-                                                         new_password="Unlocked-Pass-2"), None)
-    login(auth, password="Unlocked-Pass-2")
-
-
 def test_a_success_resets_the_consecutive_failures(auth):
     signed_up(auth)
     for _ in range(3):
@@ -268,6 +250,39 @@ def test_a_success_resets_the_consecutive_failures(auth):
     login(auth)
     with auth.rt.engine.connect() as conn:
         assert conn.execute(users.select()).mappings().one()["failed_logins"] == 0
+
+
+def test_replies_name_the_sessions_they_ended_and_how_long_their_tokens_verify(auth):
+    first = signed_up(auth)
+    second, third, fourth = login(auth), login(auth), login(auth)
+
+    def ended(reply):
+        assert reply.access_ttl_seconds == ACCESS_TTL_SECONDS == 300
+        return sorted(reply.ended_session_ids)
+
+    reply = auth.call(second.access_token, "RevokeSession", pb.RevokeSessionRequest(session_id=first.session_id))
+    assert ended(reply) == [first.session_id]
+    reply = auth.call(second.access_token, "RevokeSession", pb.RevokeSessionRequest(session_id=first.session_id))
+    assert ended(reply) == []  # over already
+    assert ended(auth.api.Logout(pb.LogoutRequest(refresh_token=fourth.refresh_token), None)) == [fourth.session_id]
+    assert ended(auth.api.Logout(pb.LogoutRequest(refresh_token=fourth.refresh_token), None)) == []
+    reply = auth.call(third.access_token, "Logout", pb.LogoutRequest())  # the caller's own session
+    assert ended(reply) == [third.session_id]
+    others = [login(auth).session_id for _ in range(2)]
+    reply = auth.call(second.access_token, "ChangePassword", pb.ChangePasswordRequest(
+        old_password=PASSWORD, new_password="Brand-New-Pass-5", end_other_sessions=True))
+    assert ended(reply) == sorted(others) and reply.sessions_ended == 2
+    reply = auth.call(second.access_token, "ChangePassword", pb.ChangePasswordRequest(
+        old_password="Brand-New-Pass-5", new_password="Brand-New-Pass-6", end_other_sessions=False))
+    assert ended(reply) == [] and reply.sessions_ended == 0
+    fifth = login(auth, password="Brand-New-Pass-6")
+    reply = auth.call(fifth.access_token, "LogoutAll", pb.LogoutAllRequest())
+    assert ended(reply) == sorted([second.session_id, fifth.session_id]) and reply.sessions_ended == 2
+    live = sorted(login(auth, password="Brand-New-Pass-6").session_id for _ in range(2))
+    recovery = auth.api.StartRecovery(pb.StartRecoveryRequest(identifier=PHONE), None)
+    reply = auth.api.CompleteRecovery(pb.CompleteRecoveryRequest(
+        recovery_id=recovery.recovery_id, code=auth.last_code(PHONE).code, new_password="Recovered-Pass-3"), None)
+    assert ended(reply) == live
 
 
 def test_contact_change_is_verified_before_it_replaces_the_old_one(auth):

@@ -47,6 +47,16 @@ def test_lifetimes_sms_ten_minutes_email_a_day_recovery_half_an_hour():
     assert challenge_ttl("recovery", "email") == challenge_ttl("recovery", "sms") == dt.timedelta(minutes=30)
 
 
+def test_a_sign_in_code_lives_ten_minutes_on_either_channel():
+    assert challenge_ttl("sign_in", "sms") == challenge_ttl("sign_in", "email") == dt.timedelta(minutes=10)
+
+
+def test_a_challenge_is_in_its_cooldown_for_a_minute_after_each_send():
+    assert challenge().in_cooldown(AT + RESEND_COOLDOWN - dt.timedelta(seconds=1))
+    assert not challenge().in_cooldown(AT + RESEND_COOLDOWN)
+    assert challenge(sends=MAX_SENDS).in_cooldown(AT)  # even when no resend is left
+
+
 def test_a_code_opens_until_spent_expired_or_out_of_attempts():
     assert challenge().usable(AT)
     assert not challenge(consumed_at=AT).usable(AT)

@@ -16,5 +16,5 @@ def test_each_domain_event_is_its_contract_message():
 
 
 def test_an_event_goes_out_under_its_subject_keyed_by_the_user():
-    event = outbound(events.UserLocked(user_id="u1", failed_attempts=100))
-    assert (event.type, event.aggregate_id, event.payload.failed_attempts) == ("auth.user.locked", "u1", 100)
+    event = outbound(events.PasswordChanged(user_id="u1", reason="recovery", sessions_ended=2))
+    assert (event.type, event.aggregate_id, event.payload.sessions_ended) == ("auth.password.changed", "u1", 2)

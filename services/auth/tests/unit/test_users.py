@@ -1,11 +1,12 @@
-"""A user: who may sign in, how failed attempts count, what a profile may change."""
+"""A user: who may sign in, how failed attempts count, when a code must follow the password, what a
+profile may change."""
 
 import datetime as dt
 
 import pytest
 
 from kit.errors import Conflict, InvalidInput, Unauthenticated
-from services.auth.domain.users import MAX_CONSECUTIVE_FAILURES, User
+from services.auth.domain.users import STEP_UP_AFTER, User
 
 AT = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -24,7 +25,7 @@ def refusal(user: User) -> str | None:
 
 
 # --- sign-in permission ---
-def test_an_active_unlocked_user_may_sign_in():
+def test_an_active_user_may_sign_in():
     assert refusal(customer()) is None
 
 
@@ -32,38 +33,45 @@ def test_a_user_whose_contact_is_not_confirmed_may_not_sign_in():
     assert refusal(customer(status="pending")) == "not_confirmed"
 
 
-def test_a_locked_user_may_not_sign_in_and_hears_about_the_lock_first():
-    assert refusal(customer(locked_at=AT)) == "account_locked"
-    assert refusal(customer(locked_at=AT, status="pending")) == "account_locked"
+def test_failures_never_refuse_the_owner():
+    assert refusal(customer(failed_logins=STEP_UP_AFTER * 10)) is None
 
 
-# --- failed attempts and the lock ---
-def test_failures_below_the_limit_only_count():
-    user = customer()
-    assert user.record_failed_sign_in(MAX_CONSECUTIVE_FAILURES - 1, AT) is False
-    assert user.locked_at is None and user.failed_logins == MAX_CONSECUTIVE_FAILURES - 1
-    assert refusal(user) is None
-
-
-def test_the_hundredth_consecutive_failure_locks_the_account():
-    user = customer()
-    assert MAX_CONSECUTIVE_FAILURES == 100
-    assert user.record_failed_sign_in(100, AT) is True
-    assert user.locked_at == AT and "locked_at" in user.changed
-    assert refusal(user) == "account_locked"
-
-
-def test_failures_after_the_lock_do_not_lock_again():
-    user = customer(locked_at=AT)
-    assert user.record_failed_sign_in(100, AT + dt.timedelta(hours=1)) is False
-    assert user.record_failed_sign_in(101, AT + dt.timedelta(hours=1)) is False
-    assert user.locked_at == AT
-
-
-def test_a_success_ends_the_run_of_failures():
+# --- failed attempts and the step-up ---
+def test_a_failure_takes_the_count_the_repository_made():
     user = customer(failed_logins=3)
+    user.record_failed_sign_in(5)  # two parallel guesses counted meanwhile
+    assert user.failed_logins == 5 and user.changed == set()  # already stored by the atomic count
+
+
+def test_below_the_threshold_the_password_alone_signs_in():
+    assert STEP_UP_AFTER == 100
+    user = customer()
+    user.record_failed_sign_in(STEP_UP_AFTER - 1)
+    assert not user.step_up_required
+
+
+def test_from_the_hundredth_consecutive_failure_on_a_code_must_follow_the_password():
+    user = customer()
+    user.record_failed_sign_in(STEP_UP_AFTER)
+    assert user.step_up_required
+    user.record_failed_sign_in(STEP_UP_AFTER + 1000)
+    assert user.step_up_required and refusal(user) is None
+
+
+def test_staff_never_step_up_their_totp_code_is_the_second_factor():
+    assert not customer(kind="staff", role="operator", failed_logins=STEP_UP_AFTER * 10).step_up_required
+
+
+def test_the_sign_in_code_goes_to_the_verified_phone_else_the_email():
+    assert customer(email="a@example.ru").step_up_contact() == ("sms", "+79000000001")
+    assert customer(phone=None, email="a@example.ru").step_up_contact() == ("email", "a@example.ru")
+
+
+def test_a_success_ends_the_run_of_failures_and_the_step_up():
+    user = customer(failed_logins=STEP_UP_AFTER + 3)
     user.signed_in()
-    assert user.failed_logins == 0 and user.changed == {"failed_logins"}
+    assert user.failed_logins == 0 and user.changed == {"failed_logins"} and not user.step_up_required
 
 
 def test_a_success_without_failures_changes_nothing():
@@ -72,12 +80,11 @@ def test_a_success_without_failures_changes_nothing():
     assert user.changed == set()
 
 
-def test_recovery_sets_the_password_and_lifts_the_lock():
-    user = customer(locked_at=AT, failed_logins=100)
+def test_recovery_sets_the_password_and_ends_the_run_of_failures():
+    user = customer(failed_logins=STEP_UP_AFTER)
     user.recover("new-hash", AT)
-    assert (user.password_hash, user.locked_at, user.failed_logins, user.password_changed_at) == \
-        ("new-hash", None, 0, AT)
-    assert refusal(user) is None
+    assert (user.password_hash, user.failed_logins, user.password_changed_at) == ("new-hash", 0, AT)
+    assert not user.step_up_required
 
 
 def test_a_staff_totp_code_is_remembered_so_it_works_once():
