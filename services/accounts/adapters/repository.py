@@ -40,12 +40,13 @@ class AccountsRepository:
         return list(self.session.scalars(select(meters.c.number).where(
             meters.c.account_id == account_id, meters.c.closed_at.is_(None))))
 
-    def failed_attempts(self, *, user_id: str, key: str, since: dt.datetime) -> tuple[int, int]:
-        by_user = self.session.scalar(select(func.count()).where(
-            bind_attempts.c.user_id == user_id, bind_attempts.c.at > since))
-        by_number = self.session.scalar(select(func.count()).where(
-            bind_attempts.c.number_key == key, bind_attempts.c.at > since))
-        return by_user, by_number
+    def failed_attempts(self, *, user_id: str, key: str, hour: dt.datetime, day: dt.datetime) -> tuple[int, int, int]:
+        """Failed proofs: the user's since `hour` and since `day`, everyone's for this number since `day`."""
+        at = bind_attempts.c.at
+        by_user_hour, by_user_day = self.session.execute(select(
+            func.count().filter(at > hour), func.count()).where(bind_attempts.c.user_id == user_id, at > day)).one()
+        for_number = self.session.scalar(select(func.count()).where(bind_attempts.c.number_key == key, at > day))
+        return by_user_hour, by_user_day, for_number
 
     def record_failed_attempt(self, *, user_id: str, key: str) -> None:
         self.session.execute(insert(bind_attempts).values(user_id=user_id, number_key=key))

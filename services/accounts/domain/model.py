@@ -141,18 +141,30 @@ def payment_amount(amount_kop: int) -> int:
     return amount_kop
 
 
-# --- failed proofs (of accounts and contracts) are limited per user and per number ---
+# --- failed proofs (of accounts and contracts): a budget per cabinet, a captcha for a number under pressure ---
+# Guessing is limited per cabinet, where refusing hurts only the guesser. Failures of others never refuse a
+# number's rightful customer: once a number is under pressure, every attempt for it needs a solved captcha.
 
 ATTEMPT_WINDOW = dt.timedelta(hours=1)
-MAX_ATTEMPTS_PER_USER = 10
-MAX_ATTEMPTS_PER_ACCOUNT = 20
+MAX_ATTEMPTS_PER_USER = 10          # failed proofs of one cabinet within ATTEMPT_WINDOW
+DAY = dt.timedelta(days=1)
+MAX_ATTEMPTS_PER_USER_DAY = 30      # ... and within DAY: a cabinet guesses at most 30 times a day
+NUMBER_PRESSURE = 20                # failed proofs for one number, from any cabinets, within DAY
+CAPTCHA_REQUIRED = "Введите символы с картинки."
 
 
-def check_attempt_budget(failed_by_user: int, failed_for_number: int) -> None:
-    """Refuses once the user, or anyone for this number, failed too often within ATTEMPT_WINDOW."""
-    if failed_by_user >= MAX_ATTEMPTS_PER_USER or failed_for_number >= MAX_ATTEMPTS_PER_ACCOUNT:
+def check_attempt_budget(*, failed_by_user_hour: int, failed_by_user_day: int, failed_for_number: int,
+                         captcha_solved: bool) -> None:
+    """Refuses a cabinet that failed too often lately (TooManyAttempts), and asks for a captcha when the number
+    is under pressure (`captcha_required`). Both are decided before the proof is looked at."""
+    if failed_by_user_hour >= MAX_ATTEMPTS_PER_USER:
         raise TooManyAttempts("Слишком много неудачных попыток. Попробуйте через час.",
                               retry_after=int(ATTEMPT_WINDOW.total_seconds()))
+    if failed_by_user_day >= MAX_ATTEMPTS_PER_USER_DAY:
+        raise TooManyAttempts("Слишком много неудачных попыток. Попробуйте завтра.",
+                              retry_after=int(DAY.total_seconds()))
+    if failed_for_number >= NUMBER_PRESSURE and not captcha_solved:
+        raise InvalidInput(CAPTCHA_REQUIRED, code="captcha_required", fields={"captcha_answer": CAPTCHA_REQUIRED})
 
 
 # --- activation codes (код активации, issued by staff at a service office) ---

@@ -63,7 +63,8 @@ class AccountsServicer(pb_grpc.AccountsServicer):
             supplier_id=request.supplier_id, group_id=request.group_id,
             last_payment=(last.date, last.amount_kop) if proof == "last_payment" else None,
             meter_number=request.meter_number if proof == "meter_number" else None,
-            activation_code=request.activation_code if proof == "activation_code" else None)
+            activation_code=request.activation_code if proof == "activation_code" else None,
+            captcha_solved=request.captcha_solved)
         return account_pb(card)
 
     def ListMyAccounts(self, request, context):
@@ -109,7 +110,7 @@ class AccountsServicer(pb_grpc.AccountsServicer):
 
     def BindContract(self, request, context):
         message = contracts.request_binding(self.uow(), user_id=customer().user_id, number=request.number,
-                                            email=request.email)
+                                            email=request.email, captcha_solved=request.captcha_solved)
         return pb.BindContractReply(message=message, link_ttl_seconds=int(LINK_TTL.total_seconds()))
 
     def ConfirmContractBinding(self, request, context):

@@ -1,4 +1,4 @@
-"""The budget of failed proofs (account binding and contract binding share it; the rule is
+"""Failed proofs (account binding and contract binding share them; the rule is
 domain/model.py:check_attempt_budget)."""
 
 from __future__ import annotations
@@ -8,10 +8,13 @@ import datetime as dt
 from services.accounts.domain import model
 
 
-def check_attempts(uow, *, user_id: str, key: str, now: dt.datetime) -> None:
-    """TooManyAttempts when the user, or anyone for this number, failed too often lately."""
-    by_user, by_number = uow.accounts.failed_attempts(user_id=user_id, key=key, since=now - model.ATTEMPT_WINDOW)
-    model.check_attempt_budget(by_user, by_number)
+def check_attempts(uow, *, user_id: str, key: str, now: dt.datetime, captcha_solved: bool) -> None:
+    """TooManyAttempts when the user failed too often lately; `captcha_required` when this number is under
+    pressure and the caller solved no captcha. Called before the proof is checked, so it reveals nothing of it."""
+    by_user_hour, by_user_day, for_number = uow.accounts.failed_attempts(
+        user_id=user_id, key=key, hour=now - model.ATTEMPT_WINDOW, day=now - model.DAY)
+    model.check_attempt_budget(failed_by_user_hour=by_user_hour, failed_by_user_day=by_user_day,
+                               failed_for_number=for_number, captcha_solved=captcha_solved)
 
 
 def record_failure(uow, *, user_id: str, key: str) -> None:

@@ -18,13 +18,15 @@ NO_MATCH = NotFound("Лицевой счёт не найден или данны
 
 def bind_account(uow, *, user_id: str, number: str, alias: str = "", supplier_id: str = "", group_id: str = "",
                  last_payment: tuple[str, int] | None = None, meter_number: str | None = None,
-                 activation_code: str | None = None, today: dt.date | None = None) -> model.AccountCard:
-    """Привязать лицевой счёт: the proof must match; the error never says which part did not."""
+                 activation_code: str | None = None, captcha_solved: bool = False,
+                 today: dt.date | None = None) -> model.AccountCard:
+    """Привязать лицевой счёт: the proof must match; the error never says which part did not.
+    `captcha_solved`: the caller (the gateway) verified a captcha; needed while the number is under pressure."""
     req = model.binding_request(number=number, alias=alias, last_payment=last_payment, meter_number=meter_number,
                                 activation_code=activation_code)
     now = dt.datetime.now(dt.UTC)
     with uow:
-        check_attempts(uow, user_id=user_id, key=req.number_key, now=now)
+        check_attempts(uow, user_id=user_id, key=req.number_key, now=now, captcha_solved=captcha_solved)
         group_id = own_group(uow, user_id, group_id).group_id if group_id else uow.accounts.default_group(user_id)
         matched = _matching(uow, req, supplier_id, today or now.date(), now)
         code = req.proof.activation_code

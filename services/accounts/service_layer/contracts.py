@@ -22,13 +22,14 @@ def neutral_reply(email: str) -> str:
             f"для подтверждения. Ссылка действует {hours} ч.")
 
 
-def request_binding(uow, *, user_id: str, number: str, email: str) -> str:
-    """Sends a confirmation link when number and e-mail match; the reply is the same when they do not."""
+def request_binding(uow, *, user_id: str, number: str, email: str, captcha_solved: bool = False) -> str:
+    """Sends a confirmation link when number and e-mail match; the reply is the same when they do not.
+    `captcha_solved`: the caller (the gateway) verified a captcha; needed while the number is under pressure."""
     number, email = dc.binding_request(number, email)
     key = f"contract:{number}"
     now = dt.datetime.now(dt.UTC)
     with uow:
-        check_attempts(uow, user_id=user_id, key=key, now=now)
+        check_attempts(uow, user_id=user_id, key=key, now=now, captcha_solved=captcha_solved)
         matching = [c for c in uow.contracts.by_number(number) if dc.listed(email, c["emails"])]
         if not matching:
             record_failure(uow, user_id=user_id, key=key)

@@ -21,8 +21,8 @@ from kit.migrations import upgrade
 from kit.outbox import outbox
 from kit.settings import ServiceConfig, load
 from services.accounts import bootstrap
-from services.accounts.adapters.orm import activation_codes, contract_confirmations
-from services.accounts.domain.model import MAX_ATTEMPTS_PER_USER
+from services.accounts.adapters.orm import activation_codes, bind_attempts, contract_confirmations
+from services.accounts.domain.model import MAX_ATTEMPTS_PER_USER, MAX_ATTEMPTS_PER_USER_DAY, NUMBER_PRESSURE
 from services.accounts.entrypoints.api import AccountsServicer
 from services.accounts.entrypoints.demo import load_demo
 
@@ -155,6 +155,56 @@ def test_proof_guessing_hits_the_limit_and_the_error_never_says_what_was_wrong(a
             number="12-10000001", last_payment=pb.LastPaymentProof(date="2026-10-15", amount_kop=145075)))
 
 
+def pay(amount_kop: int) -> pb.LastPaymentProof:
+    return pb.LastPaymentProof(date="2026-10-15", amount_kop=amount_kop)
+
+
+def guessers_enough_to_put_a_number_under_pressure() -> list[Caller]:
+    return [person() for _ in range(-(-NUMBER_PRESSURE // MAX_ATTEMPTS_PER_USER))]
+
+
+def test_strangers_failing_for_a_number_never_lock_its_owner_out(api):
+    guessers = guessers_enough_to_put_a_number_under_pressure()
+    for g in guessers:
+        for i in range(MAX_ATTEMPTS_PER_USER):
+            with pytest.raises(NotFound):
+                call(api, g, "BindAccount", pb.BindAccountRequest(number="12-10000001", last_payment=pay(100 + i)))
+
+    owner, stranger = person(), person()
+    answers = []
+    for who, proof in [(owner, pay(145075)), (stranger, pay(99))]:  # right or wrong: a captcha first
+        with pytest.raises(InvalidInput) as exc:
+            call(api, who, "BindAccount", pb.BindAccountRequest(number="0012-010000001", last_payment=proof))
+        answers.append((exc.value.code, exc.value.message, exc.value.fields))
+    assert answers[0] == answers[1] and answers[0][0] == "captcha_required" and set(answers[0][2]) == {"captcha_answer"}
+    with pytest.raises(NotFound):  # with a captcha a wrong proof is a mismatch as ever
+        call(api, stranger, "BindAccount", pb.BindAccountRequest(number="12-10000001", last_payment=pay(99),
+                                                                 captcha_solved=True))
+
+    acc = call(api, owner, "BindAccount", pb.BindAccountRequest(number="12-10000001", last_payment=pay(145075),
+                                                              captcha_solved=True))
+    assert acc.account_id == IVANOV
+    for g in guessers:  # the guessers' own budgets still refuse them, even with a captcha and the right proof
+        with pytest.raises(TooManyAttempts) as exc:
+            call(api, g, "BindAccount", pb.BindAccountRequest(number="12-10000001", last_payment=pay(145075),
+                                                              captcha_solved=True))
+        assert exc.value.code == "too_many_attempts"
+    other = bind_by_meter(api, person())  # other numbers are not under pressure
+    assert other.account_id == SIDOROV
+
+
+def test_a_cabinet_gets_a_day_budget_of_failed_proofs(api, rt):
+    me = person()
+    earlier = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)  # outside the hour, inside the day
+    with rt.engine.begin() as conn:
+        conn.execute(bind_attempts.insert(), [{"user_id": me.user_id, "number_key": f"99-{i}", "at": earlier}
+                                              for i in range(MAX_ATTEMPTS_PER_USER_DAY)])
+    with pytest.raises(TooManyAttempts) as exc:
+        bind_by_meter(api, me)
+    assert exc.value.retry_after == 24 * 3600
+    bind_by_meter(api, person())  # those failures were for other numbers: this one is not under pressure
+
+
 def test_an_activation_code_binds_once_and_only_its_account(api, rt):
     with pytest.raises(Forbidden):  # customers cannot issue codes
         call(api, person(), "StaffIssueActivationCode", pb.StaffIssueActivationCodeRequest(account_id=PETROVA))
@@ -248,6 +298,27 @@ def test_contract_guessing_hits_the_limit(api):
         call(api, me, "BindContract", pb.BindContractRequest(number=CONTRACT, email=f"guess{i}@zavod.ru"))
     with pytest.raises(TooManyAttempts):
         call(api, me, "BindContract", pb.BindContractRequest(number=CONTRACT, email="buh@zavod.ru"))
+
+
+def test_strangers_failing_for_a_contract_never_lock_its_owner_out(api, rt):
+    import_contracts(api)
+    guessers = guessers_enough_to_put_a_number_under_pressure()
+    for g in guessers:
+        for i in range(MAX_ATTEMPTS_PER_USER):
+            call(api, g, "BindContract", pb.BindContractRequest(number=CONTRACT, email=f"guess{i}@zavod.ru"))
+    owner = person("organization")
+    with pytest.raises(InvalidInput) as exc:
+        call(api, owner, "BindContract", pb.BindContractRequest(number=CONTRACT, email="buh@zavod.ru"))
+    assert exc.value.code == "captcha_required"
+    sent = len(events(rt, "accounts.contract.confirmation_requested"))
+    call(api, owner, "BindContract", pb.BindContractRequest(number=CONTRACT, email="buh@zavod.ru", captcha_solved=True))
+    link = events(rt, "accounts.contract.confirmation_requested")[sent:]
+    assert [e.user_id for e in link] == [owner.user_id]
+    call(api, owner, "ConfirmContractBinding", pb.ConfirmContractBindingRequest(token=link[0].token))
+    assert [c.number for c in call(api, owner, "ListMyContracts", pb.ListMyContractsRequest()).contracts] == [CONTRACT]
+    with pytest.raises(TooManyAttempts):
+        call(api, guessers[0], "BindContract", pb.BindContractRequest(number=CONTRACT, email="buh@zavod.ru",
+                                                                      captcha_solved=True))
 
 
 def test_re_importing_contracts_is_idempotent_and_bad_rows_are_reported(api, rt):

@@ -72,12 +72,30 @@ def test_every_mistake_of_a_binding_request_is_reported_at_once():
     assert set(exc.fields) == {"number", "alias", "proof.last_payment.date", "proof.last_payment.amount_kop"}
 
 
-def test_failed_proofs_are_limited_per_user_and_per_number():
-    model.check_attempt_budget(model.MAX_ATTEMPTS_PER_USER - 1, model.MAX_ATTEMPTS_PER_ACCOUNT - 1)
-    for by_user, by_number in [(model.MAX_ATTEMPTS_PER_USER, 0), (0, model.MAX_ATTEMPTS_PER_ACCOUNT)]:
-        with pytest.raises(TooManyAttempts) as exc:
-            model.check_attempt_budget(by_user, by_number)
-        assert exc.value.retry_after == 3600
+def budget(*, hour: int = 0, day: int = 0, number: int = 0, captcha: bool = False) -> None:
+    model.check_attempt_budget(failed_by_user_hour=hour, failed_by_user_day=day, failed_for_number=number,
+                               captcha_solved=captcha)
+
+
+def test_a_cabinet_that_keeps_failing_is_refused_for_an_hour_then_for_a_day():
+    budget(hour=model.MAX_ATTEMPTS_PER_USER - 1, day=model.MAX_ATTEMPTS_PER_USER_DAY - 1)
+    for hour, day, retry_after in [(model.MAX_ATTEMPTS_PER_USER, model.MAX_ATTEMPTS_PER_USER, 3600),
+                                   (0, model.MAX_ATTEMPTS_PER_USER_DAY, 86400)]:
+        with pytest.raises(TooManyAttempts) as exc:  # a captcha does not buy a guesser more attempts
+            budget(hour=hour, day=day, captcha=True)
+        assert (exc.value.code, exc.value.retry_after) == ("too_many_attempts", retry_after)
+
+
+def test_a_number_under_pressure_asks_every_caller_for_a_captcha_and_refuses_no_one():
+    budget(number=model.NUMBER_PRESSURE - 1)
+    exc = refused(budget, number=model.NUMBER_PRESSURE)
+    assert exc.code == "captcha_required" and set(exc.fields) == {"captcha_answer"}
+    budget(number=10**6, captcha=True)  # however many others failed, the proof is then checked
+
+
+def test_a_cabinet_over_its_budget_is_told_so_before_being_asked_for_a_captcha():
+    with pytest.raises(TooManyAttempts):
+        budget(hour=model.MAX_ATTEMPTS_PER_USER, number=model.NUMBER_PRESSURE)
 
 
 # --- what the customer owns of a binding ---
