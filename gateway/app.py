@@ -6,7 +6,7 @@ from flask import Flask
 from kabinet.auth.v1 import auth_pb2
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import captcha, metrics, problems, security, throttle
+from gateway import boundary, captcha, idempotency, metrics, problems, security, throttle
 from gateway.api import (
     accounts,
     auth,
@@ -24,6 +24,7 @@ from gateway.api import (
 from gateway.config import GatewayConfig
 from gateway.openapi import bp as openapi_bp
 from gateway.ops import bp as ops_bp
+from gateway.revocations import Revocations
 from gateway.services import Services
 from gateway.sessions import BrowserSessions
 from gateway.store import open_store
@@ -49,6 +50,7 @@ def create_app(config: GatewayConfig | None = None, *, verifier=None) -> Flask:
     app.extensions["kabinet.services"] = services
     app.extensions["kabinet.verifier"] = verifier or remote_verifier(config.target("auth"))
     app.extensions["kabinet.store"] = store
+    app.extensions["kabinet.revocations"] = Revocations(store, config.access_token_ttl_seconds)
     app.extensions["kabinet.captcha"] = captcha.Captchas(store, config.captcha_ttl_seconds)
     app.extensions["kabinet.sessions"] = BrowserSessions(store, config.secret_key, lambda token: services.auth.call(
         "Refresh", auth_pb2.RefreshRequest(refresh_token=token), token=""))
@@ -57,8 +59,10 @@ def create_app(config: GatewayConfig | None = None, *, verifier=None) -> Flask:
 
     throttle.init_app(app, limiter)
     security.init_app(app)
+    idempotency.init_app(app)  # after security: keys are kept per caller
     metrics.init_app(app)
     problems.init_app(app)
+    boundary.init_app(app)
     for blueprint in (ops_bp, openapi_bp, captcha.bp, auth.bp, me.bp, staff.bp, staff_accounts.bp, accounts.bp,
                       groups.bp, contracts.bp, service_requests.bp, readings.bp, money.bp, notifications.bp,
                       dashboard.bp):

@@ -104,6 +104,16 @@ def captchas() -> Captchas:
     return current_app.extensions["kabinet.captcha"]
 
 
+def solved_if_given(data: dict) -> bool:
+    """For a step-up a service may ask for (captcha_required): a captcha the client sent along is spent
+    and checked here, and the service is told it was solved. Nothing sent: False (the service decides
+    whether it needs one)."""
+    if not data.get("captcha_id") and not data.get("captcha_answer"):
+        return False
+    captchas().verify(data.get("captcha_id"), data.get("captcha_answer"))
+    return True
+
+
 @bp.get("/api/v1/captcha")
 @operation("Новая капча (буквы и цифры)", tag="captcha", auth=False, errors=(429,),
            params=({"name": "previous", "in": "query", "required": False, "schema": {"type": "string"},

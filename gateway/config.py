@@ -27,6 +27,8 @@ class GatewayConfig(BaseConfig):
     rate_limits: dict[str, str] = Field(default_factory=dict,
                                         description='overrides of gateway.throttle.LIMITS, JSON {"name": "5/minute"}')
     captcha_ttl_seconds: int = Field(300, ge=30, le=3600)
+    access_token_ttl_seconds: int = Field(300, ge=30, description="the longest life of auth's access tokens: how "
+                                                                  "long an ended session is remembered")
 
     @model_validator(mode="after")
     def _secrets(self) -> GatewayConfig:

@@ -2,6 +2,10 @@
 
 import os
 
+from gateway import server_errors
+
+server_errors.install()  # gunicorn's own error pages as problem+json
+
 bind = os.environ.get("KABINET_GATEWAY_BIND", "127.0.0.1:8080")
 workers = int(os.environ.get("KABINET_GATEWAY_WORKERS", "2"))
 threads = int(os.environ.get("KABINET_GATEWAY_THREADS", "8"))

@@ -12,6 +12,8 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, current_app, jsonify
 
+from gateway.idempotency import IDEMPOTENCY_PARAM, UNSAFE
+
 bp = Blueprint("openapi", __name__)
 
 PROBLEM = {
@@ -32,17 +34,18 @@ PROBLEM = {
 ALWAYS = (429, 500, 503)
 SIGNED_IN = (401, 403)        # no or a bad token; CSRF / Origin refused, or onboarding not done
 WITH_BODY = (413, 415, 422)   # too big, not JSON, shape refused
+RETRIED = (409, 422)          # Idempotency-Key: still running, or used for another request
 
 
 def operation(summary: str, *, tag: str, body=None, response=None, status: int = 200, auth: bool = True,
               errors: tuple[int, ...] = (), params: tuple[dict, ...] = (), description: str = "",
-              files: tuple[str, ...] = (), produces: str = ""):
+              files: tuple[str, ...] = (), produces: str = "", also: dict | None = None):
     """Describe a view for the OpenAPI document (`files`: a multipart body of these optional files;
-    `produces`: a non-JSON success body such as an .xlsx)."""
+    `produces`: a non-JSON success body such as an .xlsx; `also`: more successful answers, status -> schema)."""
     def mark(view):
         view._openapi = dict(summary=summary, tag=tag, body=body, response=response, status=status, auth=auth,
                              errors=errors, params=params, description=description, files=files,
-                             produces=produces)
+                             produces=produces, also=also or {})
         return view
     return mark
 
@@ -50,8 +53,8 @@ def operation(summary: str, *, tag: str, body=None, response=None, status: int =
 def build(app: Flask) -> dict:
     spec = APISpec(title="Kabinet API", version="1.0.0", openapi_version="3.1.0",
                    plugins=[MarshmallowPlugin()],
-                   info={"description": "Личный кабинет: customers (/api/v1), partners (/partners/v1), "
-                                        "staff (/staff/v1). Errors are application/problem+json."})
+                   info={"description": "Личный кабинет: customers (/api/v1) and staff (/staff/v1). Errors are "
+                                        "application/problem+json with a stable code."})
     spec.components.schema("Problem", PROBLEM)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     paths: dict[str, dict] = {}
@@ -61,19 +64,20 @@ def build(app: Flask) -> dict:
             continue
         path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation(meta, rule)
+            paths.setdefault(path, {})[method.lower()] = _operation(meta, rule, method)
     for path, ops in sorted(paths.items()):
         spec.path(path=path, operations=ops)
     return spec.to_dict()
 
 
-def _operation(meta: dict, rule) -> dict:
+def _operation(meta: dict, rule, method: str) -> dict:
     op: dict = {"summary": meta["summary"], "tags": [meta["tag"]], "responses": {}}
     if meta["description"]:
         op["description"] = meta["description"]
     params = [{"name": arg, "in": "path", "required": True, "schema": {"type": "string"}}
               for arg in sorted(rule.arguments)]
-    op["parameters"] = params + list(meta["params"])
+    retried = method in UNSAFE and not meta["files"]
+    op["parameters"] = params + list(meta["params"]) + ([IDEMPOTENCY_PARAM] if retried else [])
     if meta["body"] is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": meta["body"]}}}
     if meta["files"]:
@@ -86,10 +90,13 @@ def _operation(meta: dict, rule) -> dict:
     if meta["produces"]:
         ok["content"] = {meta["produces"]: {"schema": {"type": "string", "contentMediaType": meta["produces"]}}}
     op["responses"][str(meta["status"])] = ok
+    for status, schema in meta["also"].items():
+        op["responses"][str(status)] = {"description": "OK", "content": {"application/json": {"schema": schema}}}
     problem = {"description": "Problem", "content": {"application/problem+json": {
         "schema": {"$ref": "#/components/schemas/Problem"}}}}
     for code in sorted({*meta["errors"], *ALWAYS, *(SIGNED_IN if meta["auth"] else ()),
-                        *(WITH_BODY if meta["body"] is not None or meta["files"] else ())}):
+                        *(WITH_BODY if meta["body"] is not None or meta["files"] else ()),
+                        *(RETRIED if retried else ())}):
         op["responses"][str(code)] = problem
     if meta["auth"]:
         op["security"] = [{"bearer": []}]

@@ -14,6 +14,9 @@ from decimal import Decimal
 
 from flask import request
 from marshmallow import Schema, ValidationError, fields, validate
+from werkzeug.exceptions import UnsupportedMediaType
+
+from gateway import boundary
 
 RU = {"required": "Обязательное поле.", "null": "Поле не может быть пустым.",
       "invalid": "Неверное значение.", "invalid_uuid": "Неверный идентификатор.",
@@ -64,14 +67,19 @@ def load(schema: type[Schema], data) -> dict:
 
 
 def body(schema: type[Schema], *, optional: bool = False) -> dict:
-    """The request's JSON body loaded by `schema` (an absent body is {} when `optional`)."""
-    data = request.get_json(silent=True)
-    return load(schema, {} if data is None and optional else data)
+    """The request's JSON body, through the input boundary, loaded by `schema` (an absent body is {} when
+    `optional`; a body that is not JSON is refused as such)."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return load(schema, {} if optional else None)
+    if not request.is_json:
+        raise UnsupportedMediaType()
+    return load(schema, boundary.read_json(raw))
 
 
 def query(schema: type[Schema]) -> dict:
-    """The request's query string loaded by `schema`."""
-    return load(schema, request.args.to_dict())
+    """The request's query string, through the input boundary, loaded by `schema`."""
+    return load(schema, boundary.query())
 
 
 def path_id(value: str) -> str:

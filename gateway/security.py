@@ -41,6 +41,8 @@ def current_caller() -> Caller:
     """The authenticated caller of this request, or Unauthenticated (401)."""
     found = g.get("caller")
     if found is None:
+        if g.get("session_ended"):
+            raise Unauthenticated("Сеанс завершён. Войдите снова.", code="session_ended")
         raise Unauthenticated()
     return found
 
@@ -64,7 +66,11 @@ def _authenticate() -> Caller | None:
         if not header.startswith("Bearer "):
             raise Unauthenticated(code="invalid_token")
         g.auth_via = "bearer"
-        return verifier.verify(header[7:].strip())
+        caller = verifier.verify(header[7:].strip())
+        if current_app.extensions["kabinet.revocations"].ended(caller.session_id):
+            g.session_ended = True  # a route that needs a caller says so; a public one just goes on
+            return None
+        return caller
     sid = sessions.session_cookie(audience())
     if not sid:
         return None
@@ -72,9 +78,14 @@ def _authenticate() -> Caller | None:
     if record is None:
         g.clear_cookies = True  # signed out elsewhere, expired or revoked: drop the dead cookie
         return None
+    caller = verifier.verify(record.access)
+    if current_app.extensions["kabinet.revocations"].ended(caller.session_id):  # ended on another device
+        current_app.extensions["kabinet.sessions"].end(sid)
+        g.clear_cookies = True
+        return None
     sessions.check_csrf(record)
     g.auth_via, g.session_cookie, g.session_record = "cookie", sid, record
-    return verifier.verify(record.access)
+    return caller
 
 
 def _check_audience(caller: Caller) -> None:
@@ -117,7 +128,8 @@ def init_app(app: Flask) -> None:
 
     @app.teardown_request
     def unbind_context(_exc):
-        if "caller_token" in g:
-            caller_var.reset(g.caller_token)
-        if "rid_token" in g:
-            request_id_var.reset(g.rid_token)
+        caller_token, rid_token = g.pop("caller_token", None), g.pop("rid_token", None)
+        if caller_token is not None:  # once, even when a test client keeps the context and tears down twice
+            caller_var.reset(caller_token)
+        if rid_token is not None:
+            request_id_var.reset(rid_token)

@@ -11,6 +11,7 @@ from kabinet.auth.v1 import auth_pb2 as pb
 from marshmallow import fields, validate
 
 from gateway import sessions
+from gateway.revocations import sessions_ended
 from gateway.schema import body, field
 from gateway.security import audience
 from gateway.services import auth
@@ -67,7 +68,7 @@ def sign_out():
     data = body(LogoutIn, optional=True)
     if g.get("auth_via") == "cookie":
         return end_cookie_session(current_app.response_class(status=204))
-    auth().call("Logout", pb.LogoutRequest(refresh_token=data.get("refresh_token", "")))
+    sessions_ended(auth().call("Logout", pb.LogoutRequest(refresh_token=data.get("refresh_token", ""))))
     return "", 204
 
 
@@ -75,7 +76,7 @@ def _logout_quietly(refresh_token: str) -> None:
     """End the auth session behind a browser session that is being dropped. The record holding the
     refresh token is already gone, so if auth cannot be told now the session dies with its tokens."""
     try:
-        auth().call("Logout", pb.LogoutRequest(refresh_token=refresh_token))
+        sessions_ended(auth().call("Logout", pb.LogoutRequest(refresh_token=refresh_token)))
     except Unauthenticated:
         pass  # already ended in auth
     except DomainError as exc:

@@ -31,14 +31,13 @@ LIMITS: dict[str, str] = {
     "ip": "300/minute",                      # per client IP (a NAT of many households stays well below)
     "user": "600/minute",                    # per signed-in user, whatever the IP
     # sign-in
-    "login_ip": "30/minute;300/hour",
-    "login_identity": "60/hour",             # per phone/e-mail/login: with captcha after 3 failures,
-                                             # an attacker must solve 60 captchas an hour to hold it
+    "login_ip": "30/minute;300/hour",        # per address; never per identity (that would lock its owner out)
     "staff_login_ip": "10/minute;50/hour",
     "code_ip": "30/10minutes",               # confirmations with a code or link, per IP
     "captcha_ip": "60/10minutes",            # new captchas and audio variants, per IP
     "password_user": "10/hour",              # password checks of a signed-in user (change password, contact)
-    # binding an account or a contract (accounts also limits *failed* proofs: 10/h per user, 20/h per number)
+    # binding an account or a contract (accounts limits *failed* proofs per cabinet, and asks for a captcha
+    # for a number under pressure)
     "bind_user": "10/minute;60/hour",
     "bind_ip": "60/hour;300/day",            # many fresh cabinets guessing from one address
     "request_user": "20/hour;50/day",        # new service requests and meter-data error reports

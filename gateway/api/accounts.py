@@ -8,6 +8,7 @@ from flask import Blueprint
 from kabinet.accounts.v1 import accounts_pb2 as pb
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
+from gateway.captcha import solved_if_given
 from gateway.openapi import operation
 from gateway.schema import SHORT, TEXT, StrictSchema, body, dump, field, one_of, path_id, text
 from gateway.security import current_caller, login_required
@@ -39,6 +40,9 @@ class ProofIn(StrictSchema):
 
 class BindAccountIn(StrictSchema):
     number = text(required=True)
+    captcha_id = text(SHORT, metadata={"description": "when asked (422 captcha_required): this number has seen "
+                                                     "many failed proofs"})
+    captcha_answer = text(SHORT)
     supplier_id = text(SHORT)
     alias = text(load_default="")
     group_id = text(SHORT, metadata={"description": "one of my groups; default «Моя группа»"})
@@ -78,16 +82,18 @@ def list_accounts():
            description="Proof, exactly one: the date and amount (kopecks) of the last payment, the meter number "
                        "(without series) or an activation code from a service office. Leading zeros of the number "
                        "may be omitted. A mismatch is 404 account_proof_mismatch and never says which part did not "
-                       "match; failed proofs are limited per user and per number (429 too_many_attempts), and "
-                       "attempts per user and per IP (429 rate_limited). Binding an account already in the "
-                       "cabinet returns it.")
+                       "match. Failed proofs are limited per cabinet (429 too_many_attempts) and attempts per "
+                       "user and per IP (429 rate_limited); a number that has seen many failed proofs from anyone "
+                       "asks for a captcha (422 captcha_required: send captcha_id and captcha_answer), never "
+                       "refuses its owner. Binding an account already in the cabinet returns it.")
 @login_required
 def bind_account():
     data = body(BindAccountIn)
     binding_attempt(current_caller().user_id)
     proof = data["proof"]
     req = pb.BindAccountRequest(number=data["number"], supplier_id=data.get("supplier_id", ""),
-                                alias=data["alias"], group_id=data.get("group_id", ""))
+                                alias=data["alias"], group_id=data.get("group_id", ""),
+                                captcha_solved=solved_if_given(data))
     if "last_payment" in proof:
         req.last_payment.date = proof["last_payment"]["date"].isoformat()
         req.last_payment.amount_kop = proof["last_payment"]["amount_kop"]

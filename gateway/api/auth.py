@@ -15,6 +15,7 @@ from marshmallow import Schema, ValidationError, fields, validates_schema
 from gateway import sessions
 from gateway.captcha import captchas
 from gateway.openapi import operation
+from gateway.revocations import sessions_ended
 from gateway.schema import NAME, SECRET, SHORT, StrictSchema, body, dump, field, text
 from gateway.security import current_caller
 from gateway.services import auth
@@ -26,6 +27,8 @@ from kit.errors import InvalidInput, Unauthenticated
 bp = Blueprint("auth", __name__, url_prefix="/api/v1")
 SENT = {"sms": "Мы отправили код в SMS.", "email": "Мы отправили письмо с кодом и ссылкой.",
         "contact": "Если такой пользователь есть, мы отправили ему код или ссылку."}
+STEP_UP_SENT = {"sms": "После многих неудачных попыток входа нужен ещё и код: мы отправили его в SMS.",
+                "email": "После многих неудачных попыток входа нужен ещё и код: мы отправили его на почту."}
 OIDC_STATE_COOKIE = "kabinet_oidc_state"
 
 
@@ -82,6 +85,24 @@ class ResendIn(StrictSchema):
 class LoginIn(StrictSchema, CaptchaMixin):
     identifier = text(NAME, required=True, metadata={"description": "phone, e-mail or login"})
     password = text(SECRET, required=True)
+    remember_me = field(fields.Boolean, load_default=False)
+    session = session_mode()
+
+
+class StepUpOut(Schema):
+    """The right password of an account under pressure: a code was sent; sign in with it."""
+
+    FROM_AUTH = ("step_up_id", "channel", "code_ttl_seconds", "resend_after_seconds")
+    step_up_id = fields.String()
+    channel = fields.String(metadata={"description": "sms | email"})
+    code_ttl_seconds = fields.Integer()
+    resend_after_seconds = fields.Integer()
+    detail = fields.String()
+
+
+class StepUpConfirmIn(StrictSchema):
+    step_up_id = text(SHORT, required=True)
+    code = text(SHORT, required=True)
     remember_me = field(fields.Boolean, load_default=False)
     session = session_mode()
 
@@ -211,17 +232,18 @@ def password_rules():
 # --- sign-in ---
 @bp.post("/auth/login")
 @operation("Вход по телефону, e-mail или логину", tag="auth", body=LoginIn, response=TokensOut,
-           auth=False, errors=(401, 403, 422, 429),
+           auth=False, errors=(401, 403, 422, 429), also={202: StepUpOut},
            description="`session: cookie` for browsers (HttpOnly session cookie + CSRF token), `token` for mobile. "
                        "After repeated failures for the identifier or from the IP a captcha is required "
                        "(422 captcha_required); a run of failures from one IP for one identifier is delayed "
                        "progressively (429 signin_throttled with Retry-After). The same answer whether or not "
-                       "the user exists.")
+                       "the user exists. After many failures in a row for an account, the right password alone "
+                       "is not enough: 202 with a step-up (a code sent to the verified phone or e-mail), "
+                       "completed by POST /api/v1/auth/login/confirm.")
 def login():
     data = body(LoginIn)
-    identity, ip, t = data["identifier"], client_ip(), throttle()
-    t.hit("login_ip", ip)
-    t.hit("login_identity", t.key(identity))
+    identity, ip = data["identifier"], client_ip()
+    throttle().hit("login_ip", ip)  # per address only: pressure on an identity raises its bar (captcha), never refuses
     guard = current_app.extensions["kabinet.signin"]
     if guard.check(identity, ip):
         captchas().verify(data.get("captcha_id"), data.get("captcha_answer"))
@@ -233,6 +255,24 @@ def login():
         guard.failed(identity, ip)
         raise
     guard.succeeded(identity, ip)
+    if pair.HasField("step_up"):
+        return dump(StepUpOut, {**{name: getattr(pair.step_up, name) for name in StepUpOut.FROM_AUTH},
+                                "detail": STEP_UP_SENT.get(pair.step_up.channel, SENT["contact"])}), 202
+    return issue(pair, data["session"])
+
+
+@bp.post("/auth/login/confirm")
+@operation("Вход: код из SMS или письма после многих неудачных попыток", tag="auth", body=StepUpConfirmIn,
+           response=TokensOut, auth=False, errors=(401, 422, 429),
+           description="The second step of a sign-in that answered 202: the code sent to the verified phone or "
+                       "e-mail (6 digits, 10 minutes, 5 attempts). POST /api/v1/auth/resend with the step_up_id "
+                       "sends a new one.")
+def login_confirm():
+    data = body(StepUpConfirmIn)
+    throttle().hit("code_ip", client_ip())
+    pair = auth().call("CompleteLoginStepUp", pb.CompleteLoginStepUpRequest(
+        step_up_id=data["step_up_id"], code=data["code"], remember_me=data["remember_me"],
+        device=request.user_agent.string[:200], ip=client_ip()))
     return issue(pair, data["session"])
 
 
@@ -276,7 +316,7 @@ def logout():
 @operation("Выйти на всех устройствах", tag="auth", status=204)
 def logout_all():
     current_caller()
-    auth().call("LogoutAll", pb.LogoutAllRequest())
+    sessions_ended(auth().call("LogoutAll", pb.LogoutAllRequest()))
     if g.get("auth_via") == "cookie":
         return end_cookie_session(current_app.response_class(status=204))
     return "", 204
@@ -304,9 +344,9 @@ def recovery():
 def recovery_confirm():
     data = body(RecoveryConfirmIn)
     throttle().hit("code_ip", client_ip())
-    auth().call("CompleteRecovery", pb.CompleteRecoveryRequest(
+    sessions_ended(auth().call("CompleteRecovery", pb.CompleteRecoveryRequest(
         recovery_id=data.get("recovery_id", ""), code=(data.get("code") or "").strip(),
-        link_token=data.get("link_token", ""), new_password=data["new_password"]))
+        link_token=data.get("link_token", ""), new_password=data["new_password"])))
     return "", 204
 
 

@@ -7,8 +7,9 @@ from flask import Blueprint, current_app
 from kabinet.accounts.v1 import accounts_pb2 as pb
 from marshmallow import Schema, fields
 
+from gateway.captcha import solved_if_given
 from gateway.openapi import operation
-from gateway.schema import NAME, SECRET, StrictSchema, body, dump, path_id, text
+from gateway.schema import NAME, SECRET, SHORT, StrictSchema, body, dump, path_id, text
 from gateway.security import current_caller, login_required
 from gateway.services import accounts
 from gateway.shapes import ContractOut
@@ -21,6 +22,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class BindContractIn(StrictSchema):
     number = text(required=True, metadata={"description": "14 digits, spaces allowed"})
     email = text(NAME, required=True, metadata={"description": "an e-mail written in the contract"})
+    captcha_id = text(SHORT, metadata={"description": "when asked (422 captcha_required)"})
+    captcha_answer = text(SHORT)
 
 
 class BindContractOut(Schema):
@@ -55,7 +58,8 @@ def bind_contract():
     data = body(BindContractIn)
     binding_attempt(current_caller().user_id)
     sending("email", data["email"])  # it may send an e-mail: the per-address, per-IP and global caps
-    reply = accounts().call("BindContract", pb.BindContractRequest(number=data["number"], email=data["email"]))
+    reply = accounts().call("BindContract", pb.BindContractRequest(number=data["number"], email=data["email"],
+                                                                   captcha_solved=solved_if_given(data)))
     return dump(BindContractOut, reply), 202
 
 

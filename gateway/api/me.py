@@ -7,6 +7,7 @@ from kabinet.auth.v1 import auth_pb2 as pb
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from gateway.openapi import operation
+from gateway.revocations import sessions_ended
 from gateway.schema import NAME, SECRET, SHORT, StrictSchema, body, dump, field, path_id, text
 from gateway.security import current_caller, login_required
 from gateway.services import auth
@@ -111,6 +112,7 @@ def change_password():
     data = body(PasswordChangeIn)
     throttle().hit("password_user", current_caller().user_id)
     reply = auth().call("ChangePassword", pb.ChangePasswordRequest(**data))
+    sessions_ended(reply)
     return dump(PasswordChangeOut, {"sessions_ended": reply.sessions_ended, "detail": "Пароль изменён."})
 
 
@@ -166,7 +168,7 @@ def list_sessions():
 @operation("Завершить сеанс", tag="profile", status=204, errors=(404,))
 @login_required
 def revoke_session(session_id: str):
-    auth().call("RevokeSession", pb.RevokeSessionRequest(session_id=path_id(session_id)))
+    sessions_ended(auth().call("RevokeSession", pb.RevokeSessionRequest(session_id=path_id(session_id))))
     if session_id == current_caller().session_id and g.get("auth_via") == "cookie":
         return end_cookie_session(current_app.response_class(status=204))
     return "", 204

@@ -7,7 +7,7 @@ from flask import Blueprint, request
 from kabinet.readings.v1 import readings_pb2 as pb
 from marshmallow import Schema, fields, validate
 
-from gateway.idempotency import IDEMPOTENCY_PARAM, idempotency_key
+from gateway.idempotency import idempotency_key
 from gateway.openapi import operation
 from gateway.schema import SHORT, StrictSchema, body, capped, dump, field, path_id
 from gateway.security import login_required
@@ -33,7 +33,7 @@ class ReadingListOut(Schema):
 
 @bp.post("/accounts/<account_id>/readings")
 @operation("Передать показания", tag="readings", body=SubmitReadingIn, response=ReadingOut, status=201,
-           errors=(404, 409, 422), params=(IDEMPOTENCY_PARAM,),
+           errors=(404, 409, 422),
            description="422 invalid_reading with a message per zone when a value does not fit the meter; "
                        "409 reading_below_previous, 409 automatic_metering (АИИС КУЭ).")
 @login_required

@@ -93,6 +93,8 @@ def test_recovery_by_sms_sets_a_new_password_and_ends_every_session(stack):
     spent = me.call("POST", "/api/v1/auth/recovery/confirm", json={
         "recovery_id": started["recovery_id"], "code": code, "new_password": NEW_PASSWORD + "x"})
     assert spent.status_code == 422
+    ended = me.call("GET", "/api/v1/me")  # every session ended, at once: its access token too
+    assert ended.status_code == 401 and ended.json()["code"] == "session_ended"
     assert me.call("POST", "/api/v1/auth/refresh", json={"refresh_token": old_refresh}).status_code == 401
     assert Customer(stack.gateway_url).call("POST", "/api/v1/auth/login", json={
         "identifier": me.phone, "password": PASSWORD}).status_code == 401

@@ -24,6 +24,7 @@ CODE_LINES = {  # purpose -> (e-mail subject, the line with the code)
     "recovery": ("Восстановление пароля", "Код для восстановления пароля: {code}."),
     "contact_change": ("Подтверждение адреса электронной почты", "Код подтверждения контакта: {code}."),
     "email_confirmation": ("Подтверждение адреса электронной почты", "Код подтверждения адреса: {code}."),
+    "sign_in": ("Код для входа", "Код для входа в личный кабинет: {code}."),
 }
 GENERIC_CODE = ("Код подтверждения", "Код подтверждения: {code}.")
 LINK_LINES = {  # purpose -> the words before a confirmation link
