@@ -30,8 +30,9 @@ PROBLEM = {
 }
 
 
-# answers any route may give: per-IP rate limit, an unexpected error, a service that did not answer
-ALWAYS = (429, 500, 503)
+# answers any route may give: a query string the input boundary refuses, per-IP rate limit, an unexpected
+# error, a service that did not answer
+ALWAYS = (422, 429, 500, 503)
 SIGNED_IN = (401, 403)        # no or a bad token; CSRF / Origin refused, or onboarding not done
 WITH_BODY = (413, 415, 422)   # too big, not JSON, shape refused
 RETRIED = (409, 422)          # Idempotency-Key: still running, or used for another request

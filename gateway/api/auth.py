@@ -365,7 +365,7 @@ def callback_url(provider: str) -> str:
 
 @bp.post("/auth/social/<provider>/start")
 @operation("Начать вход через провайдера", tag="auth", body=SocialStartIn, response=SocialStartOut,
-           auth=False, errors=(404, 422),
+           auth=False, errors=(401, 404, 422),
            description="Send the browser to authorization_url. purpose=link (signed in) links the identity to "
                        "the profile; sign-in works only for identities linked beforehand. The state is also "
                        "bound to this browser by a short-lived cookie.")
