@@ -66,3 +66,10 @@ class ServerProcess:
 
     def is_running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would (tests): no flush, no cleanup; `start()` brings it back."""
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()

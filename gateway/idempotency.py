@@ -10,6 +10,8 @@ gets the first answer again instead of a second effect. The rule lives here, onc
   first is still running: 409 `idempotency_in_progress` with Retry-After.
 - Answers that are not results (401/403: sign in again; 429: try later; 5xx) are not kept: a retry runs.
   Answers that start a session (Set-Cookie) are never kept. Multipart uploads are not covered.
+- A worker that dies mid-request leaves its "running" mark behind: a retry that reaches a worker of the
+  same host sees the owner is gone and runs at once; elsewhere the mark lapses after RUNNING_SECONDS.
 
 Services that write durably with a key of their own (readings keeps the key with the reading) stay the
 backstop if the store is lost.
@@ -19,7 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import socket
 
 from flask import Flask, current_app, g, request
 
@@ -33,7 +37,7 @@ IDEMPOTENCY_PARAM = {"name": "Idempotency-Key", "in": "header", "required": Fals
                                     "request is 422 idempotency_key_reused."}
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 KEEP_SECONDS = 25 * 3600
-RUNNING_SECONDS = 360       # longer than the longest request (the registry import: 300 s)
+RUNNING_SECONDS = 35        # gunicorn's worker timeout (30 s) and a margin: no request runs longer
 NOT_RESULTS = {401, 403, 408, 429}
 MAX_KEPT_BYTES = 256 * 1024
 
@@ -45,6 +49,20 @@ def idempotency_key() -> str:
         raise InvalidInput("Неверный заголовок Idempotency-Key.", code="invalid_idempotency_key",
                            fields={"Idempotency-Key": "От 8 до 128 латинских букв, цифр, «-» и «_»."})
     return key
+
+
+def _owner_died(owner: str) -> bool:
+    """True when the process that marked a request as running is on this host and no longer exists."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def _fingerprint() -> str:
@@ -76,10 +94,17 @@ def init_app(app: Flask) -> None:
             return None
         store = current_app.extensions["kabinet.store"]
         record_key, fingerprint = _record_key(key), _fingerprint()
-        if store.set(record_key, json.dumps({"fp": fingerprint}), ex=RUNNING_SECONDS, nx=True):
+        running = json.dumps({"fp": fingerprint, "owner": f"{socket.gethostname()}:{os.getpid()}"})
+        if store.set(record_key, running, ex=RUNNING_SECONDS, nx=True):
             g.idempotency = (record_key, fingerprint)
             return None
         kept = json.loads(store.get(record_key) or b"{}")
+        if "status" not in kept and kept.get("fp") == fingerprint and _owner_died(kept.get("owner", "")):
+            store.delete(record_key)  # its worker was killed mid-request: run the retry now
+            if store.set(record_key, running, ex=RUNNING_SECONDS, nx=True):
+                g.idempotency = (record_key, fingerprint)
+                return None
+            kept = json.loads(store.get(record_key) or b"{}")
         if kept.get("fp") != fingerprint:
             raise InvalidInput("Этот ключ Idempotency-Key уже использован для другого запроса. Для нового "
                                "запроса нужен новый ключ.", code="idempotency_key_reused",
