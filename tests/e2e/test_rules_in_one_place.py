@@ -71,3 +71,11 @@ def test_the_domain_limits_of_meter_data_apply_not_the_gateways(stack):
     assert corrected["model"] == "М" * 150 and corrected["ratio"].startswith("1234567")
     staff.ok("PATCH", f"/staff/v1/meters/{meter['meter_id']}", json={
         "model": meter["model"], "ratio": meter["ratio"], "reason": "вернуть как было"})
+
+
+@pytest.mark.parametrize("meter_id", ["not-a-uuid", "00000000-0000-0000-0000-000000000000"])
+def test_a_meter_that_is_not_the_accounts_is_the_domains_refusal(customer, meter_id):
+    account = customer.bind("12-10000001")
+    refused = customer.call("POST", f"/api/v1/accounts/{account['account_id']}/readings",
+                            json={"meter_id": meter_id, "values": {"total": "1"}})
+    assert refused.status_code == 422 and refused.json()["code"] == "meter_not_on_account"

@@ -19,6 +19,7 @@ def submit_reading(uow, accounts: AccountsPort, *, user_id: str, account_id: str
             earlier = uow.readings.by_idempotency_key(user_id, idempotency_key)
             if earlier is not None:
                 return earlier
+        account.meter(meter_id)  # a meter of another account (or no meter at all) is refused before any lookup
         uow.readings.lock_meter(meter_id)
         previous = uow.readings.last_for_meter(meter_id)
         reading = model.accept_reading(account, meter_id, values, previous, submitted_by=user_id,
