@@ -6,7 +6,7 @@ from flask import Flask
 from kabinet.auth.v1 import auth_pb2
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import boundary, captcha, idempotency, metrics, problems, security, throttle
+from gateway import boundary, captcha, idempotency, metrics, problems, security, throttle, tracing
 from gateway.api import (
     accounts,
     auth,
@@ -41,6 +41,7 @@ def create_app(config: GatewayConfig | None = None, *, verifier=None) -> Flask:
                       MAX_FORM_MEMORY_SIZE=64 * 1024, MAX_FORM_PARTS=100, KABINET=config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    tracing.init_app(app)  # first: the request's span is open while the other extensions' hooks run
     if config.proxy_hops:
         # before anything reads the client address: the rate limits key on it
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops, x_proto=config.proxy_hops)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,7 +25,9 @@ from kit.errors import DomainError
 from kit.events import Event, UndecodableEvent, decode, stream_of
 from kit.jetstream import ensure_consumer
 from kit.logging import ctx
+from kit.metrics import DEAD_LETTERS, consumed
 from kit.outbox import dead_letters, processed_events
+from kit.tracing import consuming
 
 log = logging.getLogger("kit.consumer")
 
@@ -75,7 +78,9 @@ class ConsumerLoop:
                 await sleep_or_stop(stop, 0.5)
                 continue
             for msg in msgs:
-                await self._process(msg)
+                started = time.perf_counter()
+                outcome = await self._process(msg)
+                consumed(self.sub.durable, msg, outcome, time.perf_counter() - started)
         if sub is not None:
             # nats-py never marks fetched messages done on a pull subscription, so
             # nc.drain() would wait for it forever: leave it before the drain.
@@ -84,50 +89,51 @@ class ConsumerLoop:
             except Exception as exc:  # noqa: BLE001 - connection already gone
                 log.info("consumer %s unsubscribe: %s", self.sub.durable, exc)
 
-    async def _process(self, msg) -> None:
+    async def _process(self, msg) -> str:
+        """Settle one message; returns the outcome (kit.metrics.CONSUMER_MESSAGES)."""
         deliveries = msg.metadata.num_delivered
         try:
             event = decode(msg.data)
         except UndecodableEvent as exc:
-            await self._dead_letter(msg, None, f"undecodable: {exc}", deliveries)
-            return
+            return await self._dead_letter(msg, None, f"undecodable: {exc}", deliveries, "undecodable")
         handler = self.sub.handlers.get(msg.subject)
         if handler is None:  # filtered consumers only get what they asked for; be safe
             await msg.ack()
-            return
+            return "skipped"
         try:
-            await asyncio.to_thread(self._handle_once, handler, event)
+            fresh = await asyncio.to_thread(self._handle_once, handler, event)
         except DomainError as exc:
-            await self._dead_letter(msg, event, f"refused: {exc}", deliveries)
-            return
+            return await self._dead_letter(msg, event, f"refused: {exc}", deliveries, "refused")
         except Exception as exc:  # noqa: BLE001 - transient until max_deliver
             if deliveries >= self.sub.max_deliver:
-                await self._dead_letter(msg, event, f"gave up: {exc!r}", deliveries)
-            else:
-                delay = min(0.5 * 2 ** (deliveries - 1), 30.0)
-                log.warning("handler failed, redelivery in %.1fs: %r", delay,
-                            exc, extra=ctx(consumer=self.sub.durable, event_id=event.id))
-                await msg.nak(delay=delay)
-            return
+                return await self._dead_letter(msg, event, f"gave up: {exc!r}", deliveries, "gave_up")
+            delay = min(0.5 * 2 ** (deliveries - 1), 30.0)
+            log.warning("handler failed, redelivery in %.1fs: %r", delay,
+                        exc, extra=ctx(consumer=self.sub.durable, event_id=event.id))
+            await msg.nak(delay=delay)
+            return "retry"
         await msg.ack()
+        return "ok" if fresh else "duplicate"
 
-    def _handle_once(self, handler: Handler, event: Event) -> None:
+    def _handle_once(self, handler: Handler, event: Event) -> bool:
+        """False when the event was processed before (a duplicate)."""
         token = request_id_var.set(event.trace_id)
         try:
-            with self.uow_factory() as uow:
+            with consuming(event, self.sub.durable), self.uow_factory() as uow:
                 fresh = uow.session.execute(
                     pg_insert(processed_events).values(consumer=self.sub.durable, event_id=event.id)
                     .on_conflict_do_nothing().returning(processed_events.c.event_id)
                 ).first()
                 if fresh is None:
                     log.info("duplicate event skipped", extra=ctx(event_id=event.id, subject=event.type))
-                    return
+                    return False
                 handler(event, uow)
                 uow.commit()
+                return True
         finally:
             request_id_var.reset(token)
 
-    async def _dead_letter(self, msg, event: Event | None, error: str, deliveries: int) -> None:
+    async def _dead_letter(self, msg, event: Event | None, error: str, deliveries: int, reason: str) -> str:
         def record():
             with self.uow_factory() as uow:
                 uow.session.execute(insert(dead_letters).values(
@@ -141,6 +147,8 @@ class ConsumerLoop:
         except Exception as exc:  # noqa: BLE001 - cannot record: let it be redelivered
             log.error("cannot record dead letter: %r", exc)
             await msg.nak(delay=5.0)
-            return
+            return "retry"
         await msg.term()
+        DEAD_LETTERS.labels(self.sub.durable, msg.subject, reason).inc()
+        return "dead_letter"
 

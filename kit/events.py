@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from google.protobuf import any_pb2, descriptor_pool, message, message_factory
 
 from kit.context import request_id
+from kit.tracing import traceparent
 
 # One stream per producing service; subjects are "<service>.<entity>.<fact>".
 STREAMS: dict[str, str] = {
@@ -34,6 +35,7 @@ class Event:
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     occurred_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     trace_id: str = field(default_factory=request_id)
+    traceparent: str = field(default_factory=traceparent)  # W3C context of the span that raised it
     producer: str = ""
 
 
@@ -45,7 +47,8 @@ def encode(event: Event, producer: str) -> bytes:
     from kabinet.events.v1 import envelope_pb2
 
     env = envelope_pb2.Envelope(id=event.id, type=event.type, producer=producer,
-                                aggregate_id=event.aggregate_id, trace_id=event.trace_id)
+                                aggregate_id=event.aggregate_id, trace_id=event.trace_id,
+                                traceparent=event.traceparent)
     env.occurred_at.FromDatetime(event.occurred_at)
     env.payload.Pack(event.payload)
     return env.SerializeToString()
@@ -63,7 +66,7 @@ def decode(data: bytes) -> Event:
         raise UndecodableEvent("envelope without id or type")
     return Event(type=env.type, aggregate_id=env.aggregate_id, payload=payload, id=env.id,
                  occurred_at=env.occurred_at.ToDatetime(dt.UTC), trace_id=env.trace_id,
-                 producer=env.producer)
+                 traceparent=env.traceparent, producer=env.producer)
 
 
 def _unpack(any_msg: any_pb2.Any) -> message.Message:

@@ -12,6 +12,7 @@ import grpc
 
 from kit.context import caller, request_id
 from kit.grpc_errors import from_rpc_error
+from kit.tracing import traced_channel
 
 DEFAULT_TIMEOUT = 3.0
 RETRY_DELAYS = (0.05, 0.2, 0.5)
@@ -34,10 +35,10 @@ class ServiceClient:
         if self._pid != os.getpid():
             with self._lock:
                 if self._pid != os.getpid():
-                    self._channel = grpc.insecure_channel(self.target, options=[
+                    self._channel = traced_channel(grpc.insecure_channel(self.target, options=[
                         ("grpc.keepalive_time_ms", 30000),
                         ("grpc.enable_retries", 0),  # our own policy below, per call
-                    ])
+                    ]))
                     self._stub = self.stub_class(self._channel)
                     self._pid = os.getpid()
         return self._stub

@@ -22,8 +22,10 @@ from kit.context import Caller, caller_var, new_request_id, request_id_var
 from kit.errors import DomainError, Unauthenticated
 from kit.grpc_errors import to_status
 from kit.logging import ctx
+from kit.metrics import SERVICE_READY, RpcMetrics
 from kit.settings import ServiceConfig
 from kit.tokens import TokenVerifier
+from kit.tracing import server_interceptors
 
 log = logging.getLogger("kit.grpc")
 
@@ -139,6 +141,7 @@ class HealthReporter:
         status = NOT_SERVING if failing or self.stopping.is_set() else SERVING
         for name in self.names:
             self.servicer.set(name, status)
+        SERVICE_READY.labels(self.names[-1]).set(status == SERVING)  # the short name, e.g. "readings"
         return not failing
 
     def start(self) -> None:
@@ -160,7 +163,7 @@ def serve(config: ServiceConfig, service_name: str, register: Callable[[grpc.Ser
           grace_seconds: float = 10.0) -> None:
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=config.grpc_threads, thread_name_prefix="grpc"),
-        interceptors=[CallContextInterceptor(verifier)],
+        interceptors=[RpcMetrics(), *server_interceptors(), CallContextInterceptor(verifier)],
         # A bounded connection age lets clients behind a ClusterIP Service spread over new pods.
         options=[("grpc.so_reuseport", 0), ("grpc.max_receive_message_length", 32 * 1024 * 1024),
                  ("grpc.max_connection_age_ms", 300_000), ("grpc.max_connection_age_grace_ms", 30_000)],

@@ -1,4 +1,4 @@
-"""JSON-lines logging with the request id of the call being served."""
+"""JSON-lines logging with the request id of the call being served and the trace id of its span."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import sys
 
 from kit.context import request_id
+from kit.tracing import log_fields
 
 
 class JsonFormatter(logging.Formatter):
@@ -26,6 +27,7 @@ class JsonFormatter(logging.Formatter):
         rid = request_id()
         if rid:
             entry["request_id"] = rid
+        entry.update(log_fields())  # trace_id, span_id of the current span
         for key, value in record.__dict__.items():
             if key.startswith("ctx_"):
                 entry[key[4:]] = value

@@ -33,6 +33,8 @@ from sqlalchemy.orm import Session
 
 from kit.aio import sleep_or_stop
 from kit.events import Event, encode
+from kit.metrics import OUTBOX_FAILURES, OUTBOX_PUBLISHED
+from kit.tracing import publishing
 
 log = logging.getLogger("kit.outbox")
 
@@ -95,9 +97,10 @@ class OutboxRelay:
     """
 
     def __init__(self, dsn: str, js, *, batch: int = 256, poll_seconds: float = 1.0,
-                 retention_days: int = 7) -> None:
+                 retention_days: int = 7, service: str = "") -> None:
         self.dsn = libpq_dsn(dsn)
         self.js = js
+        self.service = service  # the metrics' label
         self.batch = batch
         self.poll_seconds = poll_seconds
         self.retention_days = retention_days
@@ -159,16 +162,23 @@ class OutboxRelay:
             if not rows:
                 return 0
             # Sent in order on one connection, acks awaited together.
-            await asyncio.gather(*(
-                self.js.publish(subject, bytes(envelope), timeout=5.0, headers={"Nats-Msg-Id": str(eid)})
-                for eid, subject, envelope in rows
-            ))
+            try:
+                await asyncio.gather(*(self._publish(eid, subject, bytes(envelope))
+                                       for eid, subject, envelope in rows))
+            except Exception:
+                OUTBOX_FAILURES.labels(self.service).inc()
+                raise
             # Marking sent need not wait for the WAL flush: if a crash loses the mark, the rows
             # are published again with the same Nats-Msg-Id and dropped as duplicates.
             await conn.execute("SET LOCAL synchronous_commit = off")
             await conn.execute("UPDATE outbox SET published_at = now() WHERE id = ANY(%s)",
                                ([str(r[0]) for r in rows],))
+        OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
         return len(rows)
+
+    async def _publish(self, event_id, subject: str, envelope: bytes) -> None:
+        with publishing(subject, envelope):  # a span in the trace of the request that committed it
+            await self.js.publish(subject, envelope, timeout=5.0, headers={"Nats-Msg-Id": str(event_id)})
 
     async def _cleanup(self, conn: psycopg.AsyncConnection) -> None:
         async with conn.transaction():

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import grpc
 
+from kit import metrics, tracing
 from kit.db import make_engine, session_factory
 from kit.demo import demo_data
 from kit.grpc_server import database_check, nats_check, serve
@@ -25,8 +26,8 @@ class ServiceRuntime:
     def __init__(self, name: str, config: ServiceConfig, uow_class: type) -> None:
         self.name = name
         self.config = config
-        self.engine = make_engine(config.database_url, pool_size=config.db_pool_size,
-                                  application_name=name)
+        self.engine = tracing.traced_engine(make_engine(config.database_url, pool_size=config.db_pool_size,
+                                                        application_name=name))
         self._sessions = session_factory(self.engine)
         self.uow_class = uow_class
 
@@ -66,12 +67,16 @@ class Service:
                 "seed-demo": lambda config: self.seed_demo(self.runtime(config))}
 
     def api(self, config: ServiceConfig) -> None:
+        tracing.configure(f"{self.name}-api", config.trace_file)  # before the runtime: its engine is traced
+        metrics.serve(config.metrics_listen)
         rt = self.runtime(config)
         register = self.servicer(rt)
         checks = {"database": database_check(rt.engine), "nats": nats_check(config.nats_servers)}
         serve(config, self.name, register, checks, self.verifier(rt))
 
     def worker(self, config: ServiceConfig) -> None:
+        tracing.configure(f"{self.name}-worker", config.trace_file)
+        metrics.serve(config.metrics_listen)
         rt = self.runtime(config)
         asyncio.run(run_worker(config, self.name, self.subscriptions(rt), rt.uow))
 

@@ -27,6 +27,8 @@ class BaseConfig(BaseSettings):
     log_level: str = "INFO"
     nats_url: str = Field("", description="nats://host:port[,nats://host:port...]")
     nats_replicas: int = Field(1, ge=1, le=5, description="JetStream stream replicas")
+    trace_file: str = Field("", description="dev: append finished spans as JSON lines to this file "
+                                            "(python -m tools.trace); OTLP export uses the OTEL_* variables")
 
     auth_target: str = ""
     accounts_target: str = ""
@@ -56,6 +58,8 @@ class ServiceConfig(BaseConfig):
     grpc_listen: str = "127.0.0.1:50051"
     grpc_threads: int = Field(16, ge=1, le=256)
     db_pool_size: int = Field(10, ge=1, le=200)
+    metrics_listen: str = Field("", pattern=r"^$|^(\[[0-9A-Fa-f:.]+\]|[\w.-]*):\d{1,5}$",
+                                description="host:port serving Prometheus /metrics; empty: none")
 
     @model_validator(mode="after")
     def _needs_nats(self) -> ServiceConfig:

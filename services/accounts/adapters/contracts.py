@@ -7,7 +7,9 @@ import datetime as dt
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from kit.metrics import count_on_commit
 from services.accounts.adapters.orm import contract_confirmations, contracts, suppliers
+from services.accounts.adapters.repository import BOUND
 from services.accounts.domain.contracts import ContractCard
 
 
@@ -46,9 +48,12 @@ class ContractsRepository:
 
     def bind(self, contract_id: str, user_id: str, now: dt.datetime) -> bool:
         """Binds a free contract; False when some cabinet holds it already."""
-        return self.session.execute(update(contracts).where(
+        bound = self.session.execute(update(contracts).where(
             contracts.c.contract_id == contract_id, contracts.c.user_id.is_(None),
         ).values(user_id=user_id, bound_at=now)).rowcount == 1
+        if bound:
+            count_on_commit(self.session, BOUND.labels("contract"))
+        return bound
 
     def unbind(self, contract_id: str, user_id: str) -> bool:
         return self.session.execute(update(contracts).where(

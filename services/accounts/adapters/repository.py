@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from prometheus_client import Counter
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
+from kit.metrics import count_on_commit
 from services.accounts.adapters.orm import (
     accounts,
     activation_codes,
@@ -20,6 +22,9 @@ from services.accounts.adapters.orm import (
     suppliers,
 )
 from services.accounts.domain.model import DEFAULT_GROUP, AccountCard, Group, MeterCard, Payment
+
+BOUND = Counter("kabinet_accounts_bound_total", "Bound to a cabinet: лицевые счета (account) and договоры (contract)",
+                ["kind"])
 
 
 class AccountsRepository:
@@ -176,6 +181,8 @@ class AccountsRepository:
         row = self.session.execute(pg_insert(bindings).values(
             user_id=user_id, account_id=account_id, group_id=group_id, alias=alias,
         ).on_conflict_do_nothing().returning(bindings.c.account_id)).first()
+        if row is not None:
+            count_on_commit(self.session, BOUND.labels("account"))
         return row is not None
 
     def card(self, user_id: str, account_id: str) -> AccountCard | None:

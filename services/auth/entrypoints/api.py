@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from kabinet.auth.v1 import auth_pb2 as pb
 from kabinet.auth.v1 import auth_pb2_grpc as pb_grpc
+from prometheus_client import Counter
 
 from kit.context import caller, require_caller
+from kit.metrics import count_refusal
+from services.auth.domain.challenges import Started
 from services.auth.entrypoints import messages
 from services.auth.service_layer import (
     challenges,
@@ -24,6 +27,13 @@ from services.auth.service_layer.social import SocialSignIn
 
 PROFILE_FIELDS = ("surname", "first_name", "patronymic", "contact_phone", "marketing_consent", "login")
 
+REGISTRATIONS = Counter("kabinet_auth_registrations_total",
+                        "Registration steps (start, confirm) by outcome (success, failure: refused by a rule)",
+                        ["step", "outcome"])
+SIGN_INS = Counter("kabinet_auth_sign_ins_total",
+                   "Sign-ins by method (password, step_up_code, social, staff) and outcome "
+                   "(success, step_up: a code is asked first, failure: refused by a rule)", ["method", "outcome"])
+
 
 class AuthServicer(pb_grpc.AuthServicer):
     def __init__(self, uow_factory, ctx: Context, social: SocialSignIn | None = None) -> None:
@@ -33,19 +43,25 @@ class AuthServicer(pb_grpc.AuthServicer):
 
     # registration
     def Register(self, request, context):
-        started = registration.register(
-            self.uow(), self.ctx, phone=request.phone, email=request.email, password=request.password,
-            terms_accepted=request.terms_accepted, marketing_consent=request.marketing_consent,
-            kind=request.kind, login=request.login)
+        with count_refusal(REGISTRATIONS.labels("start", "failure")):
+            started = registration.register(
+                self.uow(), self.ctx, phone=request.phone, email=request.email, password=request.password,
+                terms_accepted=request.terms_accepted, marketing_consent=request.marketing_consent,
+                kind=request.kind, login=request.login)
+        REGISTRATIONS.labels("start", "success").inc()
         return messages.started(pb.RegisterReply, started, "registration_id")
 
     def ConfirmContact(self, request, context):
-        done = registration.confirm_contact(self.uow(), self.ctx, registration_id=request.registration_id,
-                                            code=request.code)
+        with count_refusal(REGISTRATIONS.labels("confirm", "failure")):
+            done = registration.confirm_contact(self.uow(), self.ctx, registration_id=request.registration_id,
+                                                code=request.code)
+        REGISTRATIONS.labels("confirm", "success").inc()
         return pb.ConfirmContactReply(onboarding_required=done.onboarding_required, login_taken=done.login_taken)
 
     def ConfirmLink(self, request, context):
         done = links.confirm_link(self.uow(), self.ctx, token=request.token)
+        if done.purpose == "registration":
+            REGISTRATIONS.labels("confirm", "success").inc()
         return pb.ConfirmLinkReply(purpose=done.purpose, onboarding_required=done.onboarding_required,
                                    login_taken=done.login_taken)
 
@@ -58,14 +74,20 @@ class AuthServicer(pb_grpc.AuthServicer):
 
     # sign-in and sessions
     def Login(self, request, context):
-        return messages.sign_in(sign_in.login(
-            self.uow(), self.ctx, identifier=request.identifier, password=request.password,
-            remember_me=request.remember_me, device=request.device, ip=request.ip))
+        with count_refusal(SIGN_INS.labels("password", "failure")):
+            result = sign_in.login(
+                self.uow(), self.ctx, identifier=request.identifier, password=request.password,
+                remember_me=request.remember_me, device=request.device, ip=request.ip)
+        SIGN_INS.labels("password", "step_up" if isinstance(result, Started) else "success").inc()
+        return messages.sign_in(result)
 
     def CompleteLoginStepUp(self, request, context):
-        return messages.token_pair(sign_in.complete_step_up(
-            self.uow(), self.ctx, step_up_id=request.step_up_id, code=request.code, remember_me=request.remember_me,
-            device=request.device, ip=request.ip))
+        with count_refusal(SIGN_INS.labels("step_up_code", "failure")):
+            pair = sign_in.complete_step_up(
+                self.uow(), self.ctx, step_up_id=request.step_up_id, code=request.code,
+                remember_me=request.remember_me, device=request.device, ip=request.ip)
+        SIGN_INS.labels("step_up_code", "success").inc()
+        return messages.token_pair(pair)
 
     def Refresh(self, request, context):
         return messages.token_pair(sessions.refresh(self.uow(), refresh_token=request.refresh_token, ip=request.ip))
@@ -136,10 +158,12 @@ class AuthServicer(pb_grpc.AuthServicer):
         return pb.StartSocialLoginReply(authorization_url=started.authorization_url, state=started.state)
 
     def CompleteSocialLogin(self, request, context):
-        done = self.social.complete(self.uow(), caller(), state=request.state, code=request.code,
-                                    remember_me=request.remember_me, device=request.device, ip=request.ip)
+        with count_refusal(SIGN_INS.labels("social", "failure")):
+            done = self.social.complete(self.uow(), caller(), state=request.state, code=request.code,
+                                        remember_me=request.remember_me, device=request.device, ip=request.ip)
         if done.purpose == "link":
             return pb.CompleteSocialLoginReply(purpose="link", linked=messages.social_identity(done.linked))
+        SIGN_INS.labels("social", "success").inc()
         return pb.CompleteSocialLoginReply(purpose="sign_in", tokens=messages.token_pair(done.tokens))
 
     def ListSocialIdentities(self, request, context):
@@ -152,9 +176,12 @@ class AuthServicer(pb_grpc.AuthServicer):
 
     # staff
     def StaffLogin(self, request, context):
-        return messages.token_pair(staff.staff_login(
-            self.uow(), self.ctx, login=request.login, password=request.password, totp_code=request.totp_code,
-            device=request.device, ip=request.ip))
+        with count_refusal(SIGN_INS.labels("staff", "failure")):
+            pair = staff.staff_login(
+                self.uow(), self.ctx, login=request.login, password=request.password, totp_code=request.totp_code,
+                device=request.device, ip=request.ip)
+        SIGN_INS.labels("staff", "success").inc()
+        return messages.token_pair(pair)
 
     # keys
     def GetSigningKeys(self, request, context):

@@ -9,6 +9,8 @@ by KABINET_SMS_ADAPTER / KABINET_EMAIL_ADAPTER:
 - `SmtpSender` ("smtp"): any SMTP relay, STARTTLS or implicit TLS, optional AUTH;
 - `SmscSender` ("smsc"): the HTTP API of SMSC.ru (`/sys/send.php`, JSON answers);
 - `UnconfiguredSender` ("none"): every delivery fails, visibly.
+
+Bootstrap wraps each in `Counted`, which counts what the providers took and refused.
 """
 
 from __future__ import annotations
@@ -21,8 +23,29 @@ from collections.abc import Callable
 from email.message import EmailMessage
 
 import requests
+from prometheus_client import Counter
 
 from services.notify.domain.model import DeliveryFailed, Outgoing
+
+MESSAGES = Counter("kabinet_notify_messages_total",
+                   "Delivery attempts by channel (sms, email) and outcome: sent (the provider took it), failed",
+                   ["channel", "outcome"])
+
+
+class Counted:
+    """A channel's adapter, counted in kabinet_notify_messages_total."""
+
+    def __init__(self, channel: str, sender) -> None:
+        self.channel = channel
+        self.sender = sender
+
+    def send(self, message: Outgoing) -> None:
+        try:
+            self.sender.send(message)
+        except Exception:
+            MESSAGES.labels(self.channel, "failed").inc()
+            raise
+        MESSAGES.labels(self.channel, "sent").inc()
 
 
 class DevOutboxSender:

@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from prometheus_client import Counter
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
+from kit.metrics import count_on_commit
 from services.payments.adapters.orm import charge_lines, charges, ledger, tariff_prices, tariffs
 from services.payments.domain.model import Charge, ChargeLine, LedgerEntry, Tariff
+
+POSTED = Counter("kabinet_payments_charges_posted_total", "Charges posted, by kind (preliminary, final)",
+                 ["kind"])
 
 
 class TariffRepository:
@@ -54,6 +59,7 @@ class ChargeRepository:
             charge_id=charge.charge_id, account_id=charge.account_id, kind=charge.kind,
             reading_id=charge.reading_id, tariff_id=charge.tariff_id, amount_kop=charge.amount_kop,
             posted_at=charge.posted_at))
+        count_on_commit(self.session, POSTED.labels(charge.kind))
         self.session.execute(insert(charge_lines), [
             {"charge_id": charge.charge_id, "position": i, "zone": line.zone, "consumption": line.consumption,
              "ratio": line.ratio, "price_rub": line.price_rub, "amount_kop": line.amount_kop}

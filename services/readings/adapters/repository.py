@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from prometheus_client import Counter
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from kit.metrics import count_on_commit
 from services.readings.adapters.orm import readings
 from services.readings.domain.model import Reading
+
+ACCEPTED = Counter("kabinet_readings_accepted_total", "Readings accepted, by source (cabinet, seed)", ["source"])
 
 
 class ReadingRepository:
@@ -23,6 +27,7 @@ class ReadingRepository:
             taken_at=reading.taken_at, source=reading.source, submitted_by=reading.submitted_by,
             idempotency_key=reading.idempotency_key,
         ))
+        count_on_commit(self.session, ACCEPTED.labels(reading.source))
 
     def lock_meter(self, meter_id: str) -> None:
         """Serialize submissions for one meter until the transaction ends."""
