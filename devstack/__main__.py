@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import signal
 import sys
 import time
 from pathlib import Path
 
 from devstack.banner import banner
-from devstack.stack import REPO_ROOT, Stack, StackError
+from devstack.stack import REPO_ROOT, SERVICES, Stack, StackError
+from devstack.supervisor import interrupt
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,45 +26,95 @@ def main(argv: list[str] | None = None) -> int:
     run_cmd.add_argument(
         "--keep-going", action="store_true", help="keep the rest running when a process keeps crashing"
     )
+    run_cmd.add_argument(
+        "--profile", choices=("dev", "test"), default="dev",
+        help="test: the tests' profile, with fast (non-durable) PostgreSQL settings",
+    )  # fmt: skip
+    run_cmd.add_argument(
+        "--services", default=",".join(SERVICES),
+        help="comma-separated services to run (default: all); with fewer, no gateway (it needs them all)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    services = [svc for svc in args.services.split(",") if svc]
+    unknown = set(services) - set(SERVICES)
+    if unknown:
+        parser.error(f"unknown services: {', '.join(sorted(unknown))} (known: {', '.join(SERVICES)})")
     logging.basicConfig(level=logging.INFO, format="devstack: %(message)s", stream=sys.stderr)
-    return run(args.data_dir, keep_going=args.keep_going)
+    return run(args.data_dir, keep_going=args.keep_going, profile=args.profile, services=services)
 
 
-def run(data_dir: Path, *, keep_going: bool = False) -> int:
-    """Start the dev stack, wait, stop it cleanly. Returns the exit code."""
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # stop everything cleanly (also when started in the background, where SIGINT arrives ignored)
-        signal.signal(sig, _interrupt)
-    stack = Stack(data_dir, "dev")
+def run(
+    data_dir: Path, *, keep_going: bool = False, profile: str = "dev", services: list[str] | tuple[str, ...] = SERVICES
+) -> int:
+    """Start the dev stack, wait, stop it cleanly. Returns the exit code.
+
+    The first SIGINT, SIGTERM or SIGHUP (Ctrl-C, `kill`, a closed terminal; also when started in
+    the background, where SIGINT arrives ignored) interrupts whatever runs, the start included;
+    the stop that follows always runs to its end: a signal arriving after the first one (`make`
+    and the terminal often deliver two back to back) or during the stop is only noted.
+    """
+    signals = _Signals()
+    signals.install()
+    everything = set(services) == set(SERVICES)
+    stack = Stack(data_dir, profile, fast=profile == "test", services=services, gateway=everything)
+    code = 1
     try:
         stack.start()
         print(banner(stack), flush=True)
         while keep_going or not stack.supervisor.failed.is_set():
             time.sleep(0.5)
+        signals.stopping = True
         _shout(
             f"{', '.join(stack.supervisor.gave_up)} kept crashing; stopping everything "
             "(see the log above; --keep-going keeps the rest running)"
         )
-        return 1
     except KeyboardInterrupt:
-        print("\ndevstack: stopping…", file=sys.stderr, flush=True)
-        return 0
+        signals.stopping = True
+        code = 0
+        _say("\ndevstack: stopping…")
     except StackError as exc:
+        signals.stopping = True
         _shout(f"could not start:\n{exc}")
-        return 1
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, signal.SIG_IGN)  # let the shutdown finish
-        stack.stop()
+        signals.stopping = True  # from here on a signal cannot interrupt the stop
+        try:
+            stack.stop()
+        except Exception as exc:  # noqa: BLE001 - Stack.stop went on past it; say so, fail
+            _shout(f"while stopping: {exc}")
+            code = 1
+    _say("devstack: stopped")
+    return code
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+class _Signals:
+    """The first stop signal raises KeyboardInterrupt in the main thread; every later one, or one
+    after `stopping` was set, only says that the stop is under way."""
+
+    def __init__(self) -> None:
+        self.stopping = False  # a plain attribute: setting it runs no code a signal could cut into
+
+    def install(self) -> None:
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, self._handle)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.stopping:
+            # os.write, not print: the main thread may be inside a print to sys.stderr.
+            with contextlib.suppress(OSError):  # the terminal may be gone
+                os.write(2, f"devstack: {signal.Signals(signum).name}: already stopping, please wait\n".encode())
+            return
+        self.stopping = True
+        interrupt()  # KeyboardInterrupt, once the child being started (if any) is recorded
 
 
 def _shout(message: str) -> None:
     bar = "!" * 100
-    print(f"\n{bar}\n!!! devstack: {message}\n{bar}", file=sys.stderr, flush=True)
+    _say(f"\n{bar}\n!!! devstack: {message}\n{bar}")
+
+
+def _say(message: str) -> None:
+    with contextlib.suppress(OSError, ValueError):  # the terminal may be gone (SIGHUP)
+        print(message, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

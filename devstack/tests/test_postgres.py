@@ -1,6 +1,10 @@
 import os
 import signal
+import subprocess
+import sys
+import textwrap
 
+import psutil
 import psycopg
 import pytest
 
@@ -71,3 +75,39 @@ def test_a_server_left_running_by_a_killed_launcher_is_taken_over(postgres, tmp_
     newcomer.start()
     assert query(newcomer, "postgres", "SELECT 1") == [(1,)]
     newcomer.stop()
+
+
+def test_the_server_is_a_child_that_dies_with_its_launcher(tmp_path):
+    """Not daemonized: when the launcher is killed, PostgreSQL gets SIGINT (fast shutdown)."""
+    port = choose_ports(tmp_path, scattered(["postgres"]))["postgres"]
+    launcher = textwrap.dedent(f"""
+        import time
+        from devstack.postgres import Postgres
+        pg = Postgres({str(tmp_path / "pg")!r}, {port}, fast=True)
+        pg.start()
+        print(pg.pid, flush=True)
+        time.sleep(60)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", launcher], stdout=subprocess.PIPE, text=True)
+    postmaster = psutil.Process(int(proc.stdout.readline()))
+    assert postmaster.ppid() == proc.pid
+
+    proc.kill()
+    proc.wait()
+
+    psutil.wait_procs([postmaster], timeout=10)
+    assert not postmaster.is_running() or postmaster.status() == psutil.STATUS_ZOMBIE
+    Postgres(tmp_path / "pg", port).stop()  # nothing left to stop; removes the socket directory
+
+
+def test_kill_is_a_crash_and_start_recovers_the_data(postgres):
+    postgres.start()
+    postgres.ensure_database("kept")
+    first = postgres.pid
+
+    postgres.kill()
+    assert postgres.poll() == -signal.SIGKILL and not postgres.is_running()
+    postgres.start()
+
+    assert postgres.pid != first
+    assert query(postgres, "kept", "SELECT 1") == [(1,)]
