@@ -32,6 +32,10 @@ PREFERRED: dict[str, int] = {
     "smtp_sim_http": 18025,
     "sms_sim": 18026,
     "oidc_sim": 18027,
+    # /metrics of every service process (KABINET_METRICS_LISTEN)
+    **{f"{svc}-{role}_metrics": 19101 + 2 * i + j
+       for i, svc in enumerate(("auth", "accounts", "readings", "payments", "notify"))
+       for j, role in enumerate(("api", "worker"))},
 }
 
 _SCAN = 200  # how far above the preferred port to look before asking the OS

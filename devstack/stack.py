@@ -308,6 +308,8 @@ class Stack:
         svc = process.removesuffix("-api").removesuffix("-worker")
         if svc not in SERVICES:
             raise ValueError(f"unknown process {process!r}")
+        if f"{process}_metrics" in self.ports:  # a long-running api or worker: its own /metrics port
+            env["KABINET_METRICS_LISTEN"] = f"{HOST}:{self.ports[process + '_metrics']}"
         env["KABINET_NATS_URL"] = self.nats_url
         env["KABINET_DATABASE_URL"] = self.database_url(svc)
         env["KABINET_GRPC_LISTEN"] = self.grpc_target(svc)
