@@ -10,6 +10,7 @@ from kabinet.accounts.v1 import accounts_pb2 as pb
 from kit.events import Event
 from services.accounts.domain import events as facts
 from services.accounts.domain.model import AccountCard, MeterCard
+from services.accounts.domain.suppliers import Supplier
 
 
 def to_event(fact: facts.Fact) -> Event:
@@ -35,6 +36,9 @@ def to_event(fact: facts.Fact) -> Event:
         case facts.ContractUnbound():
             return Event(type="accounts.contract.unbound", aggregate_id=fact.contract_id,
                          payload=pb.ContractUnbound(contract_id=fact.contract_id, user_id=fact.user_id))
+        case facts.SupplierChanged():
+            return Event(type="accounts.supplier.changed", aggregate_id=fact.supplier.supplier_id,
+                         payload=pb.SupplierChanged(supplier=supplier_facts(fact.supplier)))
     raise TypeError(f"not a fact accounts publishes: {fact!r}")
 
 
@@ -48,6 +52,17 @@ def account_facts(card: AccountCard) -> pb.Account:
         premise=pb.Premise(area_m2=str(premise.get("area_m2") or ""), residents=int(premise.get("residents") or 0),
                            stove=premise.get("stove") or ""),
         meters=[meter(m) for m in card.meters])
+
+
+def supplier_facts(s: Supplier) -> pb.Supplier:
+    """A supplier reads the same in staff replies and in events."""
+    bank, window = s.bank, s.readings_window
+    return pb.Supplier(
+        supplier_id=s.supplier_id, name=s.name, inn=s.inn, kpp=s.kpp, sms_code=s.sms_code, timezone=s.timezone,
+        bank=pb.BankDetails(bank_name=bank.bank_name, bic=bank.bic, settlement_account=bank.settlement_account,
+                            correspondent_account=bank.correspondent_account),
+        readings_window=pb.ReadingsWindow(from_day=window.from_day, to_day=window.to_day, outside=window.outside),
+        payment_due_day=s.payment_due_day, services=list(s.services))
 
 
 def meter(m: MeterCard) -> pb.Meter:

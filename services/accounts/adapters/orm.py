@@ -22,15 +22,27 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = MetaData()
 
+# Поставщики (tenants): master data staff create and edit (domain/suppliers.py checks every value).
+# The server defaults are what rows entered before a column existed got (migration 0004).
 suppliers = Table(
     "suppliers", metadata,
     Column("supplier_id", UUID(as_uuid=False), primary_key=True),
     Column("name", Text, nullable=False),
     Column("inn", Text, nullable=False),
+    Column("kpp", Text, nullable=False, server_default=""),
+    Column("bank_name", Text, nullable=False, server_default=""),
+    Column("bic", Text, nullable=False, server_default=""),
+    Column("settlement_account", Text, nullable=False, server_default=""),
+    Column("correspondent_account", Text, nullable=False, server_default=""),
     Column("sms_code", Text, nullable=False, unique=True),
     Column("timezone", Text, nullable=False, server_default="Europe/Moscow"),
-    Column("bank", JSONB, nullable=False, server_default="{}"),
+    Column("readings_from_day", Integer, nullable=False, server_default="1"),
+    Column("readings_to_day", Integer, nullable=False, server_default="31"),
+    Column("readings_outside", Text, nullable=False, server_default="refuse"),
+    Column("payment_due_day", Integer, nullable=False, server_default="10"),
     Column("services", JSONB, nullable=False, server_default="[]"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 accounts = Table(

@@ -234,9 +234,9 @@ class AccountsRepository:
             premise=dict(r["premise"] or {}), bill_delivery=r["customer_bill_delivery"] or r["bill_delivery"])
             for r in rows]
 
-    # master data (demo and, later, registry import)
+    # master data (demo and, later, registry import); suppliers: SuppliersRepository.save
     def upsert(self, table, key: str, values: dict) -> None:
-        table_obj = {"suppliers": suppliers, "accounts": accounts, "meters": meters}[table]
+        table_obj = {"accounts": accounts, "meters": meters}[table]
         self.session.execute(pg_insert(table_obj).values(**values).on_conflict_do_update(
             index_elements=[key], set_={k: v for k, v in values.items() if k != key}))
 

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from services.accounts.domain.model import AccountCard
+from services.accounts.domain.suppliers import Supplier
 
 
 @dataclass(frozen=True)
@@ -55,5 +56,12 @@ class ContractUnbound:
     user_id: str
 
 
+@dataclass(frozen=True)
+class SupplierChanged:
+    """A supplier's current facts, after staff created or changed it (or seed-demo loaded it)."""
+
+    supplier: Supplier
+
+
 Fact = (AccountBound | AccountUnbound | AccountChanged | ContractConfirmationRequested | ContractBound
-        | ContractUnbound)
+        | ContractUnbound | SupplierChanged)

@@ -10,6 +10,7 @@ from kit.context import Caller, require_caller
 from kit.errors import Forbidden
 from services.accounts.adapters import xlsx
 from services.accounts.domain.contracts import LINK_TTL, export_rows
+from services.accounts.domain.suppliers import change_paths
 from services.accounts.entrypoints.messages import (
     account_pb,
     audit_entry_pb,
@@ -19,9 +20,11 @@ from services.accounts.entrypoints.messages import (
     meter_pb,
     request_pb,
     staff_account_pb,
+    supplier_pb,
+    supplier_values,
     ts,
 )
-from services.accounts.service_layer import accounts, binding, contracts, groups, requests, staff
+from services.accounts.service_layer import accounts, binding, contracts, groups, requests, staff, suppliers
 
 STAFF_ROLES = {"operator", "admin"}
 
@@ -200,3 +203,21 @@ class AccountsServicer(pb_grpc.AccountsServicer):
     def ImportRegistry(self, request, context):
         files = {kind: _present(request, kind) for kind in ("accounts", "meters", "payments", "contracts")}
         return import_report_pb(staff.import_registry(self.uow(), staff_member("admin"), **files))
+
+    # ---- staff: suppliers ----
+
+    def StaffListSuppliers(self, request, context):
+        found = suppliers.list_suppliers(self.uow(), staff_member())
+        return pb.StaffListSuppliersReply(suppliers=[supplier_pb(s) for s in found])
+
+    def StaffGetSupplier(self, request, context):
+        return supplier_pb(suppliers.supplier(self.uow(), staff_member(), request.supplier_id))
+
+    def StaffCreateSupplier(self, request, context):
+        return supplier_pb(suppliers.create_supplier(self.uow(), staff_member("admin"),
+                                                     supplier_values(request.supplier)))
+
+    def StaffUpdateSupplier(self, request, context):
+        who = staff_member("admin")
+        changes = supplier_values(request.supplier, change_paths(request.update_mask.paths))
+        return supplier_pb(suppliers.update_supplier(self.uow(), who, request.supplier_id, changes))

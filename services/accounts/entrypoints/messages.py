@@ -9,11 +9,12 @@ import json
 
 from kabinet.accounts.v1 import accounts_pb2 as pb
 
-from services.accounts.adapters.events import account_facts, meter
+from services.accounts.adapters.events import account_facts, meter, supplier_facts
 from services.accounts.adapters.events import rfc3339 as ts
 from services.accounts.domain.contracts import ContractCard
 from services.accounts.domain.model import AccountCard, Group, MeterCard
 from services.accounts.domain.requests import ServiceRequest
+from services.accounts.domain.suppliers import FIELDS, Supplier
 from services.accounts.service_layer.registry import ImportReport
 
 
@@ -31,6 +32,21 @@ def meter_pb(card: MeterCard) -> pb.Meter:
 def staff_account_pb(card: AccountCard, bindings: list[dict]) -> pb.StaffAccount:
     return pb.StaffAccount(account=account_pb(card), bindings=[
         pb.Binding(user_id=b["user_id"], bound_at=ts(b["bound_at"]), alias=b["alias"]) for b in bindings])
+
+
+def supplier_pb(supplier: Supplier) -> pb.Supplier:
+    """A supplier reads the same in replies and in events (accounts.supplier.changed)."""
+    return supplier_facts(supplier)
+
+
+def supplier_values(msg: pb.Supplier, names=FIELDS) -> dict:
+    """The values of a Supplier message named by their public paths ("name", "bank.bic", …)."""
+    values = {}
+    for name in names:
+        group, _, leaf = name.rpartition(".")
+        value = getattr(getattr(msg, group) if group else msg, leaf)
+        values[name] = list(value) if name == "services" else value
+    return values
 
 
 def group_pb(group: Group) -> pb.Group:

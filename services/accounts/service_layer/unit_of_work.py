@@ -7,6 +7,7 @@ from services.accounts.adapters.events import to_event
 from services.accounts.adapters.registry_store import RegistryStore
 from services.accounts.adapters.repository import AccountsRepository
 from services.accounts.adapters.requests import RequestsRepository
+from services.accounts.adapters.suppliers import SuppliersRepository
 from services.accounts.domain.events import Fact
 
 
@@ -16,6 +17,7 @@ class AccountsUnitOfWork(UnitOfWork):
     requests: RequestsRepository
     audit: AuditLog
     registry: RegistryStore
+    suppliers: SuppliersRepository
 
     def _open_repositories(self, session) -> None:
         self.accounts = AccountsRepository(session)
@@ -23,6 +25,7 @@ class AccountsUnitOfWork(UnitOfWork):
         self.requests = RequestsRepository(session)
         self.audit = AuditLog(session)
         self.registry = RegistryStore(session)
+        self.suppliers = SuppliersRepository(session)
 
     def emit(self, fact: Fact) -> None:
         """Records a fact of accounts' domain; its contract message goes to the outbox on commit."""

@@ -6,6 +6,7 @@ from kabinet.accounts.v1 import accounts_pb2 as pb
 
 from services.accounts.adapters.events import to_event
 from services.accounts.domain import events as facts
+from services.accounts.domain import suppliers as ds
 from services.accounts.domain.model import AccountCard, MeterCard
 
 CARD = AccountCard(account_id="a1", number="12-10000001", supplier_id="s1", supplier_name="Энергосбыт",
@@ -36,3 +37,22 @@ def test_every_fact_has_its_subject():
                              "accounts.contract.confirmation_requested", "accounts.contract.bound",
                              "accounts.contract.unbound"}
     assert subjects["accounts.contract.confirmation_requested"].payload.expires_at == "2026-11-23T12:00:00Z"
+
+
+def test_supplier_changed_carries_every_fact_of_the_supplier():
+    supplier = ds.Supplier(
+        supplier_id="s1", name="АО «ПСК»", inn="7841322249", kpp="784101001",
+        bank=ds.BankDetails("ПАО Сбербанк", "044525225", "40702810938000000001", "30101810400000000225"),
+        sms_code="012", timezone="Europe/Moscow", readings_window=ds.ReadingsWindow(15, 25, "next_period"),
+        payment_due_day=10, services=("Электроэнергия",))
+    event = to_event(facts.SupplierChanged(supplier))
+    assert (event.type, event.aggregate_id) == ("accounts.supplier.changed", "s1")
+    sent = event.payload.supplier
+    assert isinstance(event.payload, pb.SupplierChanged)
+    assert (sent.inn, sent.kpp, sent.sms_code, sent.timezone, sent.payment_due_day) == (
+        "7841322249", "784101001", "012", "Europe/Moscow", 10)
+    assert (sent.bank.bic, sent.bank.settlement_account, sent.bank.correspondent_account) == (
+        "044525225", "40702810938000000001", "30101810400000000225")
+    assert (sent.readings_window.from_day, sent.readings_window.to_day, sent.readings_window.outside) == (
+        15, 25, "next_period")
+    assert list(sent.services) == ["Электроэнергия"]
