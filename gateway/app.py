@@ -20,6 +20,8 @@ from gateway.api import (
     service_requests,
     staff,
     staff_accounts,
+    staff_suppliers,
+    tariffs,
 )
 from gateway.config import GatewayConfig
 from gateway.openapi import bp as openapi_bp
@@ -66,6 +68,6 @@ def create_app(config: GatewayConfig | None = None, *, verifier=None) -> Flask:
     boundary.init_app(app)
     for blueprint in (ops_bp, openapi_bp, captcha.bp, auth.bp, me.bp, staff.bp, staff_accounts.bp, accounts.bp,
                       groups.bp, contracts.bp, service_requests.bp, readings.bp, money.bp, notifications.bp,
-                      dashboard.bp):
+                      dashboard.bp, staff_suppliers.bp, tariffs.bp):
         app.register_blueprint(blueprint)
     return app

@@ -19,17 +19,25 @@ from sqlalchemy import (
                         func,
                         text,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from kit.access import access_table
 
 metadata = MetaData()
 
+# Категории потребителей: free codes (as accounts' registry gives them) with a Russian title.
+customer_categories = Table(
+    "customer_categories", metadata,
+    Column("code", Text, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
 tariffs = Table(
     "tariffs", metadata,
     Column("tariff_id", UUID(as_uuid=False), primary_key=True),
     Column("supplier_id", UUID(as_uuid=False), nullable=False),
-    Column("category", Text, nullable=False),
+    Column("category", Text, ForeignKey("customer_categories.code"), nullable=False),
     Column("valid_from", Date, nullable=False),  # local date of the supplier
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("supplier_id", "category", "valid_from", name="tariffs_in_force_from"),
@@ -43,7 +51,28 @@ tariff_prices = Table(
     Column("zone", Text, primary_key=True),
     Column("price_rub", Numeric(12, 4), nullable=False),  # RUB per kWh
     CheckConstraint("zones BETWEEN 1 AND 3", name="tariff_prices_zones"),
-    CheckConstraint("price_rub >= 0", name="tariff_prices_price"),
+    CheckConstraint("price_rub > 0", name="tariff_prices_price"),
+)
+
+# A supplier's zone schedule (local time): {"peak": [["07:00", "10:00"], …], "semi_peak": …, "night": …}.
+zone_schedules = Table(
+    "zone_schedules", metadata,
+    Column("supplier_id", UUID(as_uuid=False), primary_key=True),
+    Column("hours", JSONB, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Нормативы потребления: kWh per month per resident, by supplier, category and number of residents.
+consumption_norms = Table(
+    "consumption_norms", metadata,
+    Column("supplier_id", UUID(as_uuid=False), primary_key=True),
+    Column("category", Text, ForeignKey("customer_categories.code"), primary_key=True),
+    Column("residents", SmallInteger, primary_key=True),
+    Column("valid_from", Date, primary_key=True),  # local date of the supplier
+    Column("kwh_per_month", Numeric(12, 3), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("residents > 0", name="consumption_norms_residents"),
+    CheckConstraint("kwh_per_month > 0", name="consumption_norms_kwh"),
 )
 
 charges = Table(
@@ -90,3 +119,30 @@ Index("ledger_one_opening", ledger.c.account_id, unique=True, postgresql_where=t
 
 # Who may touch which account: a projection of accounts' bindings (kit.access).
 account_access = access_table(metadata)
+
+# What payments knows of each account: a projection of accounts.account.changed (newest by as_of wins).
+account_facts = Table(
+    "account_facts", metadata,
+    Column("account_id", UUID(as_uuid=False), primary_key=True),
+    Column("supplier_id", UUID(as_uuid=False), nullable=False),
+    Column("category", Text, nullable=False),
+    Column("meter_zones", JSONB, nullable=False),  # zone counts of the open meters: [1, 2]
+    Column("residents", SmallInteger),
+    Column("as_of", DateTime(timezone=True), nullable=False),
+)
+
+# Every staff action on payments' data: who (and with which roles), what, on which entity, before and after.
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("actor_id", UUID(as_uuid=False), nullable=False),
+    Column("actor_roles", Text, nullable=False, server_default=""),
+    Column("action", Text, nullable=False),
+    Column("entity", Text, nullable=False),
+    Column("entity_id", Text, nullable=False, server_default=""),
+    Column("before", JSONB),
+    Column("after", JSONB),
+)
+Index("audit_log_entity", audit_log.c.entity, audit_log.c.entity_id, audit_log.c.at)
+Index("audit_log_actor", audit_log.c.actor_id, audit_log.c.at)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from kit.metrics import count_on_commit
 from services.payments.adapters.orm import charge_lines, charges, ledger, tariff_prices, tariffs
 from services.payments.domain.model import Charge, ChargeLine, LedgerEntry, Tariff
+from services.payments.domain.tariffs import tariff_exists
 
 POSTED = Counter("kabinet_payments_charges_posted_total", "Charges posted, by kind (preliminary, final)",
                  ["kind"])
@@ -28,18 +29,33 @@ class TariffRepository:
         self.session.execute(pg_insert(tariffs).values(tariff_id=tariff.tariff_id, **values)
                              .on_conflict_do_update(index_elements=[tariffs.c.tariff_id], set_=values))
         self.session.execute(delete(tariff_prices).where(tariff_prices.c.tariff_id == tariff.tariff_id))
-        self.session.execute(insert(tariff_prices), [
-            {"tariff_id": tariff.tariff_id, "zones": count, "zone": zone, "price_rub": price}
-            for count, by_zone in tariff.prices.items() for zone, price in by_zone.items()
-        ])
+        self.session.execute(insert(tariff_prices), _price_rows(tariff))
+
+    def add_new(self, tariff: Tariff) -> None:
+        """Insert a new tariff version; the supplier and category must have none from its date (a race
+        lost to another insert is refused like the check before it)."""
+        added = self.session.execute(
+            pg_insert(tariffs).values(tariff_id=tariff.tariff_id, supplier_id=tariff.supplier_id,
+                                      category=tariff.category, valid_from=tariff.valid_from)
+            .on_conflict_do_nothing().returning(tariffs.c.tariff_id)).first()
+        if added is None:
+            raise tariff_exists(tariff.valid_from)
+        self.session.execute(insert(tariff_prices), _price_rows(tariff))
 
     def for_category(self, supplier_id: str, category: str) -> list[Tariff]:
         """Every tariff of the supplier for the category, past and future."""
-        rows = self.session.execute(
-            select(tariffs, tariff_prices.c.zones, tariff_prices.c.zone, tariff_prices.c.price_rub)
-            .join(tariff_prices, tariff_prices.c.tariff_id == tariffs.c.tariff_id)
-            .where(tariffs.c.supplier_id == supplier_id, tariffs.c.category == category)
-        ).mappings().all()
+        return self.find(supplier_id=supplier_id, category=category)
+
+    def find(self, *, supplier_id: str = "", category: str = "") -> list[Tariff]:
+        """Every tariff version, of a supplier and of a category when given, by supplier, category, date."""
+        query = (select(tariffs, tariff_prices.c.zones, tariff_prices.c.zone, tariff_prices.c.price_rub)
+                 .join(tariff_prices, tariff_prices.c.tariff_id == tariffs.c.tariff_id)
+                 .order_by(tariffs.c.supplier_id, tariffs.c.category, tariffs.c.valid_from))
+        if supplier_id:
+            query = query.where(tariffs.c.supplier_id == supplier_id)
+        if category:
+            query = query.where(tariffs.c.category == category)
+        rows = self.session.execute(query).mappings().all()
         heads: dict[str, dict] = {}
         prices: dict[str, dict[int, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
         for row in rows:
@@ -48,6 +64,11 @@ class TariffRepository:
         return [Tariff(tariff_id=tid, supplier_id=head["supplier_id"], category=head["category"],
                        valid_from=head["valid_from"], prices={c: dict(z) for c, z in prices[tid].items()})
                 for tid, head in heads.items()]
+
+
+def _price_rows(tariff: Tariff) -> list[dict]:
+    return [{"tariff_id": tariff.tariff_id, "zones": count, "zone": zone, "price_rub": price}
+            for count, by_zone in tariff.prices.items() for zone, price in by_zone.items()]
 
 
 class ChargeRepository:

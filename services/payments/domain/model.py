@@ -8,10 +8,12 @@ consumption is kWh with 3 places. All arithmetic is Decimal.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kabinet_vocabulary import BALANCE_STATE, CHARGE_KIND, ZONE
@@ -21,6 +23,7 @@ from kit.errors import InvalidInput, Rejected
 # Meters have 1, 2 or 3 zones: the counts the ZONE vocabulary knows.
 METER_ZONE_COUNTS: tuple[int, ...] = tuple(sorted({n for term in ZONE for n in term.meter_zone_counts}))
 PRICE_STEP = Decimal("0.0001")  # RUB/kWh
+MAX_PRICE = Decimal("1000")  # RUB/kWh: far above any household price, below a price typed in kopecks
 KOPECKS_PER_RUB = 100
 PRELIMINARY = CHARGE_KIND.PRELIMINARY  # after a reading, before the month-end billing run
 FINAL = CHARGE_KIND.FINAL
@@ -41,6 +44,49 @@ def local_date(moment: dt.datetime, zone: dt.tzinfo = BILLING_ZONE) -> dt.date:
     return moment.astimezone(zone).date()
 
 
+def parse_local_date(text: str) -> dt.date | None:
+    """A local date of the supplier as the API carries it, "YYYY-MM-DD"; None if it is not one."""
+    try:
+        return dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text or "") else None
+    except ValueError:
+        return None
+
+
+# --- versions in force ---------------------------------------------------------
+
+class Dated(Protocol):
+    valid_from: dt.date
+
+
+V = TypeVar("V", bound=Dated)
+
+
+def in_force(versions: Iterable[V], on: dt.date) -> V | None:
+    """The version in force on a date: the latest valid_from <= on. A version (of a tariff, of a norm)
+    is in force from its valid_from until the next version of the same thing starts."""
+    return max((v for v in versions if v.valid_from <= on), key=lambda v: v.valid_from, default=None)
+
+
+def in_force_each(versions: Iterable[V], on: dt.date, key: Callable[[V], Hashable]) -> list[V]:
+    """Of the versions of several things (the tariffs of each supplier and category, …), the one of each
+    thing in force on a date, in the order the things first appear."""
+    groups: dict[Hashable, list[V]] = {}
+    for version in versions:
+        groups.setdefault(key(version), []).append(version)
+    return [found for group in groups.values() if (found := in_force(group, on)) is not None]
+
+
+def next_version(versions: Iterable[V], on: dt.date) -> V | None:
+    """The first version that starts after a date: the next scheduled change."""
+    return min((v for v in versions if v.valid_from > on), key=lambda v: v.valid_from, default=None)
+
+
+def valid_until(version: Dated, versions: Iterable[Dated]) -> dt.date | None:
+    """The last day a version is in force: the day before the next one starts; None while none is scheduled."""
+    following = next_version(versions, version.valid_from)
+    return following.valid_from - dt.timedelta(days=1) if following else None
+
+
 def zone_count(zones: Iterable[str]) -> int:
     """1, 2 or 3 for exactly the zones of a 1-, 2- or 3-zone meter."""
     wanted = set(zones)
@@ -51,10 +97,58 @@ def zone_count(zones: Iterable[str]) -> int:
                    code="unknown_zones")
 
 
+def price_problem(price: Decimal) -> str | None:
+    """Why a price (RUB per kWh) cannot be a tariff's, or None: it must be positive, at most MAX_PRICE,
+    with at most 4 decimals (1/100 kopeck)."""
+    if not price.is_finite() or price <= 0:
+        return "Цена должна быть больше нуля."
+    if price > MAX_PRICE:
+        return f"Цена не может быть больше {MAX_PRICE} ₽ за кВт·ч."
+    if price != price.quantize(PRICE_STEP):
+        return "Не больше 4 знаков после запятой."
+    return None
+
+
+def prices_problems(prices: Mapping[int, Mapping[str, Decimal]]) -> dict[str, str]:
+    """Field errors of a tariff's prices, keyed as the API names them (prices, prices.<zones>,
+    prices.<zones>.<zone>); empty when they are right. Prices are given for whole zone sets: those
+    of 1-, 2- and 3-zone meters (ZONE vocabulary)."""
+    if not prices:
+        return {"prices": "Укажите цены хотя бы для одного вида учёта: 1-, 2- или 3-зонного."}
+    problems: dict[str, str] = {}
+    for count, by_zone in prices.items():
+        problem = zone_set_problem(count, by_zone)
+        if problem:
+            problems[f"prices.{count}"] = problem
+            continue
+        for zone, price in by_zone.items():
+            if problem := price_problem(price):
+                problems[f"prices.{count}.{zone}"] = problem
+    return problems
+
+
+def zone_set_problem(count: int, zones: Iterable[str]) -> str | None:
+    """Why these zones are not the zone set of a `count`-zone meter, or None."""
+    if count not in METER_ZONE_COUNTS:
+        return "Цены задаются для 1-, 2- или 3-зонного учёта."
+    expected = ZONE.of_meter(count)
+    if set(zones) != set(expected):
+        return f"Для {count}-зонного учёта нужны цены зон: {', '.join(ZONE.title(z) for z in expected)}."
+    return None
+
+
+def price_text(price: Decimal) -> str:
+    """A price as people read it: rubles with 2 to 4 decimals ("7.05", "5.1234", "7.00")."""
+    exact = price.quantize(PRICE_STEP).normalize()
+    if exact.as_tuple().exponent > -2:
+        exact = exact.quantize(Decimal("0.01"))
+    return f"{exact:f}"
+
+
 @dataclass(frozen=True)
 class Tariff:
     """Тариф of a supplier for a customer category, in force from `valid_from` (local date) on
-    until a later tariff of the same supplier and category starts."""
+    until a later tariff of the same supplier and category starts (`in_force`)."""
 
     tariff_id: str
     supplier_id: str
@@ -63,16 +157,8 @@ class Tariff:
     prices: Mapping[int, Mapping[str, Decimal]]  # zone count -> zone -> RUB per kWh
 
     def __post_init__(self) -> None:
-        if not self.prices:
-            raise InvalidInput(f"Тариф {self.tariff_id} без цен.", code="invalid_tariff")
-        for count, by_zone in self.prices.items():
-            if count not in METER_ZONE_COUNTS or set(by_zone) != set(ZONE.of_meter(count)):
-                raise InvalidInput(f"Тариф {self.tariff_id}: зоны {sorted(by_zone)} не подходят "
-                                   f"для {count}-зонного учёта.", code="invalid_tariff")
-            for zone, price in by_zone.items():
-                if not price.is_finite() or price < 0 or price != price.quantize(PRICE_STEP):
-                    raise InvalidInput(f"Тариф {self.tariff_id}: цена «{zone}» {price} — нужно неотрицательное "
-                                       "число, не больше 4 знаков после запятой.", code="invalid_tariff")
+        if problems := prices_problems(self.prices):
+            raise InvalidInput("Проверьте цены тарифа.", code="invalid_tariff", fields=problems)
 
     def prices_for(self, count: int) -> Mapping[str, Decimal]:
         try:
@@ -81,23 +167,46 @@ class Tariff:
             raise Rejected(f"В тарифе нет цен для {count}-зонного учёта.", code="tariff_zones_missing") from None
 
 
+DECIMAL_TEXT = re.compile(r"[+-]?\d{1,12}(?:[.,]\d{1,12})?")
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """A decimal as people type it, with a point or a comma ("7.05", "7,05"); None if it is not one."""
+    text = str(text).strip()
+    return Decimal(text.replace(",", ".")) if DECIMAL_TEXT.fullmatch(text) else None
+
+
 def parse_prices(raw: Mapping[str, Mapping[str, str]]) -> dict[int, dict[str, Decimal]]:
-    """{"1": {"total": "7.05"}, "2": {...}} as in demo data and registries -> typed prices."""
-    try:
-        return {int(count): {zone: Decimal(str(price)) for zone, price in by_zone.items()}
-                for count, by_zone in raw.items()}
-    except (ValueError, InvalidOperation):
-        raise InvalidInput("Цены тарифа должны быть числами.", code="invalid_tariff") from None
+    """{"1": {"total": "7.05"}, "2": {"day": …, "night": …}} as the staff API, demo data and registries
+    give them -> typed prices, checked by the rules of `prices_problems`; every problem at once, keyed
+    by field (prices.<zones>.<zone> as typed)."""
+    problems: dict[str, str] = {} if raw else prices_problems({})
+    typed: dict[int, dict[str, Decimal]] = {}
+    for key, by_zone in raw.items():
+        count = int(key) if str(key).isdecimal() and len(str(key)) <= 2 else 0
+        if problem := zone_set_problem(count, by_zone):
+            problems[f"prices.{key}"] = problem
+            continue
+        typed[count] = {}
+        for zone, text in by_zone.items():
+            price = parse_decimal(text)
+            problem = "Введите цену числом, например 7.05." if price is None else price_problem(price)
+            if problem:
+                problems[f"prices.{key}.{zone}"] = problem
+            else:
+                typed[count][zone] = price
+    if problems:
+        raise InvalidInput("Проверьте цены тарифа.", code="invalid_tariff", fields=problems)
+    return typed
 
 
 def choose_tariff(tariffs: Iterable[Tariff], *, supplier_id: str, category: str, on: dt.date) -> Tariff:
-    """The supplier's tariff for the category in force on a date: the latest valid_from <= on."""
-    candidates = [t for t in tariffs
-                  if t.supplier_id == supplier_id and t.category == category and t.valid_from <= on]
-    if not candidates:
+    """The supplier's tariff for the category in force on a date (`in_force`)."""
+    found = in_force((t for t in tariffs if t.supplier_id == supplier_id and t.category == category), on)
+    if found is None:
         raise Rejected(f"Нет тарифа поставщика {supplier_id} для категории «{category}» на {on.isoformat()}.",
                        code="tariff_not_found")
-    return max(candidates, key=lambda t: t.valid_from)
+    return found
 
 
 def line_amount_kop(consumption_kwh: Decimal, ratio: Decimal, price_rub: Decimal) -> int:
@@ -157,6 +266,18 @@ class AcceptedReading:
     ratio: Decimal  # КТ of the meter
     taken_at: dt.datetime
     submitted_by: str = ""  # user id; empty for automatic readings
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    """What payments knows of a лицевой счёт from accounts (accounts.account.changed, or CheckAccess):
+    its supplier and the category that selects its tariff and norm."""
+
+    account_id: str
+    supplier_id: str
+    category: str
+    meter_zones: tuple[int, ...] = ()  # zone counts of its open meters
+    residents: int | None = None  # of the premise, when known (norms)
 
 
 def preliminary_charge(tariff: Tariff, reading: AcceptedReading, *, posted_at: dt.datetime) -> Charge:

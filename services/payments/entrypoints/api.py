@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from kabinet.payments.v1 import payments_pb2 as pb
 from kabinet.payments.v1 import payments_pb2_grpc as pb_grpc
+from kabinet_vocabulary import ZONE
 
 from kit.context import require_caller
-from services.payments.domain.model import Balance, Charge
-from services.payments.service_layer import views
+from services.payments.domain.model import Balance, Charge, price_text
+from services.payments.domain.tariffs import AccountTariff, CustomerCategory, NormCard, TariffCard
+from services.payments.service_layer import master_data, views
 from services.payments.service_layer.accounts import AccountsPort
 
 MAX_LIMIT = 200
@@ -30,6 +34,43 @@ class PaymentsServicer(pb_grpc.PaymentsServicer):
                                      account_id=request.account_id, limit=limit)
         return pb.ListChargesReply(charges=[charge_to_pb(c) for c in charges])
 
+    def GetAccountTariff(self, request, context):
+        user = require_caller()
+        return account_tariff_to_pb(views.account_tariff(self.uow(), self.accounts, user_id=user.user_id,
+                                                         account_id=request.account_id, now=dt.datetime.now(dt.UTC)))
+
+    # ---- staff: master data ----
+
+    def StaffListTariffs(self, request, context):
+        cards = master_data.list_tariffs(self.uow(), require_caller(), supplier_id=request.supplier_id,
+                                         category=request.category, on=request.on)
+        return pb.StaffListTariffsReply(tariffs=[tariff_to_pb(c) for c in cards])
+
+    def StaffAddTariff(self, request, context):
+        card = master_data.add_tariff(
+            self.uow(), require_caller(), supplier_id=request.supplier_id, category=request.category,
+            valid_from=request.valid_from,
+            prices={count: dict(zones.rub_per_kwh) for count, zones in request.prices.items()})
+        return tariff_to_pb(card)
+
+    def StaffListCategories(self, request, context):
+        return pb.StaffListCategoriesReply(categories=[
+            category_to_pb(c) for c in master_data.list_categories(self.uow(), require_caller())])
+
+    def StaffPutCategory(self, request, context):
+        return category_to_pb(master_data.put_category(self.uow(), require_caller(), code=request.code,
+                                                       title=request.title))
+
+    def StaffListNorms(self, request, context):
+        cards = master_data.list_norms(self.uow(), require_caller(), supplier_id=request.supplier_id,
+                                       category=request.category, on=request.on)
+        return pb.StaffListNormsReply(norms=[norm_to_pb(c) for c in cards])
+
+    def StaffSetNorm(self, request, context):
+        return norm_to_pb(master_data.set_norm(
+            self.uow(), require_caller(), supplier_id=request.supplier_id, category=request.category,
+            residents=request.residents, valid_from=request.valid_from, kwh_per_month=request.kwh_per_month))
+
 
 def balance_to_pb(balance: Balance) -> pb.Balance:
     return pb.Balance(account_id=balance.account_id, balance_kop=balance.balance_kop, state=balance.state,
@@ -46,3 +87,40 @@ def charge_to_pb(charge: Charge) -> pb.Charge:
     )
     msg.posted_at.FromDatetime(charge.posted_at)
     return msg
+
+
+def _day(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def tariff_to_pb(card: TariffCard) -> pb.Tariff:
+    t = card.tariff
+    return pb.Tariff(
+        tariff_id=t.tariff_id, supplier_id=t.supplier_id, category=t.category, category_title=card.category_title,
+        valid_from=_day(t.valid_from), valid_until=_day(card.valid_until),
+        zone_sets=[pb.ZoneSetPrices(zones=count, prices=[
+            pb.ZonePrice(zone=zone, title=ZONE.title(zone), rub_per_kwh=price_text(t.prices[count][zone]),
+                         hours=[pb.ZoneHours(start=h.texts[0], end=h.texts[1]) for h in card.schedule.hours_of(zone)])
+            for zone in ZONE.of_meter(count)])
+            for count in sorted(t.prices)])
+
+
+def account_tariff_to_pb(view: AccountTariff) -> pb.AccountTariff:
+    a = view.account
+    msg = pb.AccountTariff(account_id=a.account_id, supplier_id=a.supplier_id, category=a.category,
+                           category_title=view.current.category_title, on=_day(view.on),
+                           meter_zones=list(a.meter_zones), current=tariff_to_pb(view.current))
+    if view.next is not None:
+        msg.next.CopyFrom(tariff_to_pb(view.next))
+    return msg
+
+
+def category_to_pb(category: CustomerCategory) -> pb.CustomerCategory:
+    return pb.CustomerCategory(code=category.code, title=category.title)
+
+
+def norm_to_pb(card: NormCard) -> pb.ConsumptionNorm:
+    n = card.norm
+    return pb.ConsumptionNorm(supplier_id=n.supplier_id, category=n.category, residents=n.residents,
+                              valid_from=_day(n.valid_from), kwh_per_month=f"{n.kwh_per_month.normalize():f}",
+                              valid_until=_day(card.valid_until))

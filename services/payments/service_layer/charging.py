@@ -8,9 +8,11 @@ processed-event record); it neither opens nor commits it. The loader opens and c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from services.payments.adapters import events
 from services.payments.domain import model
+from services.payments.domain import tariffs as master
 
 
 def post_preliminary_charge(uow, reading: model.AcceptedReading, *, now: dt.datetime) -> model.Charge | None:
@@ -31,12 +33,16 @@ def post_preliminary_charge(uow, reading: model.AcceptedReading, *, now: dt.date
 
 
 def load_tariffs_and_openings(uow, tariffs: list[model.Tariff], openings: dict[str, int], *,
-                              now: dt.datetime) -> int:
-    """Put tariffs (replacing those with the same id) and opening balances of accounts that have
-    none yet; returns how many openings were added. Idempotent (demo data, registries)."""
+                              now: dt.datetime, categories: Iterable[master.CustomerCategory] = ()) -> int:
+    """Put the categories that are missing, tariffs (replacing those with the same id; their suppliers get
+    the default zone schedule unless they have one) and opening balances of accounts that have none yet;
+    returns how many openings were added. Idempotent (demo data, registries)."""
     with uow:
+        for category in categories:
+            uow.categories.put_missing(category)
         for tariff in tariffs:
             uow.tariffs.put(tariff)
+            uow.schedules.put_missing(tariff.supplier_id, master.DEFAULT_ZONE_SCHEDULE)
         added = sum(uow.ledger.add_opening_once(model.LedgerEntry.opening(account_id, amount, now))
                     for account_id, amount in openings.items())
         uow.commit()

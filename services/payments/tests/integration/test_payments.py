@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import uuid
-from pathlib import Path
 
 import pytest
 from kabinet.payments.v1 import payments_pb2
@@ -20,10 +19,7 @@ from kit.context import Caller, caller_var
 from kit.errors import Forbidden, Unauthenticated
 from kit.events import Event, decode, encode
 from kit.jetstream import connect, ensure_stream
-from kit.migrations import upgrade
 from kit.outbox import dead_letters, outbox, processed_events
-from kit.settings import ServiceConfig, load
-from services.payments import bootstrap
 from services.payments.adapters.orm import charges, ledger
 from services.payments.entrypoints.api import PaymentsServicer
 from services.payments.entrypoints.demo import load_demo
@@ -36,16 +32,6 @@ IVANOV = "b96f0cb8-a399-516a-b116-c9c892ea28e0"  # urban_gas_stove, 1 zone, open
 PETROVA = "1af3925e-8883-55d0-b295-fec77380fdf6"  # urban_electric_stove, 2 zones, opening 0
 USER = "f2aee3e9-98eb-5237-a1bc-d44f87cd889c"
 TAKEN = dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def rt(database_url_factory, nats_url):
-    url = database_url_factory("payments")
-    upgrade(url, Path(bootstrap.__file__).parent / "migrations")
-    runtime = bootstrap.SERVICE.runtime(load(ServiceConfig, profile="test", database_url=url, nats_url=nats_url))
-    load_demo(runtime)
-    yield runtime
-    runtime.engine.dispose()
 
 
 def count(rt, table, *where) -> int:

@@ -8,96 +8,13 @@ import pytest
 from kit.errors import NotFound, Rejected
 from services.payments.domain.model import AcceptedReading, Tariff
 from services.payments.service_layer import charging, views
+from services.payments.tests.unit.fakes import FakeAccess, FakeAccounts, FakeUnitOfWork
 
 SUPPLIER = "2a848f89-cd7d-5192-a0d1-e4c35663d673"
 ACCOUNT = "b96f0cb8-a399-516a-b116-c9c892ea28e0"
 USER = "f2aee3e9-98eb-5237-a1bc-d44f87cd889c"
 NOW = dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
 TARIFF = Tariff("t1", SUPPLIER, "urban_gas_stove", dt.date(2026, 7, 1), {1: {"total": Decimal("7.05")}})
-
-
-class FakeTariffs:
-    def __init__(self, *tariffs):
-        self.tariffs = list(tariffs)
-
-    def put(self, tariff):
-        self.tariffs = [t for t in self.tariffs if t.tariff_id != tariff.tariff_id] + [tariff]
-
-    def for_category(self, supplier_id, category):
-        return [t for t in self.tariffs if (t.supplier_id, t.category) == (supplier_id, category)]
-
-
-class FakeCharges:
-    def __init__(self):
-        self.charges = []
-
-    def add(self, charge):
-        self.charges.append(charge)
-
-    def for_reading(self, reading_id, kind):
-        return next((c for c in self.charges if (c.reading_id, c.kind) == (reading_id, kind)), None)
-
-    def list_for_account(self, account_id, limit):
-        return sorted((c for c in self.charges if c.account_id == account_id),
-                      key=lambda c: c.posted_at, reverse=True)[:limit]
-
-
-class FakeLedger:
-    def __init__(self):
-        self.entries = []
-
-    def lock_account(self, account_id):
-        pass
-
-    def add(self, entry):
-        self.entries.append(entry)
-
-    def add_opening_once(self, entry):
-        if any(e.account_id == entry.account_id and e.kind == "opening" for e in self.entries):
-            return False
-        self.entries.append(entry)
-        return True
-
-    def balance_kop(self, account_id):
-        return sum(e.amount_kop for e in self.entries if e.account_id == account_id)
-
-
-class FakeUnitOfWork:
-    def __init__(self, *tariffs):
-        self.tariffs, self.charges, self.ledger = FakeTariffs(*tariffs), FakeCharges(), FakeLedger()
-        self.access = FakeAccess()
-        self.events, self.committed = [], False
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        pass
-
-    def emit(self, event):
-        self.events.append(event)
-
-    def commit(self):
-        self.committed = True
-
-
-class FakeAccess:
-    """The projection of bindings (empty unless told otherwise)."""
-
-    def __init__(self, bound=()):
-        self.bound = set(bound)
-
-    def is_bound(self, user_id, account_id):
-        return (user_id, account_id) in self.bound
-
-
-class FakeAccounts:
-    def __init__(self, allowed=()):
-        self.allowed = set(allowed)
-
-    def check_access(self, account_id):
-        if account_id not in self.allowed:
-            raise NotFound(code="account_not_found")
 
 
 def reading(reading_id="r1", total="12.345", category="urban_gas_stove"):

@@ -1,0 +1,31 @@
+"""The projection of accounts' facts kept by payments (accounts.account.changed; newest by occurred_at wins)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from services.payments.adapters.orm import account_facts
+from services.payments.domain.model import AccountFacts
+
+
+class AccountFactsProjection:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, account_id: str) -> AccountFacts | None:
+        row = self.session.execute(select(account_facts).where(account_facts.c.account_id == account_id)).first()
+        if row is None:
+            return None
+        return AccountFacts(account_id=row.account_id, supplier_id=row.supplier_id, category=row.category,
+                            meter_zones=tuple(row.meter_zones), residents=row.residents)
+
+    def put(self, facts: AccountFacts, as_of: dt.datetime) -> None:
+        values = dict(supplier_id=facts.supplier_id, category=facts.category, meter_zones=list(facts.meter_zones),
+                      residents=facts.residents, as_of=as_of)
+        stmt = insert(account_facts).values(account_id=facts.account_id, **values)
+        self.session.execute(stmt.on_conflict_do_update(
+            index_elements=[account_facts.c.account_id], set_=values, where=account_facts.c.as_of < stmt.excluded.as_of))
