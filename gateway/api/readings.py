@@ -1,5 +1,5 @@
-"""Показания: submit and history. Readings checks the values (zones of the meter, format, dial,
-not below the previous one); the gateway only passes them on."""
+"""Показания: submit, history and the calculator. Readings checks the values (zones of the meter, format,
+dial, not below the previous one) and payments prices them; the gateway only passes them on."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from marshmallow import Schema, fields, validate
 
 from gateway.idempotency import idempotency_key
 from gateway.openapi import operation
-from gateway.schema import SHORT, StrictSchema, body, capped, dump, field, path_id
+from gateway.schema import SHORT, StrictSchema, ZoneValues, body, capped, dump, field, path_id
 from gateway.security import login_required
 from gateway.services import readings
-from gateway.shapes import ReadingOut
+from gateway.shapes import ChargeLineOut, ReadingOut
 
 bp = Blueprint("readings", __name__, url_prefix="/api/v1")
 
@@ -31,6 +31,19 @@ class ReadingListOut(Schema):
     readings = fields.List(fields.Nested(ReadingOut))
 
 
+class ChargePreviewOut(Schema):
+    """Калькулятор: what a reading would be charged; nothing is stored."""
+
+    account_id = fields.String()
+    meter_id = fields.String()
+    values = ZoneValues(metadata={"description": "zone -> reading as it would be accepted, kWh with 3 decimals"})
+    consumption = ZoneValues(metadata={"description": "zone -> kWh since the previous reading"})
+    lines = fields.List(fields.Nested(ChargeLineOut), metadata={"description": "per zone; consumption is the "
+                                                                               "billed kWh (metered × КТ)"})
+    amount_kop = fields.Integer(metadata={"description": "the preliminary charge the reading would bring"})
+    tariff_valid_from = fields.String(metadata={"description": "YYYY-MM-DD: the tariff in force that priced it"})
+
+
 @bp.post("/accounts/<account_id>/readings")
 @operation("Передать показания", tag="readings", body=SubmitReadingIn, response=ReadingOut, status=201,
            errors=(404, 409, 422),
@@ -45,6 +58,22 @@ def submit(account_id: str):
         values=[pb.ZoneValue(zone=z, value=v) for z, v in data["values"].items()],
     ), idempotent=bool(key))
     return dump(ReadingOut, reply), 201
+
+
+@bp.post("/accounts/<account_id>/readings/preview")
+@operation("Рассчитать начисление (калькулятор)", tag="readings", body=SubmitReadingIn, response=ChargePreviewOut,
+           errors=(404, 409, 422),
+           description="The same body as submitting a reading; nothing is stored. The same refusals as a "
+                       "submission (422 invalid_reading, 409 reading_below_previous, 409 automatic_metering), "
+                       "and 409 tariff_not_found when no tariff is in force.")
+@login_required
+def preview(account_id: str):
+    data = body(SubmitReadingIn)
+    reply = readings().call("PreviewCharge", pb.PreviewChargeRequest(
+        account_id=path_id(account_id), meter_id=data["meter_id"],
+        values=[pb.ZoneValue(zone=z, value=v) for z, v in data["values"].items()],
+    ), idempotent=True)
+    return dump(ChargePreviewOut, reply)
 
 
 @bp.get("/accounts/<account_id>/readings")

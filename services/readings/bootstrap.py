@@ -8,6 +8,7 @@ from kabinet.readings.v1 import readings_pb2_grpc
 
 from kit.service import Service
 from services.readings.adapters.accounts import AccountsClient
+from services.readings.adapters.payments import PaymentsClient
 from services.readings.entrypoints.api import ReadingsServicer
 from services.readings.entrypoints.demo import load_demo
 from services.readings.entrypoints.events import subscriptions
@@ -15,7 +16,8 @@ from services.readings.service_layer.unit_of_work import ReadingsUnitOfWork
 
 
 def servicer(rt):
-    servicer = ReadingsServicer(rt.uow, AccountsClient(rt.config.target("accounts")))
+    servicer = ReadingsServicer(rt.uow, AccountsClient(rt.config.target("accounts")),
+                                PaymentsClient(rt.config.target("payments")))
     return lambda server: readings_pb2_grpc.add_ReadingsServicer_to_server(servicer, server)
 
 

@@ -251,7 +251,12 @@ class Charge:
 
     @property
     def amount_kop(self) -> int:
-        return sum(line.amount_kop for line in self.lines)
+        return total_kop(self.lines)
+
+
+def total_kop(lines: Iterable[ChargeLine]) -> int:
+    """The amount of a charge: the sum of its lines, each already rounded to the kopeck."""
+    return sum(line.amount_kop for line in lines)
 
 
 @dataclass(frozen=True)
@@ -280,21 +285,46 @@ class AccountFacts:
     residents: int | None = None  # of the premise, when known (norms)
 
 
-def preliminary_charge(tariff: Tariff, reading: AcceptedReading, *, posted_at: dt.datetime) -> Charge:
-    """Предварительное начисление for a reading: per zone, consumption × КТ × price, to the kopeck."""
-    if not reading.ratio.is_finite() or reading.ratio <= 0:
-        raise Rejected(f"Недопустимый коэффициент трансформации {reading.ratio}.", code="invalid_ratio")
-    count = zone_count(reading.consumption)
+def charge_lines(tariff: Tariff, consumption: Mapping[str, Decimal], ratio: Decimal) -> tuple[ChargeLine, ...]:
+    """The lines of a charge for a reading's consumption: per zone of the meter, consumption × КТ × price,
+    each rounded to the kopeck (`line_amount_kop`). The zones must be those of a meter and priced by the
+    tariff; КТ positive; consumption not negative."""
+    if not ratio.is_finite() or ratio <= 0:
+        raise Rejected(f"Недопустимый коэффициент трансформации {ratio}.", code="invalid_ratio")
+    count = zone_count(consumption)
     prices = tariff.prices_for(count)
     lines = []
     for zone in ZONE.of_meter(count):
-        used = reading.consumption[zone]
+        used = consumption[zone]
         if not used.is_finite() or used < 0:
             raise Rejected(f"Недопустимый расход «{zone}»: {used}.", code="invalid_consumption")
-        lines.append(ChargeLine(zone=zone, consumption=used, ratio=reading.ratio, price_rub=prices[zone],
-                                amount_kop=line_amount_kop(used, reading.ratio, prices[zone])))
+        lines.append(ChargeLine(zone=zone, consumption=used, ratio=ratio, price_rub=prices[zone],
+                                amount_kop=line_amount_kop(used, ratio, prices[zone])))
+    return tuple(lines)
+
+
+def preliminary_charge(tariff: Tariff, reading: AcceptedReading, *, posted_at: dt.datetime) -> Charge:
+    """Предварительное начисление for a reading: per zone, consumption × КТ × price, to the kopeck."""
     return Charge(account_id=reading.account_id, kind=PRELIMINARY, reading_id=reading.reading_id,
-                  tariff_id=tariff.tariff_id, lines=tuple(lines), posted_at=posted_at)
+                  tariff_id=tariff.tariff_id, lines=charge_lines(tariff, reading.consumption, reading.ratio),
+                  posted_at=posted_at)
+
+
+@dataclass(frozen=True)
+class ChargePreview:
+    """Калькулятор: the preliminary charge a reading would get, by the same rules, posted nowhere."""
+
+    tariff: Tariff
+    lines: tuple[ChargeLine, ...]
+
+    @property
+    def amount_kop(self) -> int:
+        return total_kop(self.lines)
+
+
+def preview_charge(tariff: Tariff, consumption: Mapping[str, Decimal], ratio: Decimal) -> ChargePreview:
+    """What `preliminary_charge` would charge for this consumption at this tariff."""
+    return ChargePreview(tariff=tariff, lines=charge_lines(tariff, consumption, ratio))
 
 
 # --- the ledger ---------------------------------------------------------------

@@ -9,9 +9,18 @@ from kabinet.payments.v1 import payments_pb2_grpc as pb_grpc
 from kabinet_vocabulary import ZONE
 
 from kit.context import require_caller
-from services.payments.domain.model import Balance, Charge, price_text
+from kit.errors import InvalidInput
+from kit.ids import is_uuid
+from services.payments.domain.model import (
+    Balance,
+    Charge,
+    ChargeLine,
+    ChargePreview,
+    parse_decimal,
+    price_text,
+)
 from services.payments.domain.tariffs import AccountTariff, CustomerCategory, NormCard, TariffCard
-from services.payments.service_layer import master_data, views
+from services.payments.service_layer import charging, master_data, views
 from services.payments.service_layer.accounts import AccountsPort
 
 MAX_LIMIT = 200
@@ -38,6 +47,10 @@ class PaymentsServicer(pb_grpc.PaymentsServicer):
         user = require_caller()
         return account_tariff_to_pb(views.account_tariff(self.uow(), self.accounts, user_id=user.user_id,
                                                          account_id=request.account_id, now=dt.datetime.now(dt.UTC)))
+
+    def PreviewCharge(self, request, context):
+        require_caller()  # no account to check: readings has checked it, and tariffs are no secret
+        return preview_to_pb(charging.preview_charge(self.uow(), **preview_request(request)))
 
     # ---- staff: master data ----
 
@@ -80,13 +93,47 @@ def balance_to_pb(balance: Balance) -> pb.Balance:
 def charge_to_pb(charge: Charge) -> pb.Charge:
     msg = pb.Charge(
         charge_id=charge.charge_id, account_id=charge.account_id, kind=charge.kind, amount_kop=charge.amount_kop,
-        reading_id=charge.reading_id or "",
-        lines=[pb.ChargeLine(zone=line.zone, consumption=str(line.billed_kwh),
-                             price_kop_per_kwh_x100=line.price_kop_per_kwh_x100, amount_kop=line.amount_kop)
-               for line in charge.lines],
+        reading_id=charge.reading_id or "", lines=[line_to_pb(line) for line in charge.lines],
     )
     msg.posted_at.FromDatetime(charge.posted_at)
     return msg
+
+
+def line_to_pb(line: ChargeLine) -> pb.ChargeLine:
+    return pb.ChargeLine(zone=line.zone, consumption=str(line.billed_kwh),
+                         price_kop_per_kwh_x100=line.price_kop_per_kwh_x100, amount_kop=line.amount_kop)
+
+
+def preview_request(request: pb.PreviewChargeRequest) -> dict:
+    """PreviewChargeRequest -> the arguments of `charging.preview_charge`; every malformed field at once
+    (`invalid_input`). What the numbers may be (КТ positive, consumption not negative, the zones of a
+    meter) is the domain's to say."""
+    problems: dict[str, str] = {}
+    if not is_uuid(request.supplier_id):
+        problems["supplier_id"] = "Укажите идентификатор поставщика."
+    ratio = parse_decimal(request.ratio or "1")
+    if ratio is None:
+        problems["ratio"] = "Коэффициент трансформации — число."
+    consumption = {}
+    for zone in request.consumption:
+        kwh = parse_decimal(zone.kwh)
+        if zone.zone in consumption:
+            problems[f"consumption.{zone.zone}"] = "Зона указана дважды."
+        elif kwh is None:
+            problems[f"consumption.{zone.zone}"] = "Расход — число кВт·ч."
+        else:
+            consumption[zone.zone] = kwh
+    if problems:
+        raise InvalidInput("Проверьте данные расчёта.", code="invalid_input", fields=problems)
+    as_of = request.as_of.ToDatetime(dt.UTC) if request.HasField("as_of") else dt.datetime.now(dt.UTC)
+    return dict(supplier_id=request.supplier_id, category=request.category, ratio=ratio,
+                consumption=consumption, as_of=as_of)
+
+
+def preview_to_pb(preview: ChargePreview) -> pb.ChargePreview:
+    return pb.ChargePreview(lines=[line_to_pb(line) for line in preview.lines], amount_kop=preview.amount_kop,
+                            tariff_id=preview.tariff.tariff_id,
+                            tariff_valid_from=_day(preview.tariff.valid_from))
 
 
 def _day(value: dt.date | None) -> str:

@@ -1,5 +1,5 @@
-"""Charging: a preliminary charge for every accepted reading, and the tariffs and opening balances
-charging starts from.
+"""Charging: a preliminary charge for every accepted reading, the same charge previewed (the calculator),
+and the tariffs and opening balances charging starts from.
 
 The event handler runs inside the transaction the kit's consumer opened (together with the
 processed-event record); it neither opens nor commits it. The loader opens and commits its own.
@@ -8,7 +8,8 @@ processed-event record); it neither opens nor commits it. The loader opens and c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 from services.payments.adapters import events
 from services.payments.domain import model
@@ -21,15 +22,29 @@ def post_preliminary_charge(uow, reading: model.AcceptedReading, *, now: dt.date
     uow.ledger.lock_account(reading.account_id)
     if uow.charges.for_reading(reading.reading_id, model.PRELIMINARY) is not None:
         return None
-    tariffs = uow.tariffs.for_category(reading.supplier_id, reading.category)
-    tariff = model.choose_tariff(tariffs, supplier_id=reading.supplier_id, category=reading.category,
-                                 on=model.local_date(reading.taken_at))
+    tariff = tariff_in_force(uow, supplier_id=reading.supplier_id, category=reading.category,
+                             moment=reading.taken_at)
     charge = model.preliminary_charge(tariff, reading, posted_at=now)
     uow.charges.add(charge)
     uow.ledger.add(model.LedgerEntry.for_charge(charge))
     balance = model.Balance(reading.account_id, uow.ledger.balance_kop(reading.account_id))
     uow.emit(events.charge_posted(charge, user_id=reading.submitted_by, balance=balance))
     return charge
+
+
+def preview_charge(uow, *, supplier_id: str, category: str, ratio: Decimal, consumption: Mapping[str, Decimal],
+                   as_of: dt.datetime) -> model.ChargePreview:
+    """Калькулятор: the preliminary charge a reading taken at `as_of` would get, by the rules that charge
+    it (`post_preliminary_charge`). Reads the tariffs only: nothing is written, nothing announced."""
+    with uow:
+        tariff = tariff_in_force(uow, supplier_id=supplier_id, category=category, moment=as_of)
+    return model.preview_charge(tariff, consumption, ratio)
+
+
+def tariff_in_force(uow, *, supplier_id: str, category: str, moment: dt.datetime) -> model.Tariff:
+    """The supplier's tariff for the category in force on the moment's local date."""
+    versions = uow.tariffs.for_category(supplier_id, category)
+    return model.choose_tariff(versions, supplier_id=supplier_id, category=category, on=model.local_date(moment))
 
 
 def load_tariffs_and_openings(uow, tariffs: list[model.Tariff], openings: dict[str, int], *,

@@ -168,3 +168,32 @@ def accept_reading(account: AccountFacts, meter_id: str, raw: dict[str, str], pr
     consumption = consumption_since(meter, previous, values)
     return Reading(account_id=account.account_id, meter_id=meter_id, values=values, consumption=consumption,
                    taken_at=now, submitted_by=submitted_by, idempotency_key=idempotency_key)
+
+
+@dataclass(frozen=True)
+class ChargeLine:
+    """One zone of a preliminary charge, as payments prices it."""
+
+    zone: str
+    billed_kwh: Decimal  # metered consumption × КТ
+    price_kop_per_kwh_x100: int  # the zone's price in 1/100 kopeck per kWh
+    amount_kop: int
+
+
+@dataclass(frozen=True)
+class PreliminaryCharge:
+    """The preliminary charge (предварительное начисление) payments would post for a reading: its lines,
+    their sum and the tariff's first day. Payments decides every number of it."""
+
+    lines: tuple[ChargeLine, ...]
+    amount_kop: int
+    tariff_valid_from: dt.date
+
+
+@dataclass(frozen=True)
+class ChargePreview:
+    """Калькулятор: a reading as a submission would accept it, and the charge it would bring. Neither is
+    stored."""
+
+    reading: Reading
+    charge: PreliminaryCharge

@@ -6,14 +6,17 @@ from kabinet.readings.v1 import readings_pb2 as pb
 from kabinet.readings.v1 import readings_pb2_grpc as pb_grpc
 
 from kit.context import require_caller
-from services.readings.domain.model import ACCEPTED, Reading
-from services.readings.service_layer import submission, views
+from services.readings.domain.model import ACCEPTED, ChargePreview, Reading
+from services.readings.service_layer import calculator, submission, views
+from services.readings.service_layer.accounts import AccountsPort
+from services.readings.service_layer.calculator import PaymentsPort
 
 
 class ReadingsServicer(pb_grpc.ReadingsServicer):
-    def __init__(self, uow_factory, accounts) -> None:
+    def __init__(self, uow_factory, accounts: AccountsPort, payments: PaymentsPort) -> None:
         self.uow = uow_factory
         self.accounts = accounts
+        self.payments = payments
 
     def SubmitReading(self, request, context):
         user = require_caller()
@@ -30,13 +33,34 @@ class ReadingsServicer(pb_grpc.ReadingsServicer):
                                        account_id=request.account_id, limit=limit)
         return pb.ListReadingsReply(readings=[to_pb(r) for r in readings])
 
+    def PreviewCharge(self, request, context):
+        user = require_caller()
+        preview = calculator.preview_charge(
+            self.uow(), self.accounts, self.payments, user_id=user.user_id, account_id=request.account_id,
+            meter_id=request.meter_id, values={v.zone: v.value for v in request.values})
+        return preview_to_pb(preview)
+
 
 def to_pb(reading: Reading) -> pb.Reading:
     msg = pb.Reading(
         reading_id=reading.reading_id, account_id=reading.account_id, meter_id=reading.meter_id,
-        source=reading.source, status=ACCEPTED,
-        values=[pb.ZoneValue(zone=z, value=str(v)) for z, v in reading.values.items()],
-        consumption=[pb.ZoneValue(zone=z, value=str(v)) for z, v in reading.consumption.items()],
+        source=reading.source, status=ACCEPTED, values=zone_values(reading.values),
+        consumption=zone_values(reading.consumption),
     )
     msg.taken_at.FromDatetime(reading.taken_at)
     return msg
+
+
+def zone_values(by_zone) -> list[pb.ZoneValue]:
+    return [pb.ZoneValue(zone=z, value=str(v)) for z, v in by_zone.items()]
+
+
+def preview_to_pb(preview: ChargePreview) -> pb.ChargePreview:
+    reading, charge = preview.reading, preview.charge
+    return pb.ChargePreview(
+        account_id=reading.account_id, meter_id=reading.meter_id, values=zone_values(reading.values),
+        consumption=zone_values(reading.consumption),
+        lines=[pb.ChargeLine(zone=line.zone, consumption=str(line.billed_kwh),
+                             price_kop_per_kwh_x100=line.price_kop_per_kwh_x100, amount_kop=line.amount_kop)
+               for line in charge.lines],
+        amount_kop=charge.amount_kop, tariff_valid_from=charge.tariff_valid_from.isoformat())

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 
 from kit.consumer import ConsumerLoop
 from kit.context import Caller, caller_var
-from kit.errors import Forbidden, Unauthenticated
+from kit.errors import Forbidden, Rejected, Unauthenticated
 from kit.events import Event, decode, encode
 from kit.jetstream import connect, ensure_stream
 from kit.outbox import dead_letters, outbox, processed_events
@@ -169,3 +169,32 @@ def test_balance_and_charges_through_the_api(rt, nats_url):
                 payments_pb2.GetBalanceRequest(account_id=IVANOV), None)
     with pytest.raises(Unauthenticated):
         api.ListCharges(payments_pb2.ListChargesRequest(account_id=IVANOV), None)
+
+
+def test_a_preview_through_the_api_prices_like_the_charge_and_writes_nothing(rt, nats_url):
+    api = PaymentsServicer(rt.uow, Accounts())  # no account is involved: nobody is asked about one
+    request = payments_pb2.PreviewChargeRequest(
+        supplier_id=SUPPLIER, category="urban_electric_stove", ratio="1",
+        consumption=[payments_pb2.ZoneKwh(zone="day", kwh="89.500"), payments_pb2.ZoneKwh(zone="night", kwh="30.000")])
+    request.as_of.FromDatetime(TAKEN)
+    written = [count(rt, charges), count(rt, ledger), count(rt, outbox)]
+    previewed = as_user(api.PreviewCharge, request, None)
+    assert [count(rt, charges), count(rt, ledger), count(rt, outbox)] == written
+    assert [(line.zone, line.consumption, line.price_kop_per_kwh_x100, line.amount_kop) for line in previewed.lines] == [
+        ("day", "89.500", 56800, 50836), ("night", "30.000", 28200, 8460)]
+    assert (previewed.amount_kop, previewed.tariff_valid_from) == (59296, "2026-07-01")
+
+    # the reading itself, when it arrives, is charged exactly that
+    event = reading_event(PETROVA, "urban_electric_stove", day="89.500", night="30.000")
+    consume(rt, nats_url, [(event, "p")], lambda: count(rt, charges) >= 1)
+    posted = as_user(PaymentsServicer(rt.uow, Accounts(PETROVA)).ListCharges,
+                     payments_pb2.ListChargesRequest(account_id=PETROVA), None).charges
+    assert [c.amount_kop for c in posted] == [previewed.amount_kop]
+    assert list(posted[0].lines) == list(previewed.lines)
+
+    request.category = "rural"
+    with pytest.raises(Rejected) as err:
+        as_user(api.PreviewCharge, request, None)
+    assert err.value.code == "tariff_not_found"
+    with pytest.raises(Unauthenticated):
+        api.PreviewCharge(request, None)

@@ -4,9 +4,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from kabinet.payments.v1 import payments_pb2 as pb
 
-from kit.errors import NotFound, Rejected
+from kit.errors import InvalidInput, NotFound, Rejected
 from services.payments.domain.model import AcceptedReading, Tariff
+from services.payments.entrypoints.api import preview_request
 from services.payments.service_layer import charging, views
 from services.payments.tests.unit.fakes import FakeAccess, FakeAccounts, FakeUnitOfWork
 
@@ -74,3 +76,50 @@ def test_a_projected_binding_needs_no_question_to_accounts():
     assert views.get_balance(uow, FakeAccounts(), user_id=USER, account_id=ACCOUNT).balance_kop == -100
     with pytest.raises(NotFound):  # someone else: the projection does not know them, accounts refuses
         views.get_balance(uow, FakeAccounts(), user_id="someone-else", account_id=ACCOUNT)
+
+
+AUGUST = Tariff("t2", SUPPLIER, "urban_gas_stove", dt.date(2026, 8, 1), {1: {"total": Decimal("7.50")}})
+
+
+def preview(uow, moment, total="12.345", category="urban_gas_stove"):
+    return charging.preview_charge(uow, supplier_id=SUPPLIER, category=category, ratio=Decimal(1),
+                                   consumption={"total": Decimal(total)}, as_of=moment)
+
+
+def test_a_preview_is_the_charge_the_reading_would_get_and_writes_nothing():
+    uow = FakeUnitOfWork(TARIFF, AUGUST)
+    previewed = preview(uow, NOW)
+    assert uow.charges.charges == [] and uow.ledger.entries == [] and uow.events == [] and not uow.committed
+    posted = charging.post_preliminary_charge(uow, reading(), now=NOW)
+    assert previewed.lines == posted.lines and previewed.amount_kop == posted.amount_kop == 9259  # at 7.50
+    assert previewed.tariff is AUGUST
+
+
+def test_a_preview_uses_the_tariff_in_force_on_the_local_date():
+    uow = FakeUnitOfWork(TARIFF, AUGUST)
+    # 31 July 21:30 UTC is already 1 August in Moscow
+    assert preview(uow, dt.datetime(2026, 7, 31, 21, 30, tzinfo=dt.UTC)).tariff is AUGUST
+    assert preview(uow, dt.datetime(2026, 7, 31, 20, 59, tzinfo=dt.UTC)).tariff is TARIFF
+    with pytest.raises(Rejected) as err:
+        preview(uow, dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC))
+    assert err.value.code == "tariff_not_found"
+    with pytest.raises(Rejected) as err:
+        preview(uow, NOW, category="rural")
+    assert err.value.code == "tariff_not_found"
+
+
+def test_a_preview_request_is_read_field_by_field():
+    request = pb.PreviewChargeRequest(supplier_id=SUPPLIER, category="urban_gas_stove", ratio="40",
+                                      consumption=[pb.ZoneKwh(zone="day", kwh="2.500"),
+                                                   pb.ZoneKwh(zone="night", kwh="2,0")])
+    request.as_of.FromDatetime(NOW)
+    assert preview_request(request) == dict(supplier_id=SUPPLIER, category="urban_gas_stove", ratio=Decimal(40),
+                                            consumption={"day": Decimal("2.500"), "night": Decimal("2.0")},
+                                            as_of=NOW)
+    assert preview_request(pb.PreviewChargeRequest(supplier_id=SUPPLIER))["ratio"] == 1  # no КТ: 1
+    bad = pb.PreviewChargeRequest(supplier_id="x", ratio="forty", consumption=[
+        pb.ZoneKwh(zone="total", kwh="NaN"), pb.ZoneKwh(zone="day", kwh="1"), pb.ZoneKwh(zone="day", kwh="1")])
+    with pytest.raises(InvalidInput) as err:
+        preview_request(bad)
+    assert err.value.code == "invalid_input"
+    assert set(err.value.fields) == {"supplier_id", "ratio", "consumption.total", "consumption.day"}

@@ -18,6 +18,7 @@ from services.payments.domain.model import (
     local_date,
     parse_prices,
     preliminary_charge,
+    preview_charge,
 )
 
 SUPPLIER = "2a848f89-cd7d-5192-a0d1-e4c35663d673"
@@ -106,6 +107,17 @@ def test_three_zone_charge_with_a_transformation_ratio():
     assert c.amount_kop == 115972
     assert c.lines[0].billed_kwh == Decimal("49.360")
     assert c.lines[0].price_kop_per_kwh_x100 == 91700
+
+
+def test_a_preview_is_priced_exactly_as_the_preliminary_charge():
+    accepted = reading("40", night="0.013", peak="1.234", semi_peak="2.500")
+    posted = preliminary_charge(tariff(), accepted, posted_at=NOW)
+    previewed = preview_charge(tariff(), accepted.consumption, accepted.ratio)
+    assert previewed.lines == posted.lines and previewed.amount_kop == posted.amount_kop == 115972
+    assert previewed.tariff == tariff()
+    with pytest.raises(Rejected) as err:  # and refused by the same rules
+        preview_charge(tariff(), {"total": Decimal(1)}, Decimal(0))
+    assert err.value.code == "invalid_ratio"
 
 
 def test_each_line_is_rounded_before_the_total_is_summed():

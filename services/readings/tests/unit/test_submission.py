@@ -10,69 +10,13 @@ from kit.errors import NotFound
 from services.readings.domain.model import AccountFacts, Meter
 from services.readings.service_layer.submission import submit_reading
 from services.readings.service_layer.views import list_readings
+from services.readings.tests.unit.fakes import FakeAccounts, FakeUnitOfWork
 
 NOW = dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
 USER = str(uuid.uuid4())
 FACTS = AccountFacts(str(uuid.uuid4()), str(uuid.uuid4()), "urban_gas_stove", False,
                      (Meter(str(uuid.uuid4()), zones=2, digits=6, ratio=Decimal(40)),))
 METER = FACTS.meters[0].meter_id
-
-
-class FakeReadings:
-    def __init__(self):
-        self.rows = []
-
-    def add(self, reading):
-        self.rows.append(reading)
-
-    def lock_meter(self, meter_id):
-        pass
-
-    def last_for_meter(self, meter_id):
-        return next((r for r in reversed(self.rows) if r.meter_id == meter_id), None)
-
-    def by_idempotency_key(self, user_id, key):
-        return next((r for r in self.rows if (r.submitted_by, r.idempotency_key) == (user_id, key)), None)
-
-    def list_for_account(self, account_id, limit):
-        return [r for r in reversed(self.rows) if r.account_id == account_id][:limit]
-
-
-class FakeProjection:
-    def __init__(self, bound=()):
-        self.bound = dict(bound)  # (user, account) -> facts
-
-    def allowed_facts(self, user_id, account_id):
-        return self.bound.get((user_id, account_id))
-
-
-class FakeUnitOfWork:
-    def __init__(self, bound=()):
-        self.readings, self.accounts = FakeReadings(), FakeProjection(bound)
-        self.events, self.committed = [], 0
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        pass
-
-    def emit(self, event):
-        self.events.append(event)
-
-    def commit(self):
-        self.committed += 1
-
-
-class FakeAccounts:
-    def __init__(self, *allowed):
-        self.allowed, self.asked = {f.account_id: f for f in allowed}, 0
-
-    def facts(self, account_id):
-        self.asked += 1
-        if account_id not in self.allowed:
-            raise NotFound(code="account_not_found")
-        return self.allowed[account_id]
 
 
 def submit(uow, accounts, key=None, account_id=FACTS.account_id, **values):
