@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from kit.audit import AuditLog
 from kit.db import UnitOfWork
-from services.accounts.adapters.audit import AuditLog
 from services.accounts.adapters.contracts import ContractsRepository
 from services.accounts.adapters.events import to_event
+from services.accounts.adapters.orm import audit_log
 from services.accounts.adapters.registry_store import RegistryStore
 from services.accounts.adapters.repository import AccountsRepository
 from services.accounts.adapters.requests import RequestsRepository
@@ -23,7 +24,7 @@ class AccountsUnitOfWork(UnitOfWork):
         self.accounts = AccountsRepository(session)
         self.contracts = ContractsRepository(session)
         self.requests = RequestsRepository(session)
-        self.audit = AuditLog(session)
+        self.audit = AuditLog(session, audit_log)
         self.registry = RegistryStore(session)
         self.suppliers = SuppliersRepository(session)
 

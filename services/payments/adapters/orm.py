@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from kit.access import access_table
+from kit.audit import audit_table
 
 metadata = MetaData()
 
@@ -132,17 +133,4 @@ account_facts = Table(
 )
 
 # Every staff action on payments' data: who (and with which roles), what, on which entity, before and after.
-audit_log = Table(
-    "audit_log", metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("actor_id", UUID(as_uuid=False), nullable=False),
-    Column("actor_roles", Text, nullable=False, server_default=""),
-    Column("action", Text, nullable=False),
-    Column("entity", Text, nullable=False),
-    Column("entity_id", Text, nullable=False, server_default=""),
-    Column("before", JSONB),
-    Column("after", JSONB),
-)
-Index("audit_log_entity", audit_log.c.entity, audit_log.c.entity_id, audit_log.c.at)
-Index("audit_log_actor", audit_log.c.actor_id, audit_log.c.at)
+audit_log = audit_table(metadata)

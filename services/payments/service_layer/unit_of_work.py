@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from kit.access import AccessProjection
+from kit.audit import AuditLog
 from kit.db import UnitOfWork
-from services.payments.adapters.audit import AuditLog
 from services.payments.adapters.master_data import CategoryRepository, NormRepository, ScheduleRepository
-from services.payments.adapters.orm import account_access
+from services.payments.adapters.orm import account_access, audit_log
 from services.payments.adapters.projection import AccountFactsProjection
 from services.payments.adapters.repository import ChargeRepository, LedgerRepository, TariffRepository
 
@@ -31,4 +31,4 @@ class PaymentsUnitOfWork(UnitOfWork):
         self.norms = NormRepository(session)
         self.charges = ChargeRepository(session)
         self.ledger = LedgerRepository(session)
-        self.audit = AuditLog(session)
+        self.audit = AuditLog(session, audit_log)
