@@ -5,7 +5,7 @@ from __future__ import annotations
 from kabinet.accounts.v1 import accounts_pb2, accounts_pb2_grpc
 
 from kit.grpc_client import ServiceClient
-from services.payments.domain.model import AccountFacts
+from services.payments.domain.model import AccountFacts, Supplier
 
 
 class AccountsClient:
@@ -29,3 +29,12 @@ def facts_from_pb(account: accounts_pb2.Account) -> AccountFacts:
     return AccountFacts(account_id=account.account_id, supplier_id=account.supplier_id, category=account.category,
                         meter_zones=tuple(sorted({m.zones for m in account.meters})),
                         residents=account.premise.residents or None)
+
+
+def supplier_from_pb(supplier: accounts_pb2.Supplier) -> Supplier:
+    """kabinet.accounts.v1.Supplier (accounts.supplier.changed) -> what payments needs of it."""
+    bank = supplier.bank
+    return Supplier(supplier_id=supplier.supplier_id, name=supplier.name, inn=supplier.inn, kpp=supplier.kpp,
+                    bank_name=bank.bank_name, bic=bank.bic, settlement_account=bank.settlement_account,
+                    correspondent_account=bank.correspondent_account, timezone=supplier.timezone,
+                    payment_due_day=supplier.payment_due_day or None)

@@ -132,5 +132,22 @@ account_facts = Table(
     Column("as_of", DateTime(timezone=True), nullable=False),
 )
 
+# The projection of suppliers' facts (accounts.supplier.changed): payee details, time zone, due day;
+# as_of is the occurred_at of the event that set the row (newest wins).
+suppliers = Table(
+    "suppliers", metadata,
+    Column("supplier_id", UUID(as_uuid=False), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("inn", Text, nullable=False),
+    Column("kpp", Text, nullable=False),
+    Column("bank_name", Text, nullable=False),
+    Column("bic", Text, nullable=False),
+    Column("settlement_account", Text, nullable=False),
+    Column("correspondent_account", Text, nullable=False),
+    Column("timezone", Text, nullable=False),
+    Column("payment_due_day", SmallInteger),
+    Column("as_of", DateTime(timezone=True), nullable=False),
+)
+
 # Every staff action on payments' data: who (and with which roles), what, on which entity, before and after.
 audit_log = audit_table(metadata)

@@ -1,4 +1,5 @@
-"""The projection of accounts' facts kept by payments (accounts.account.changed; newest by occurred_at wins)."""
+"""The projections of accounts' facts kept by payments (accounts.account.changed, accounts.supplier.changed;
+newest by occurred_at wins)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from services.payments.adapters.orm import account_facts
-from services.payments.domain.model import AccountFacts
+from services.payments.adapters.orm import account_facts, suppliers
+from services.payments.domain.model import AccountFacts, Supplier
 
 
 class AccountFactsProjection:
@@ -29,3 +30,22 @@ class AccountFactsProjection:
         stmt = insert(account_facts).values(account_id=facts.account_id, **values)
         self.session.execute(stmt.on_conflict_do_update(
             index_elements=[account_facts.c.account_id], set_=values, where=account_facts.c.as_of < stmt.excluded.as_of))
+
+
+class SupplierProjection:
+    FIELDS = ("name", "inn", "kpp", "bank_name", "bic", "settlement_account", "correspondent_account",
+              "timezone", "payment_due_day")
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, supplier_id: str) -> Supplier | None:
+        row = self.session.execute(select(suppliers).where(suppliers.c.supplier_id == supplier_id)).first()
+        return None if row is None else Supplier(supplier_id=row.supplier_id,
+                                                 **{name: getattr(row, name) for name in self.FIELDS})
+
+    def put(self, supplier: Supplier, as_of: dt.datetime) -> None:
+        values = {name: getattr(supplier, name) for name in self.FIELDS} | {"as_of": as_of}
+        stmt = insert(suppliers).values(supplier_id=supplier.supplier_id, **values)
+        self.session.execute(stmt.on_conflict_do_update(
+            index_elements=[suppliers.c.supplier_id], set_=values, where=suppliers.c.as_of < stmt.excluded.as_of))

@@ -18,7 +18,7 @@ from decimal import Decimal
 from kabinet_vocabulary import ZONE
 
 from kit.errors import InvalidInput
-from services.payments.domain.model import Balance, ChargeLine, price_problem
+from services.payments.domain.model import Balance, ChargeLine, Supplier, price_problem
 
 # --- ГОСТ Р 56042-2014 ----------------------------------------------------------------
 # Service block: format "ST", version "0001", character set "2" = UTF-8 (1 = windows-1251, 3 = KOI8-R).
@@ -93,6 +93,14 @@ class SupplierDetails:
             if not DIGITS[20].fullmatch(account):
                 found[key] = "Номер счёта — 20 цифр."
         return {f"supplier.{key}": text for key, text in found.items()}
+
+
+def supplier_details(supplier: Supplier) -> SupplierDetails:
+    """The payee of an invoice from the projected supplier (accounts.supplier.changed); the details are
+    checked where the invoice is built (`Invoice.problems`)."""
+    return SupplierDetails(name=supplier.name, inn=supplier.inn, kpp=supplier.kpp, bank_name=supplier.bank_name,
+                           bic=supplier.bic, settlement_account=supplier.settlement_account,
+                           correspondent_account=supplier.correspondent_account)
 
 
 @dataclass(frozen=True)

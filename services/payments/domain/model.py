@@ -36,12 +36,39 @@ def _billing_zone() -> dt.tzinfo:
         return dt.timezone(dt.timedelta(hours=3), "MSK")
 
 
-BILLING_ZONE = _billing_zone()
+BILLING_ZONE = _billing_zone()  # of a supplier payments has not heard of yet
 
 
-def local_date(moment: dt.datetime, zone: dt.tzinfo = BILLING_ZONE) -> dt.date:
-    """The supplier's calendar date of a moment: tariffs change at local midnight."""
-    return moment.astimezone(zone).date()
+@dataclass(frozen=True)
+class Supplier:
+    """Поставщик, as payments knows it from accounts (accounts.supplier.changed): the facts the money side
+    needs — the payee's details (реквизиты) and the supplier's time zone and payment due day."""
+
+    supplier_id: str
+    name: str
+    inn: str
+    kpp: str  # "" when accounts has none
+    bank_name: str
+    bic: str
+    settlement_account: str
+    correspondent_account: str
+    timezone: str  # IANA name, e.g. "Asia/Yekaterinburg"
+    payment_due_day: int | None = None  # 1–28 of the next month; None when accounts has none
+
+
+def supplier_zone(supplier: Supplier | None) -> dt.tzinfo:
+    """The time zone the supplier's dates are in: its own, or Europe/Moscow while it is not projected
+    yet (or names a zone this machine does not know)."""
+    try:
+        return ZoneInfo(supplier.timezone) if supplier is not None and supplier.timezone else BILLING_ZONE
+    except (ZoneInfoNotFoundError, ValueError):
+        return BILLING_ZONE
+
+
+def local_date(moment: dt.datetime, supplier: Supplier | None = None) -> dt.date:
+    """The supplier's calendar date of a moment ("today", the day of a reading): tariffs change at local
+    midnight."""
+    return moment.astimezone(supplier_zone(supplier)).date()
 
 
 def parse_local_date(text: str) -> dt.date | None:

@@ -7,9 +7,9 @@ import datetime as dt
 from kit.access import binding_handlers
 from kit.consumer import Subscription
 from kit.events import Event, field_decimal, field_uuid
-from services.payments.adapters.accounts import facts_from_pb
+from services.payments.adapters.accounts import facts_from_pb, supplier_from_pb
 from services.payments.domain.model import AcceptedReading
-from services.payments.service_layer.accounts import project_account
+from services.payments.service_layer.accounts import project_account, project_supplier
 from services.payments.service_layer.charging import post_preliminary_charge
 
 
@@ -19,7 +19,8 @@ def subscriptions() -> list[Subscription]:
             Subscription(durable="payments-accounts", handlers=binding_handlers(lambda uow: uow.access)),
             # a durable of its own: a new consumer reads the stream from its start, so every account that
             # accounts announced before this subscription existed is projected too
-            Subscription(durable="payments-account-facts", handlers={"accounts.account.changed": on_account_changed})]
+            Subscription(durable="payments-account-facts", handlers={"accounts.account.changed": on_account_changed}),
+            Subscription(durable="payments-suppliers", handlers={"accounts.supplier.changed": on_supplier_changed})]
 
 
 def on_reading_accepted(event: Event, uow) -> None:
@@ -31,6 +32,12 @@ def on_account_changed(event: Event, uow) -> None:
     field_uuid(account.account_id, "account_id")
     field_uuid(account.supplier_id, "supplier_id")
     project_account(uow, facts_from_pb(account), event.occurred_at)
+
+
+def on_supplier_changed(event: Event, uow) -> None:
+    supplier = event.payload.supplier
+    field_uuid(supplier.supplier_id, "supplier_id")
+    project_supplier(uow, supplier_from_pb(supplier), event.occurred_at)
 
 
 def accepted_reading(p) -> AcceptedReading:

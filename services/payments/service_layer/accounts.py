@@ -9,7 +9,7 @@ from typing import Protocol
 
 from kit.errors import NotFound
 from kit.ids import is_uuid
-from services.payments.domain.model import AccountFacts
+from services.payments.domain.model import AccountFacts, Supplier
 
 
 class AccountsPort(Protocol):
@@ -43,3 +43,8 @@ def allowed_facts(uow, accounts: AccountsPort, *, user_id: str, account_id: str)
 def project_account(uow, facts: AccountFacts, as_of: dt.datetime) -> None:
     """accounts.account.changed: keep the newest facts (an event handler; the kit commits)."""
     uow.account_facts.put(facts, as_of)
+
+
+def project_supplier(uow, supplier: Supplier, as_of: dt.datetime) -> None:
+    """accounts.supplier.changed: keep the newest facts of the supplier (an event handler; the kit commits)."""
+    uow.suppliers.put(supplier, as_of)

@@ -42,9 +42,10 @@ def preview_charge(uow, *, supplier_id: str, category: str, ratio: Decimal, cons
 
 
 def tariff_in_force(uow, *, supplier_id: str, category: str, moment: dt.datetime) -> model.Tariff:
-    """The supplier's tariff for the category in force on the moment's local date."""
+    """The supplier's tariff for the category in force on the moment's local date (in the supplier's zone)."""
     versions = uow.tariffs.for_category(supplier_id, category)
-    return model.choose_tariff(versions, supplier_id=supplier_id, category=category, on=model.local_date(moment))
+    on = model.local_date(moment, uow.suppliers.get(supplier_id))
+    return model.choose_tariff(versions, supplier_id=supplier_id, category=category, on=on)
 
 
 def load_tariffs_and_openings(uow, tariffs: list[model.Tariff], openings: dict[str, int], *,

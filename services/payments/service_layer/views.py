@@ -28,7 +28,7 @@ def account_tariff(uow, accounts: AccountsPort, *, user_id: str, account_id: str
     its zone hours, and the next scheduled version if there is one."""
     with uow:
         account = allowed_facts(uow, accounts, user_id=user_id, account_id=account_id)
-        today = model.local_date(now)
+        today = model.local_date(now, uow.suppliers.get(account.supplier_id))
         versions = uow.tariffs.for_category(account.supplier_id, account.category)
         current = model.choose_tariff(versions, supplier_id=account.supplier_id, category=account.category, on=today)
         following = model.next_version(versions, today)

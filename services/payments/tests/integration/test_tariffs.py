@@ -19,7 +19,7 @@ from kit.context import Caller, caller_var
 from kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kit.events import Event, encode
 from kit.jetstream import connect, ensure_stream
-from services.payments.adapters.orm import account_facts, audit_log, zone_schedules
+from services.payments.adapters.orm import account_facts, audit_log, suppliers, zone_schedules
 from services.payments.domain.model import local_date
 from services.payments.entrypoints.api import PaymentsServicer
 from services.payments.entrypoints.events import subscriptions
@@ -204,7 +204,31 @@ def test_the_newest_account_facts_win(rt, nats_url):
         SUPPLIER, "urban_gas_stove", (3,), 2)
 
 
-def _seen(rt) -> int:
+def supplier_event(timezone: str, occurred_at: dt.datetime) -> Event:
+    supplier = accounts_pb2.Supplier(
+        supplier_id=SUPPLIER, name="АО «Северная энергосбытовая компания»", inn="7801234567", kpp="780101001",
+        bank=accounts_pb2.BankDetails(bank_name="ПАО Сбербанк", bic="044525225",
+                                      settlement_account="40702810955000012345",
+                                      correspondent_account="30101810400000000225"),
+        sms_code="012", timezone=timezone, payment_due_day=15, services=["Электроэнергия"])
+    return Event(type="accounts.supplier.changed", aggregate_id=SUPPLIER,
+                 payload=accounts_pb2.SupplierChanged(supplier=supplier), occurred_at=occurred_at)
+
+
+def test_suppliers_facts_are_projected_and_the_newest_wins(rt, nats_url):
+    now = dt.datetime.now(dt.UTC)
+    newer, older = supplier_event("Asia/Yekaterinburg", now), supplier_event("Europe/Moscow", now - dt.timedelta(5))
+    project_accounts(rt, nats_url, [newer, older],
+                     lambda: count(rt, suppliers) == 1 and _seen(rt, "payments-suppliers") == 2)
+    with rt.uow() as uow:
+        supplier = uow.suppliers.get(SUPPLIER)
+    assert (supplier.name, supplier.inn, supplier.kpp, supplier.bank_name, supplier.bic, supplier.settlement_account,
+            supplier.correspondent_account, supplier.timezone, supplier.payment_due_day) == (
+        "АО «Северная энергосбытовая компания»", "7801234567", "780101001", "ПАО Сбербанк", "044525225",
+        "40702810955000012345", "30101810400000000225", "Asia/Yekaterinburg", 15)
+
+
+def _seen(rt, consumer: str = "payments-account-facts") -> int:
     from kit.outbox import processed_events
 
-    return count(rt, processed_events, processed_events.c.consumer == "payments-account-facts")
+    return count(rt, processed_events, processed_events.c.consumer == consumer)

@@ -126,6 +126,19 @@ class FakeAccountFacts:
         self.by_id[facts.account_id] = facts
 
 
+class FakeSuppliers:
+    """The projection of suppliers' facts."""
+
+    def __init__(self, *suppliers):
+        self.by_id = {s.supplier_id: s for s in suppliers}
+
+    def get(self, supplier_id):
+        return self.by_id.get(supplier_id)
+
+    def put(self, supplier, as_of):
+        self.by_id[supplier.supplier_id] = supplier
+
+
 class FakeAudit:
     def __init__(self):
         self.records = []
@@ -135,10 +148,11 @@ class FakeAudit:
 
 
 class FakeUnitOfWork:
-    def __init__(self, *tariffs, categories=()):
+    def __init__(self, *tariffs, categories=(), suppliers=()):
         self.tariffs, self.charges, self.ledger = FakeTariffs(*tariffs), FakeCharges(), FakeLedger()
         self.categories, self.schedules, self.norms = FakeCategories(*categories), FakeSchedules(), FakeNorms()
         self.access, self.account_facts, self.audit = FakeAccess(), FakeAccountFacts(), FakeAudit()
+        self.suppliers = FakeSuppliers(*suppliers)
         self.events, self.committed = [], False
 
     def __enter__(self):

@@ -7,7 +7,7 @@ import pytest
 from kabinet.payments.v1 import payments_pb2 as pb
 
 from kit.errors import InvalidInput, NotFound, Rejected
-from services.payments.domain.model import AcceptedReading, Tariff
+from services.payments.domain.model import AcceptedReading, AccountFacts, Supplier, Tariff
 from services.payments.entrypoints.api import preview_request
 from services.payments.service_layer import charging, views
 from services.payments.tests.unit.fakes import FakeAccess, FakeAccounts, FakeUnitOfWork
@@ -106,6 +106,20 @@ def test_a_preview_uses_the_tariff_in_force_on_the_local_date():
     with pytest.raises(Rejected) as err:
         preview(uow, NOW, category="rural")
     assert err.value.code == "tariff_not_found"
+
+
+def test_the_tariff_of_a_reading_and_of_today_follow_the_suppliers_time_zone():
+    ural = Supplier(supplier_id=SUPPLIER, name="x", inn="", kpp="", bank_name="", bic="", settlement_account="",
+                    correspondent_account="", timezone="Asia/Yekaterinburg")
+    uow = FakeUnitOfWork(TARIFF, AUGUST, suppliers=[ural])
+    # 31 July 19:30 UTC is still July in Moscow but already 1 August in Yekaterinburg
+    evening = dt.datetime(2026, 7, 31, 19, 30, tzinfo=dt.UTC)
+    assert preview(uow, evening).tariff is AUGUST
+    assert preview(FakeUnitOfWork(TARIFF, AUGUST), evening).tariff is TARIFF  # not projected yet: Moscow
+    uow.account_facts.put(AccountFacts(ACCOUNT, SUPPLIER, "urban_gas_stove"), NOW)
+    uow.access.bound.add((USER, ACCOUNT))
+    seen = views.account_tariff(uow, FakeAccounts(), user_id=USER, account_id=ACCOUNT, now=evening)
+    assert seen.on == dt.date(2026, 8, 1)
 
 
 def test_a_preview_request_is_read_field_by_field():

@@ -29,8 +29,9 @@ from services.payments.domain.invoices import (
     SupplierDetails,
     payment_qr_payload,
     qr_text,
+    supplier_details,
 )
-from services.payments.domain.model import ChargeLine
+from services.payments.domain.model import ChargeLine, Supplier
 
 SUPPLIER = SupplierDetails(
     name="АО «Северная энергосбытовая компания»", inn="7801234567", kpp="780101001",
@@ -199,3 +200,13 @@ def test_names_longer_than_the_standard_allows_are_refused():
 def test_an_unknown_bucket_is_refused():
     with pytest.raises(InvalidInput):
         payment_qr_payload(invoice(), "insurance")
+
+
+def test_a_projected_supplier_gives_the_invoices_payee():
+    projected = Supplier(supplier_id="2a848f89-cd7d-5192-a0d1-e4c35663d673", name=SUPPLIER.name, inn=SUPPLIER.inn,
+                         kpp=SUPPLIER.kpp, bank_name=SUPPLIER.bank_name, bic=SUPPLIER.bic,
+                         settlement_account=SUPPLIER.settlement_account,
+                         correspondent_account=SUPPLIER.correspondent_account, timezone="Europe/Moscow",
+                         payment_due_day=15)
+    assert supplier_details(projected) == SUPPLIER
+    assert payment_qr_payload(invoice(supplier=supplier_details(projected))) == EXPECTED_PAYLOAD

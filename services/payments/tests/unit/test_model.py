@@ -12,6 +12,7 @@ from services.payments.domain.model import (
     AcceptedReading,
     Balance,
     LedgerEntry,
+    Supplier,
     Tariff,
     choose_tariff,
     line_amount_kop,
@@ -69,6 +70,27 @@ def test_a_reading_is_dated_in_the_suppliers_time_zone():
     # 21:30 UTC on 30 June is 00:30 on 1 July in Moscow: the July tariff applies.
     assert local_date(dt.datetime(2026, 6, 30, 21, 30, tzinfo=dt.UTC)) == dt.date(2026, 7, 1)
     assert local_date(dt.datetime(2026, 6, 30, 20, 59, tzinfo=dt.UTC)) == dt.date(2026, 6, 30)
+
+
+def ural(timezone="Asia/Yekaterinburg") -> Supplier:
+    return Supplier(supplier_id=SUPPLIER, name="АО «ЭнергосбыТ Плюс»", inn="5612042824", kpp="561201001",
+                    bank_name="ПАО Сбербанк", bic="044525225", settlement_account="40702810900000000001",
+                    correspondent_account="30101810400000000225", timezone=timezone, payment_due_day=10)
+
+
+def test_a_supplier_dates_in_its_own_time_zone():
+    # 21:30 UTC on 31 July is 02:30 on 1 August in Yekaterinburg (UTC+5), and so 2 hours later than Moscow's
+    late = dt.datetime(2026, 7, 31, 21, 30, tzinfo=dt.UTC)
+    assert local_date(late, ural()) == dt.date(2026, 8, 1)
+    assert local_date(dt.datetime(2026, 7, 31, 18, 59, tzinfo=dt.UTC), ural()) == dt.date(2026, 7, 31)
+    assert local_date(dt.datetime(2026, 7, 31, 19, 0, tzinfo=dt.UTC), ural()) == dt.date(2026, 8, 1)
+    assert local_date(dt.datetime(2026, 7, 31, 19, 0, tzinfo=dt.UTC)) == dt.date(2026, 7, 31)  # Moscow: 22:00
+
+
+def test_a_supplier_not_projected_yet_or_with_an_unknown_zone_dates_in_moscow():
+    moment = dt.datetime(2026, 7, 31, 20, 0, tzinfo=dt.UTC)  # 23:00 in Moscow, 01:00 in Yekaterinburg
+    assert local_date(moment, None) == local_date(moment, ural("")) == dt.date(2026, 7, 31)
+    assert local_date(moment, ural("Mars/Olympus_Mons")) == local_date(moment, ural("../etc")) == dt.date(2026, 7, 31)
 
 
 # --- amounts ------------------------------------------------------------------------
