@@ -200,6 +200,11 @@ class LogoutIn(StrictSchema):
     refresh_token = field(fields.String, validate=capped(SECRET))
 
 
+# ChallengeOut.detail: what was sent, by channel ("contact": auth decided, and never says whether it sent)
+SENT = {"sms": "Мы отправили код в SMS.", "email": "Мы отправили письмо с кодом и ссылкой.",
+        "contact": "Если такой пользователь есть, мы отправили ему код или ссылку."}
+
+
 class ChallengeOut(Schema):
     """A code (or link) was sent: how long it lives and when another may be asked for."""
 

@@ -19,14 +19,12 @@ from gateway.revocations import sessions_ended
 from gateway.schema import NAME, SECRET, SHORT, StrictSchema, body, dump, field, text
 from gateway.security import current_caller
 from gateway.services import auth
-from gateway.shapes import ChallengeOut, LogoutIn, RefreshIn, TokensOut
+from gateway.shapes import SENT, ChallengeOut, LogoutIn, RefreshIn, TokensOut
 from gateway.signin import end_cookie_session, issue, session_mode, sign_out
 from gateway.throttle import client_ip, sending, throttle
 from kit.errors import InvalidInput, Unauthenticated
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1")
-SENT = {"sms": "Мы отправили код в SMS.", "email": "Мы отправили письмо с кодом и ссылкой.",
-        "contact": "Если такой пользователь есть, мы отправили ему код или ссылку."}
 STEP_UP_SENT = {"sms": "После многих неудачных попыток входа нужен ещё и код: мы отправили его в SMS.",
                 "email": "После многих неудачных попыток входа нужен ещё и код: мы отправили его на почту."}
 OIDC_STATE_COOKIE = "kabinet_oidc_state"

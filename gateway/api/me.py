@@ -11,12 +11,11 @@ from gateway.revocations import sessions_ended
 from gateway.schema import NAME, SECRET, SHORT, StrictSchema, body, dump, field, path_id, text
 from gateway.security import current_caller, login_required
 from gateway.services import auth
-from gateway.shapes import ChallengeOut, ProfileOut
+from gateway.shapes import SENT, ChallengeOut, ProfileOut
 from gateway.signin import end_cookie_session
 from gateway.throttle import sending, throttle
 
 bp = Blueprint("me", __name__, url_prefix="/api/v1")
-SENT = {"sms": "Мы отправили код в SMS.", "email": "Мы отправили письмо с кодом и ссылкой."}
 
 
 class ProfilePatchIn(StrictSchema):

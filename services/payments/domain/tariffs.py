@@ -60,9 +60,9 @@ def new_category(code: str, title: str) -> CustomerCategory:
 
 # --- tariff versions ---------------------------------------------------------------
 
-def new_tariff(*, tariff_id: str, supplier_id: str, category: str, category_known: bool, valid_from: str,
-               prices: Mapping[str, Mapping[str, str]]) -> Tariff:
-    """A tariff version as staff enter it, every problem at once (code invalid_tariff, per field)."""
+def _version_of(supplier_id: str, category_known: bool, valid_from: str) -> tuple[dt.date | None, dict[str, str]]:
+    """What every version of master data (a tariff, a norm) needs: a supplier id, a known category and the
+    local date it starts; the start date and the problems found."""
     problems: dict[str, str] = {}
     if not is_uuid(supplier_id):
         problems["supplier_id"] = BAD_SUPPLIER
@@ -71,6 +71,13 @@ def new_tariff(*, tariff_id: str, supplier_id: str, category: str, category_know
     starts = parse_local_date(valid_from)
     if starts is None:
         problems["valid_from"] = BAD_DATE
+    return starts, problems
+
+
+def new_tariff(*, tariff_id: str, supplier_id: str, category: str, category_known: bool, valid_from: str,
+               prices: Mapping[str, Mapping[str, str]]) -> Tariff:
+    """A tariff version as staff enter it, every problem at once (code invalid_tariff, per field)."""
+    starts, problems = _version_of(supplier_id, category_known, valid_from)
     try:
         typed = parse_prices(prices)
     except InvalidInput as refused:
@@ -226,14 +233,7 @@ def norm_problems(residents: int, kwh_per_month: Decimal) -> dict[str, str]:
 def new_norm(*, supplier_id: str, category: str, category_known: bool, residents: int, valid_from: str,
              kwh_per_month: str) -> ConsumptionNorm:
     """A norm as staff set it, every problem at once (code invalid_norm, per field)."""
-    problems: dict[str, str] = {}
-    if not is_uuid(supplier_id):
-        problems["supplier_id"] = BAD_SUPPLIER
-    if not category_known:
-        problems["category"] = UNKNOWN_CATEGORY
-    starts = parse_local_date(valid_from)
-    if starts is None:
-        problems["valid_from"] = BAD_DATE
+    starts, problems = _version_of(supplier_id, category_known, valid_from)
     kwh = parse_decimal(kwh_per_month)
     if kwh is None:
         problems["kwh_per_month"] = "Введите норматив числом, например 88 или 57.5."
