@@ -83,6 +83,10 @@ def run(
             _shout(f"while stopping: {exc}")
             code = 1
     _say("devstack: stopped")
+    # Everything is stopped: a late signal (the second of a pair) must not kill us on the way out. Python
+    # puts SIG_DFL back for its own handlers while it finalizes, but leaves SIG_IGN as it is.
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
     return code
 
 
