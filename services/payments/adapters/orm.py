@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
                         BigInteger,
+                        Boolean,
                         CheckConstraint,
                         Column,
                         Date,
@@ -82,14 +83,23 @@ charges = Table(
     Column("account_id", UUID(as_uuid=False), nullable=False),
     Column("kind", Text, nullable=False),
     Column("reading_id", UUID(as_uuid=False)),
-    Column("tariff_id", UUID(as_uuid=False), ForeignKey("tariffs.tariff_id"), nullable=False),
+    # the tariff of a preliminary charge; a final charge's lines name theirs (a change inside the period)
+    Column("tariff_id", UUID(as_uuid=False), ForeignKey("tariffs.tariff_id")),
     Column("amount_kop", BigInteger, nullable=False),
     Column("posted_at", DateTime(timezone=True), nullable=False),
-    CheckConstraint("kind IN ('preliminary', 'final')", name="charges_kind"),
+    Column("period", Date),  # the billing month (its first day, the supplier's local calendar)
+    Column("meter_id", UUID(as_uuid=False)),
+    Column("run_id", UUID(as_uuid=False)),  # the billing run of a final charge
+    Column("basis", Text),  # BILLING_BASIS of a final charge: readings, average, norm
+    CheckConstraint("kind IN ('preliminary', 'final', 'adjustment')", name="charges_kind"),
     # A reading is charged once per kind: a redelivered or republished event has one effect.
     UniqueConstraint("reading_id", "kind", name="charges_one_per_reading"),
 )
 Index("charges_account_posted", charges.c.account_id, charges.c.posted_at.desc())
+# One final charge per account and period, however often (or concurrently) the run goes.
+Index("charges_one_final", charges.c.account_id, charges.c.period, unique=True,
+      postgresql_where=text("kind = 'final'"))
+Index("charges_period", charges.c.period, charges.c.kind)
 
 charge_lines = Table(
     "charge_lines", metadata,
@@ -101,6 +111,9 @@ charge_lines = Table(
     Column("ratio", Numeric, nullable=False),  # КТ
     Column("price_rub", Numeric(12, 4), nullable=False),
     Column("amount_kop", BigInteger, nullable=False),
+    Column("zones", SmallInteger),  # the meter's zone count the line is priced for
+    Column("tariff_id", UUID(as_uuid=False)),  # of a final charge's line: the tariff of its days
+    Column("days", SmallInteger),  # of a final charge's line: days of the period at that tariff
 )
 
 ledger = Table(
@@ -112,11 +125,22 @@ ledger = Table(
     Column("charge_id", UUID(as_uuid=False), ForeignKey("charges.charge_id"), unique=True),
     Column("posted_at", DateTime(timezone=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    CheckConstraint("kind IN ('opening', 'charge', 'payment', 'penalty', 'adjustment')", name="ledger_kind"),
+    Column("bucket", Text, nullable=False, server_default="energy"),  # LEDGER_BUCKET: energy, penalties
+    Column("period", Date),  # the billing month the entry belongs to (first day), when it has one
+    Column("due_on", Date),  # a debt's due date (charges, penalties, dated opening debts)
+    Column("external_id", Text, unique=True),  # an outside fact (registry row, provider payment): once
+    Column("reverses", UUID(as_uuid=False), ForeignKey("ledger.entry_id"), unique=True),  # superseded entry
+    Column("run_id", UUID(as_uuid=False)),  # the billing run that wrote it
+    Column("channel", Text),  # PAYMENT_CHANNEL of a payment
+    Column("paid_on", Date),  # a payment's date as the payer made it
+    Column("description", Text),  # Russian, shown in the ledger
+    CheckConstraint("kind IN ('opening', 'charge', 'payment', 'penalty', 'adjustment', 'refund')",
+                    name="ledger_kind"),
+    CheckConstraint("bucket IN ('energy', 'penalties')", name="ledger_bucket"),
 )
 Index("ledger_account_posted", ledger.c.account_id, ledger.c.posted_at)
-# One opening balance per account (входящее сальдо).
-Index("ledger_one_opening", ledger.c.account_id, unique=True, postgresql_where=text("kind = 'opening'"))
+Index("ledger_account_bucket", ledger.c.account_id, ledger.c.bucket, ledger.c.due_on)
+Index("ledger_period", ledger.c.account_id, ledger.c.period)
 
 # Who may touch which account: a projection of accounts' bindings (kit.access).
 account_access = access_table(metadata)
@@ -130,7 +154,13 @@ account_facts = Table(
     Column("meter_zones", JSONB, nullable=False),  # zone counts of the open meters: [1, 2]
     Column("residents", SmallInteger),
     Column("as_of", DateTime(timezone=True), nullable=False),
+    Column("number", Text),  # the лицевой счёт as printed, for invoices
+    Column("address", Text),
+    Column("holder", Text),
+    Column("bill_delivery", Text),
+    Column("automatic_metering", Boolean),
 )
+Index("account_facts_supplier", account_facts.c.supplier_id, account_facts.c.account_id)
 
 # The projection of suppliers' facts (accounts.supplier.changed): payee details, time zone, due day;
 # as_of is the occurred_at of the event that set the row (newest wins).
@@ -147,6 +177,110 @@ suppliers = Table(
     Column("timezone", Text, nullable=False),
     Column("payment_due_day", SmallInteger),
     Column("as_of", DateTime(timezone=True), nullable=False),
+)
+
+# --- the billing run (закрытие периода): one live or finished run per supplier and period ---
+billing_runs = Table(
+    "billing_runs", metadata,
+    Column("run_id", UUID(as_uuid=False), primary_key=True),
+    Column("supplier_id", UUID(as_uuid=False), nullable=False),
+    Column("period", Date, nullable=False),
+    Column("status", Text, nullable=False),  # BILLING_RUN_STATUS
+    Column("as_of", Date, nullable=False),  # the run's "today" (the test clock in dev and test)
+    Column("started_by", Text, nullable=False, server_default=""),
+    Column("started_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("cursor", UUID(as_uuid=False)),  # the last account id done: accounts go in id order
+    *(Column(name, BigInteger, nullable=False, server_default="0")
+      for name in ("accounts_total", "accounts_done", "accounts_billed", "accounts_skipped", "by_readings",
+                   "by_average", "by_norm", "charged_kop", "invoices")),
+    CheckConstraint("status IN ('running', 'done', 'failed')", name="billing_runs_status"),
+)
+Index("billing_runs_one", billing_runs.c.supplier_id, billing_runs.c.period, unique=True,
+      postgresql_where=text("status <> 'failed'"))
+
+billing_skips = Table(
+    "billing_skips", metadata,
+    Column("run_id", UUID(as_uuid=False), ForeignKey("billing_runs.run_id"), primary_key=True),
+    Column("account_id", UUID(as_uuid=False), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("message", Text, nullable=False),
+)
+
+# --- invoices (квитанции): numbers without gaps per supplier, taken in the transaction that issues them ---
+invoice_counters = Table(
+    "invoice_counters", metadata,
+    Column("supplier_id", UUID(as_uuid=False), primary_key=True),
+    Column("last_number", BigInteger, nullable=False),
+)
+
+invoices = Table(
+    "invoices", metadata,
+    Column("invoice_id", UUID(as_uuid=False), primary_key=True),
+    Column("supplier_id", UUID(as_uuid=False), nullable=False),
+    Column("account_id", UUID(as_uuid=False), nullable=False),
+    Column("period", Date, nullable=False),
+    Column("number", BigInteger, nullable=False),
+    Column("run_id", UUID(as_uuid=False), ForeignKey("billing_runs.run_id")),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("due_on", Date, nullable=False),
+    *(Column(name, BigInteger, nullable=False)
+      for name in ("opening_kop", "charged_kop", "paid_kop", "penalties_kop", "closing_kop",
+                   "amount_due_energy_kop", "amount_due_penalties_kop")),
+    UniqueConstraint("supplier_id", "number", name="invoices_number"),
+    UniqueConstraint("account_id", "period", name="invoices_one_per_period"),
+)
+
+# --- penalties (пени) ---
+key_rates = Table(
+    "key_rates", metadata,
+    Column("valid_from", Date, primary_key=True),
+    Column("rate_percent", Numeric(6, 3), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("rate_percent > 0 AND rate_percent <= 100", name="key_rates_rate"),
+)
+
+moratoria = Table(
+    "moratoria", metadata,
+    Column("moratorium_id", UUID(as_uuid=False), primary_key=True),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_until", Date, nullable=False),
+    Column("title", Text, nullable=False),
+    CheckConstraint("valid_until >= valid_from", name="moratoria_dates"),
+)
+
+penalty_accruals = Table(
+    "penalty_accruals", metadata,
+    Column("account_id", UUID(as_uuid=False), primary_key=True),
+    Column("day", Date, primary_key=True),  # one accrual per account per day
+    Column("base_kop", BigInteger, nullable=False),  # the overdue energy debt it is accrued on
+    Column("amount_kop", BigInteger, nullable=False),
+    Column("entry_id", UUID(as_uuid=False)),  # its ledger entry (none for a zero accrual)
+)
+
+penalty_progress = Table(
+    "penalty_progress", metadata,
+    Column("supplier_id", UUID(as_uuid=False), primary_key=True),
+    Column("accrued_through", Date, nullable=False),
+)
+
+# --- legal entities' monthly documents (счёт, счёт-фактура, акт), from the registry ---
+contract_documents = Table(
+    "contract_documents", metadata,
+    Column("document_id", UUID(as_uuid=False), primary_key=True),
+    Column("supplier_id", UUID(as_uuid=False), nullable=False),
+    Column("contract_id", UUID(as_uuid=False), nullable=False),
+    Column("contract_number", Text, nullable=False),
+    Column("kind", Text, nullable=False),  # LEGAL_DOCUMENT_KIND
+    Column("period", Date, nullable=False),
+    Column("number", Text, nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("kwh", Numeric(18, 3), nullable=False),
+    Column("amount_kop", BigInteger, nullable=False),
+    Column("vat_kop", BigInteger, nullable=False),
+    Column("content", JSONB, nullable=False),  # holder, ИНН, address, lines as the registry gave them
+    CheckConstraint("kind IN ('invoice', 'vat_invoice', 'act')", name="contract_documents_kind"),
+    UniqueConstraint("contract_id", "period", "kind", name="contract_documents_one"),
 )
 
 # Every staff action on payments' data: who (and with which roles), what, on which entity, before and after.

@@ -6,7 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from prometheus_client import Counter
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -126,16 +126,16 @@ class LedgerRepository:
     def add(self, entry: LedgerEntry) -> None:
         self.session.execute(insert(ledger).values(**_entry_row(entry)))
 
-    def add_opening_once(self, entry: LedgerEntry) -> bool:
-        """The account's opening balance, unless it has one; True if this call added it."""
-        # The predicate is a literal: with a bound parameter PostgreSQL cannot infer the partial
-        # index once psycopg prepares the statement (from the 6th execution on).
+    def add_once(self, entry: LedgerEntry) -> bool:
+        """An entry of an outside fact (its external_id), unless it is booked already; True if this call
+        added it."""
         added = self.session.execute(
             pg_insert(ledger).values(**_entry_row(entry))
-            .on_conflict_do_nothing(index_elements=[ledger.c.account_id], index_where=text("kind = 'opening'"))
-            .returning(ledger.c.entry_id)
+            .on_conflict_do_nothing(index_elements=[ledger.c.external_id]).returning(ledger.c.entry_id)
         ).first()
         return added is not None
+
+    add_opening_once = add_once
 
     def balance_kop(self, account_id: str) -> int:
         return int(self.session.execute(
@@ -145,4 +145,7 @@ class LedgerRepository:
 
 def _entry_row(entry: LedgerEntry) -> dict:
     return dict(entry_id=entry.entry_id, account_id=entry.account_id, kind=entry.kind,
-                amount_kop=entry.amount_kop, charge_id=entry.charge_id, posted_at=entry.posted_at)
+                amount_kop=entry.amount_kop, charge_id=entry.charge_id, posted_at=entry.posted_at,
+                bucket=entry.bucket, period=entry.period, due_on=entry.due_on, external_id=entry.external_id,
+                reverses=entry.reverses, run_id=entry.run_id, channel=entry.channel, paid_on=entry.paid_on,
+                description=entry.description)

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kabinet_vocabulary import BALANCE_STATE, CHARGE_KIND, ZONE
+from kabinet_vocabulary import BALANCE_STATE, CHARGE_KIND, LEDGER_BUCKET, LEDGER_ENTRY_KIND, ZONE
 
 from kit.errors import InvalidInput, Rejected
 
@@ -356,8 +356,9 @@ def preview_charge(tariff: Tariff, consumption: Mapping[str, Decimal], ratio: De
 
 # --- the ledger ---------------------------------------------------------------
 
-OPENING, CHARGE, PAYMENT, PENALTY, ADJUSTMENT = "opening", "charge", "payment", "penalty", "adjustment"
-ENTRY_KINDS = (OPENING, CHARGE, PAYMENT, PENALTY, ADJUSTMENT)
+OPENING, CHARGE, PAYMENT, PENALTY, ADJUSTMENT, REFUND = LEDGER_ENTRY_KIND.codes
+ENTRY_KINDS = LEDGER_ENTRY_KIND.codes
+ENERGY, PENALTIES = LEDGER_BUCKET.ENERGY, LEDGER_BUCKET.PENALTIES
 
 
 @dataclass(frozen=True)
@@ -370,10 +371,21 @@ class LedgerEntry:
     posted_at: dt.datetime
     charge_id: str | None = None
     entry_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    bucket: str = ENERGY  # LEDGER_BUCKET: energy and penalties are owed and paid separately
+    period: dt.date | None = None  # the billing month (its first day) the entry belongs to
+    due_on: dt.date | None = None  # a debt's due date
+    external_id: str | None = None  # an outside fact (registry row, provider payment): booked once
+    reverses: str | None = None  # the entry this one supersedes (a final charge reverses the preliminary)
+    run_id: str | None = None  # the billing run that wrote it
+    channel: str | None = None  # PAYMENT_CHANNEL of a payment
+    paid_on: dt.date | None = None  # a payment's date as the payer made it
+    description: str | None = None  # Russian, for the ledger list
 
     def __post_init__(self) -> None:
         if self.kind not in ENTRY_KINDS:
             raise InvalidInput(f"Неизвестный вид проводки: {self.kind}.", code="invalid_ledger_entry")
+        if self.bucket not in LEDGER_BUCKET.codes:
+            raise InvalidInput(f"Неизвестный вид задолженности: {self.bucket}.", code="invalid_ledger_entry")
         if type(self.amount_kop) is not int:
             raise InvalidInput("Сумма проводки — целое число копеек.", code="invalid_ledger_entry")
 
@@ -383,9 +395,12 @@ class LedgerEntry:
                    posted_at=charge.posted_at, charge_id=charge.charge_id)
 
     @classmethod
-    def opening(cls, account_id: str, amount_kop: int, posted_at: dt.datetime) -> LedgerEntry:
-        """Входящее сальдо: the balance carried over from the supplier's billing system."""
-        return cls(account_id=account_id, kind=OPENING, amount_kop=amount_kop, posted_at=posted_at)
+    def opening(cls, account_id: str, amount_kop: int, posted_at: dt.datetime, *, external_id: str | None = None,
+                bucket: str = ENERGY, due_on: dt.date | None = None) -> LedgerEntry:
+        """Входящее сальдо: the balance (or a dated debt) carried over from the supplier's billing system;
+        booked once per external fact (by default one per account)."""
+        return cls(account_id=account_id, kind=OPENING, amount_kop=amount_kop, posted_at=posted_at,
+                   external_id=external_id or f"opening:{account_id}", bucket=bucket, due_on=due_on)
 
 
 DEBT, ZERO, OVERPAYMENT = BALANCE_STATE.DEBT, BALANCE_STATE.ZERO, BALANCE_STATE.OVERPAYMENT
