@@ -53,6 +53,8 @@ class Service:
     uow_class: type
     servicer: Callable[[ServiceRuntime], Callable[[grpc.Server], None]]
     subscriptions: Callable[[ServiceRuntime], list] = field(default=lambda rt: [])
+    # Periodic jobs of the worker (kit.jobs.Job), e.g. payments' billing schedule and penalty accrual.
+    jobs: Callable[[ServiceRuntime], list] = field(default=lambda rt: [])
     seed_demo: Callable[[ServiceRuntime], None] = _no_demo_data
     config_class: type[ServiceConfig] = ServiceConfig
     verifier: Callable[[ServiceRuntime], TokenVerifier] = _auth_service_keys
@@ -78,7 +80,7 @@ class Service:
         tracing.configure(f"{self.name}-worker", config.trace_file)
         metrics.serve(config.metrics_listen)
         rt = self.runtime(config)
-        asyncio.run(run_worker(config, self.name, self.subscriptions(rt), rt.uow))
+        asyncio.run(run_worker(config, self.name, self.subscriptions(rt), rt.uow, self.jobs(rt)))
 
     def migrate(self, config: ServiceConfig) -> None:
         upgrade(config.database_url, self.package_dir / "migrations")

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from kit.consumer import ConsumerLoop, Subscription
 from kit.events import STREAMS
 from kit.jetstream import connect, ensure_stream
+from kit.jobs import Job, run_job
 from kit.metrics import watch_consumers, watch_outbox
 from kit.outbox import OutboxRelay
 from kit.settings import ServiceConfig
@@ -18,7 +19,7 @@ log = logging.getLogger("kit.worker")
 
 
 async def run_worker(config: ServiceConfig, service: str, subscriptions: list[Subscription],
-                     uow_factory: Callable[[], object]) -> None:
+                     uow_factory: Callable[[], object], jobs: list[Job] | None = None) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -33,6 +34,8 @@ async def run_worker(config: ServiceConfig, service: str, subscriptions: list[Su
     tasks = [asyncio.create_task(relay.run(stop), name="outbox-relay")]
     for sub in subscriptions:
         tasks.append(asyncio.create_task(ConsumerLoop(js, sub, uow_factory).run(stop), name=sub.durable))
+    for job in jobs or ():
+        tasks.append(asyncio.create_task(run_job(job, stop), name=f"job:{job.name}"))
     if config.metrics_listen:  # measured only where someone can scrape them
         tasks.append(asyncio.create_task(watch_outbox(service, uow_factory, stop), name="outbox-metrics"))
         tasks.append(asyncio.create_task(watch_consumers(js, subscriptions, stop), name="consumer-metrics"))

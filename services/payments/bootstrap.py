@@ -11,6 +11,7 @@ from services.payments.adapters.accounts import AccountsClient
 from services.payments.entrypoints.api import PaymentsServicer
 from services.payments.entrypoints.demo import load_demo
 from services.payments.entrypoints.events import subscriptions
+from services.payments.entrypoints.jobs import jobs
 from services.payments.service_layer.unit_of_work import PaymentsUnitOfWork
 
 
@@ -20,4 +21,4 @@ def servicer(rt):
 
 
 SERVICE = Service("payments", Path(__file__).parent, PaymentsUnitOfWork, servicer,
-                  subscriptions=lambda rt: subscriptions(), seed_demo=load_demo)
+                  subscriptions=lambda rt: subscriptions(), jobs=jobs, seed_demo=load_demo)

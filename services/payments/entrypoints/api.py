@@ -20,13 +20,18 @@ from services.payments.domain.model import (
     price_text,
 )
 from services.payments.domain.tariffs import AccountTariff, CustomerCategory, NormCard, TariffCard
+from services.payments.entrypoints.api_billing import BillingRpcs
+from services.payments.entrypoints.api_invoices import InvoiceRpcs
+from services.payments.entrypoints.api_ledger import LedgerRpcs
+from services.payments.entrypoints.api_penalties import PenaltyRpcs
+from services.payments.entrypoints.api_registry import RegistryRpcs
 from services.payments.service_layer import charging, master_data, views
 from services.payments.service_layer.accounts import AccountsPort
 
 MAX_LIMIT = 200
 
 
-class PaymentsServicer(pb_grpc.PaymentsServicer):
+class PaymentsServicer(LedgerRpcs, InvoiceRpcs, BillingRpcs, PenaltyRpcs, RegistryRpcs, pb_grpc.PaymentsServicer):
     def __init__(self, uow_factory, accounts: AccountsPort) -> None:
         self.uow = uow_factory
         self.accounts = accounts
