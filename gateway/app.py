@@ -13,6 +13,7 @@ from gateway.api import (
     contracts,
     dashboard,
     groups,
+    invoices,
     me,
     money,
     notifications,
@@ -20,6 +21,7 @@ from gateway.api import (
     service_requests,
     staff,
     staff_accounts,
+    staff_billing,
     staff_suppliers,
     tariffs,
 )
@@ -68,6 +70,6 @@ def create_app(config: GatewayConfig | None = None, *, verifier=None) -> Flask:
     boundary.init_app(app)
     for blueprint in (ops_bp, openapi_bp, captcha.bp, auth.bp, me.bp, staff.bp, staff_accounts.bp, accounts.bp,
                       groups.bp, contracts.bp, service_requests.bp, readings.bp, money.bp, notifications.bp,
-                      dashboard.bp, staff_suppliers.bp, tariffs.bp):
+                      dashboard.bp, staff_suppliers.bp, tariffs.bp, invoices.bp, staff_billing.bp):
         app.register_blueprint(blueprint)
     return app
