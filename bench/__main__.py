@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import re
 import shutil
@@ -22,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -31,29 +29,25 @@ import requests
 
 from devstack.stack import REPO_ROOT, Stack
 
-NS = uuid.UUID("0e5c7b4e-2a61-4f0c-9d7e-62656e636821")
 HERE = Path(__file__).resolve().parent
 FLOOR = REPO_ROOT.parent / "shared" / "bench-floor" / "run.sh"
 PASSWORD = "Bench-Passw0rd-2026"
 
 
-def registry(users: int) -> dict:
-    """The demo data plus one account (one-zone meter) per bench user."""
-    data = json.loads((REPO_ROOT / "demo" / "demo.json").read_text())
-    supplier = data["supplier"]["supplier_id"]
-    for i in range(users):
-        number = f"77-{i:08d}"
-        data["accounts"].append({
-            "account_id": str(uuid.uuid5(NS, f"account:{number}")), "supplier_id": supplier, "number": number,
-            "address": f"Санкт-Петербург, Бенчмарковая ул., д. {i}", "holder": f"Пользователь {i}",
-            "category": "urban_gas_stove", "automatic_metering": False, "premise": {}, "bill_delivery": "email",
-            "meters": [{"meter_id": str(uuid.uuid5(NS, f"meter:{number}")), "number": f"B{i:07d}",
-                        "model": "Меркурий 201.5", "zones": 1, "digits": 7, "ratio": "1",
-                        "verification_due": "2030-12-31",
-                        "initial_reading": {"taken_at": "2026-10-20T09:00:00+00:00", "values": {"total": "1000.000"}}}],
-            "payments": [], "opening_balance_kop": 0,
-        })
-    return data
+def registry(users: int, out: Path) -> Path:
+    """demo/registry plus one account (one-zone meter, last reading 1000) per bench user: the directory the
+    stack onboards (KABINET_DEMO_REGISTRY)."""
+    shutil.copytree(REPO_ROOT / "demo" / "registry", out)
+    rows = {
+        "accounts": [f"012;77-{i:08d};Пользователь {i};Санкт-Петербург, Бенчмарковая ул., д. {i};urban_gas_stove;;;;"
+                     "email;0" for i in range(users)],
+        "meters": [f"012;77-{i:08d};B{i:07d};Меркурий 201.5;1;7;1;2030-12-31" for i in range(users)],
+        "readings": [f"012;77-{i:08d};B{i:07d};2026-10-20T09:00:00+00:00;1000.000;;;;" for i in range(users)],
+    }
+    for name, lines in rows.items():
+        with open(out / f"{name}.csv", "a", encoding="utf-8") as f:
+            f.write("".join(line + "\n" for line in lines))
+    return out
 
 
 def sign_up(base: str, i: int) -> str:
@@ -153,9 +147,7 @@ def main(argv: list[str] | None = None) -> None:
     wrk = ensure_wrk()
 
     work = Path(tempfile.mkdtemp(prefix="kabinet-bench-"))
-    demo = work / "demo.json"
-    demo.write_text(json.dumps(registry(args.users), ensure_ascii=False))
-    os.environ["KABINET_DEMO_DATA"] = str(demo)
+    os.environ["KABINET_DEMO_REGISTRY"] = str(registry(args.users, work / "registry"))
     os.environ.setdefault("KABINET_LOG_LEVEL", "WARNING")
     stack = Stack(work / "data", "test", fast=False)
     try:

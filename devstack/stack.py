@@ -11,6 +11,7 @@ import fcntl
 import json
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -22,6 +23,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
+from urllib.parse import parse_qs, urlparse
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -43,6 +45,12 @@ MAIL_FROM = "Личный кабинет <noreply@kabinet.localhost>"
 # Another simulator joins when its package is there (simulators/oidc: the social sign-in provider).
 OIDC_SIM = REPO_ROOT / "simulators" / "oidc" / "__main__.py"
 DEMO_PROFILES = ("dev", "test")
+# The demo supplier's master data goes in as a retailer's does (tools.onboard: the staff API and the registry,
+# after the gateway is up); the demo seeds that refer to it (accounts: the demo customer's bindings) follow it.
+DEMO_SUPPLIER = REPO_ROOT / "demo" / "supplier.json"
+DEMO_REGISTRY = REPO_ROOT / "demo" / "registry"
+SEEDS_AFTER_ONBOARDING = ("accounts",)
+DEMO_STAFF_LOGIN = "demo-onboarding"
 
 log = logging.getLogger("devstack")
 
@@ -83,6 +91,7 @@ class Stack:
         self.nats: NatsServer | None = None
         self.redis: RedisServer | None = None
         self.ports: dict[str, int] = {}
+        self.demo_supplier_id: str | None = None  # set by onboard_demo (dev and test profiles)
         self._lock: IO | None = None
 
     # -- lifecycle ---------------------------------------------------------
@@ -96,6 +105,7 @@ class Stack:
             self.start_services()
             if self.with_gateway:
                 self.start_gateway()
+                self.onboard_demo()
         except BaseException:
             self.stop()
             raise
@@ -153,14 +163,63 @@ class Stack:
             raise StackError("\n\n".join(failures))
 
     def seed_demo(self) -> None:
-        """Demo data (dev and test profiles only), in dependency order."""
+        """Demo seeds (dev and test profiles only), in dependency order: the demo customer (auth); those that
+        refer to the demo supplier's data wait for `onboard_demo`."""
         if self.profile not in DEMO_PROFILES:
             return
         for svc in self.services:
+            if svc in SEEDS_AFTER_ONBOARDING:
+                continue
             log.info("demo data for %s", svc)
             failure = self._run_once(svc, "seed-demo")
             if failure:
                 raise StackError(failure)
+
+    def onboard_demo(self) -> None:
+        """Dev and test profiles, with the gateway: the demo supplier onboarded exactly as a retailer would
+        (`python -m tools.onboard`: staff sign-in, the supplier and its categories through the staff API,
+        demo/registry through POST /staff/v1/registry) by a demo staff user (auth's create-staff, once per
+        data directory), then the seeds that refer to it (the demo customer's bindings). Idempotent: a second
+        start on the same data changes nothing."""
+        if self.profile not in DEMO_PROFILES:
+            return
+        login, password, secret = self._demo_staff()
+        log.info("onboarding the demo supplier through the gateway")
+        registry = os.environ.get("KABINET_DEMO_REGISTRY") or str(DEMO_REGISTRY)  # the bench adds its accounts
+        argv = [sys.executable, "-m", "tools.onboard", "--gateway", self.gateway_url, "--supplier",
+                str(DEMO_SUPPLIER), "--registry", registry, "--strict"]
+        env = self.env_for("gateway") | {"KABINET_STAFF_LOGIN": login, "KABINET_STAFF_PASSWORD": password,
+                                         "KABINET_STAFF_TOTP_SECRET": secret}
+        done = subprocess.run(argv, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+        (self.log_dir / "onboard.log").write_text(done.stdout + done.stderr)
+        if done.returncode != 0:
+            raise StackError(f"onboarding the demo supplier failed ({done.returncode}); output in "
+                             f"{self.log_dir / 'onboard.log'}:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+        self.demo_supplier_id = json.loads(done.stdout)["supplier_id"]
+        for svc in self.services:
+            if svc in SEEDS_AFTER_ONBOARDING:
+                log.info("demo data for %s", svc)
+                failure = self._run_once(svc, "seed-demo")
+                if failure:
+                    raise StackError(failure)
+
+    def _demo_staff(self) -> tuple[str, str, str]:
+        """(login, password, TOTP secret) of the demo staff user (role admin) that onboards the demo supplier:
+        created by auth's create-staff on the first start, remembered in the data directory."""
+        remembered = self.data_dir / "demo-staff.json"
+        if remembered.exists():
+            known = json.loads(remembered.read_text())
+            return known["login"], known["password"], known["totp_secret"]
+        password = "Demo-Onboarding-2026!"
+        done = subprocess.run([sys.executable, "-m", "services.auth", "create-staff", "--login", DEMO_STAFF_LOGIN,
+                               "--role", "admin", "--password-stdin"], input=password + "\n",
+                              env=self.env_for("auth"), cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+        uri = re.search(r"otpauth://\S+", done.stdout)
+        if done.returncode != 0 or uri is None:
+            raise StackError(f"creating the demo staff user failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+        secret = parse_qs(urlparse(uri.group()).query)["secret"][0]
+        remembered.write_text(json.dumps({"login": DEMO_STAFF_LOGIN, "password": password, "totp_secret": secret}))
+        return DEMO_STAFF_LOGIN, password, secret
 
     def start_services(self, timeout: float = 90) -> None:
         """Every `<svc>-api` (waiting until its health check says SERVING), then every `<svc>-worker`."""

@@ -1,6 +1,8 @@
-"""A realistic demo registry of any size: accounts.csv, meters.csv, payments.csv and contracts.csv
-(one legal contract per 20 accounts; docs/registry-format.md). Data for tests and benchmarks of the
-accounts service's registry import, not a part of the service.
+"""A realistic registry of any size: accounts.csv, meters.csv, payments.csv and contracts.csv (one legal
+contract per 20 accounts) for accounts; balances.csv (each account's balance on 2026-09-02, some as dated
+debts), tariffs.csv (the two categories' tariffs) for payments; readings.csv (each meter's last reading)
+for readings (docs/registry-format.md). Data for tests and benchmarks of the registry import, not a part
+of the services.
 
     python -m tools.registry_generator --accounts 100000 --out /tmp/registry
 """
@@ -27,6 +29,8 @@ SURNAMES = ["Иванов", "Петров", "Сидоров", "Смирнов", 
             "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов"]
 NAMES = ["Иван", "Пётр", "Анна", "Мария", "Сергей", "Ольга", "Алексей", "Елена", "Дмитрий", "Наталья"]
 PATRONYMICS = ["Иванович", "Петрович", "Сергеевич", "Алексеевич", "Дмитриевич", "Николаевич"]
+ZONE_COLUMNS = ("total", "day", "night", "peak", "semi_peak")
+ZONES = {1: ("total",), 2: ("day", "night"), 3: ("peak", "semi_peak", "night")}
 MODELS = {1: ["Меркурий 201.5", "НЕВА 101 AS", "СЕ 101 R5"], 2: ["НЕВА МТ 124 AS OP", "Меркурий 200.02"],
           3: ["НЕВА МТ 324 1.0 AOS26", "Меркурий 230 ART-01"]}
 
@@ -35,6 +39,7 @@ def generate(out: Path, accounts: int, *, supplier_code: str = "012", prefix: st
     rnd = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     today = dt.date(2026, 11, 1)
+    meters: list[tuple[str, str, int, int]] = []  # (account number, meter number, zones, digits)
     with (open(out / "accounts.csv", "w", newline="", encoding="utf-8") as fa,
           open(out / "meters.csv", "w", newline="", encoding="utf-8") as fm,
           open(out / "payments.csv", "w", newline="", encoding="utf-8") as fp):
@@ -56,14 +61,56 @@ def generate(out: Path, accounts: int, *, supplier_code: str = "012", prefix: st
                          "electric" if electric else "gas", rnd.choice(["email", "paper_email", "paper"]),
                          "1" if rnd.random() < 0.02 else "0"])
             zones = rnd.choices([1, 2, 3], weights=[60, 30, 10])[0]
-            wm.writerow([supplier_code, number, f"{rnd.randint(10**7, 10**8 - 1)}", rnd.choice(MODELS[zones]), zones,
-                         rnd.choice([5, 6]), "1", (today + dt.timedelta(days=rnd.randint(30, 3650))).isoformat()])
+            meter, digits = f"{rnd.randint(10**7, 10**8 - 1)}", rnd.choice([5, 6])
+            wm.writerow([supplier_code, number, meter, rnd.choice(MODELS[zones]), zones,
+                         digits, "1", (today + dt.timedelta(days=rnd.randint(30, 3650))).isoformat()])
+            meters.append((number, meter, zones, digits))
             for k in range(2):
                 paid = today - dt.timedelta(days=30 * k + rnd.randint(0, 20))
                 amount = f"{rnd.randint(300, 6000)},{rnd.randint(0, 99):02d}"
                 wp.writerow([supplier_code, number, paid.strftime("%d.%m.%Y"), amount,
                              rnd.choice(["cabinet", "bank", "third_party"]), f"gen-{number}-{k}"])
     _contracts(out / "contracts.csv", max(1, accounts // 20), supplier_code, random.Random(seed + 1))
+    _money_and_readings(out, meters, supplier_code, random.Random(seed + 2))
+
+
+BALANCE_DAY = dt.date(2026, 9, 2)  # the balances' date: the generated payments after it go to the ledger
+
+
+def _money_and_readings(out: Path, meters: list[tuple[str, str, int, int]], supplier_code: str,
+                        rnd: random.Random) -> None:
+    """balances.csv (a plain balance, or one or two dated debts, − owed / + overpaid), readings.csv (each
+    meter's last reading on 2026-10-25, fitting its digits) and tariffs.csv."""
+    with (open(out / "balances.csv", "w", newline="", encoding="utf-8") as fb,
+          open(out / "readings.csv", "w", newline="", encoding="utf-8") as fr):
+        wb, wr = csv.writer(fb, delimiter=";"), csv.writer(fr, delimiter=";")
+        wb.writerow(["supplier_code", "account_number", "bucket", "amount", "due_on", "as_of", "external_id"])
+        wr.writerow(["supplier_code", "account_number", "meter_number", "taken_at", *ZONE_COLUMNS])
+        for number, meter, zones, digits in meters:
+            kind = rnd.random()
+            if kind < 0.3:  # dated debts: last month's and, for some, the month before
+                for months in range(1, 2 + (rnd.random() < 0.3)):
+                    due = dt.date(2026, 9 - months, 10)
+                    wb.writerow([supplier_code, number, "energy", f"-{rnd.randint(200, 4000)},{rnd.randint(0, 99):02d}",
+                                 due.isoformat(), BALANCE_DAY.isoformat(), ""])
+                if rnd.random() < 0.2:
+                    wb.writerow([supplier_code, number, "penalties", f"-{rnd.randint(1, 300)},{rnd.randint(0, 99):02d}",
+                                 "", BALANCE_DAY.isoformat(), ""])
+            else:
+                sign = "" if kind < 0.4 else "-"
+                amount = "0,00" if kind > 0.8 else f"{sign}{rnd.randint(1, 3000)},{rnd.randint(0, 99):02d}"
+                wb.writerow([supplier_code, number, "energy", amount, "", BALANCE_DAY.isoformat(), ""])
+            dial = 10 ** digits
+            values = {zone: f"{rnd.randint(0, dial // 2)}.{rnd.randint(0, 999):03d}" for zone in ZONES[zones]}
+            wr.writerow([supplier_code, number, meter, "2026-10-25", *(values.get(z, "") for z in ZONE_COLUMNS)])
+    with open(out / "tariffs.csv", "w", newline="", encoding="utf-8") as ft:
+        wt = csv.writer(ft, delimiter=";")
+        wt.writerow(["supplier_code", "category", "category_title", "valid_from", "one_zone", "two_zone_day",
+                     "two_zone_night", "three_zone_peak", "three_zone_semi_peak", "three_zone_night"])
+        wt.writerow([supplier_code, "urban_gas_stove", "Городское население в домах с газовыми плитами",
+                     "2026-07-01", "7,05", "8,11", "4,02", "9,17", "7,05", "4,02"])
+        wt.writerow([supplier_code, "urban_electric_stove", "Городское население в домах с электроплитами",
+                     "2026-07-01", "4,94", "5,68", "2,82", "6,42", "4,94", "2,82"])
 
 
 def _contracts(path: Path, count: int, supplier_code: str, rnd: random.Random) -> None:

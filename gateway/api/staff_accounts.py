@@ -6,6 +6,8 @@ from __future__ import annotations
 import kabinet_vocabulary as vocab
 from flask import Blueprint, current_app, request
 from kabinet.accounts.v1 import accounts_pb2 as pb
+from kabinet.payments.v1 import payments_pb2 as payments_pb
+from kabinet.readings.v1 import readings_pb2 as readings_pb
 from marshmallow import Schema, fields, pre_dump, validate
 
 from gateway.openapi import operation
@@ -23,12 +25,19 @@ from gateway.schema import (
     text,
 )
 from gateway.security import login_required
-from gateway.services import accounts
+from gateway.services import accounts, payments, readings
 from gateway.shapes import AccountFactsOut, MeterOut, ServiceRequestOut
 from kit.errors import InvalidInput
 
 bp = Blueprint("staff_accounts", __name__, url_prefix="/staff/v1")
-REGISTRY_FILES = ("accounts", "meters", "payments", "contracts")
+# Which service imports which file of the registry (docs/registry-format.md), in the order they are called:
+# accounts first (the others resolve account and contract numbers through it), then payments, then readings.
+# payments.csv goes to accounts (proof of a customer's binding) and to payments (the ledger).
+REGISTRY_PARTS = (("accounts", ("accounts", "meters", "payments", "contracts")),
+                  ("payments", ("balances", "payments", "tariffs", "contract_documents")),
+                  ("readings", ("readings",)))
+REGISTRY_FILES = ("accounts", "meters", "payments", "contracts", "balances", "tariffs", "readings",
+                  "contract_documents")
 IMPORT_TIMEOUT = 300.0  # one transaction over the whole registry (about 3 s per 10,000 accounts)
 
 
@@ -141,7 +150,10 @@ class RejectedRowOut(Schema):
 
 
 class FileReportOut(Schema):
-    kind = fields.String(metadata={"description": "accounts | meters | payments | contracts"})
+    kind = fields.String(metadata={"description": "accounts | meters | payments | contracts | balances | tariffs | "
+                                                  "contract_documents | readings"})
+    service = fields.String(metadata={"description": "accounts | payments | readings: which service imported the "
+                                                     "file (payments.csv is imported by two)"})
     rows = fields.Integer()
     inserted = fields.Integer()
     updated = fields.Integer()
@@ -152,7 +164,7 @@ class FileReportOut(Schema):
 
 class RegistryReportOut(Schema):
     files = fields.List(fields.Nested(FileReportOut))
-    changed_accounts = fields.Integer()
+    changed_accounts = fields.Integer(metadata={"description": "accounts whose facts the accounts part changed"})
 
 
 def _query(*names: str) -> tuple[dict, ...]:
@@ -257,10 +269,17 @@ def audit():
 @bp.post("/registry")
 @operation("Загрузить реестр из биллинга (CSV)", tag="staff", response=RegistryReportOut, errors=(403, 413, 422),
            files=REGISTRY_FILES,
-           description="multipart/form-data with up to four files: accounts, meters, payments, contracts "
-                       "(docs/registry-format.md). One transaction; bad rows are reported with line and reason, "
-                       "good rows imported; re-importing the same files changes nothing. Role admin only. This "
-                       "route alone accepts bodies up to KABINET_REGISTRY_MAX_BYTES (30 MB by default).")
+           description="multipart/form-data with any of the registry's files (docs/registry-format.md): accounts, "
+                       "meters, payments, contracts (accounts), balances, payments, tariffs, contract_documents "
+                       "(payments: opening balances and debts, payments into the ledger, tariffs, legal entities' "
+                       "documents), readings (readings: each meter's last reading). accounts imports its files first "
+                       "(the other services resolve account numbers through it), then payments, then readings; each "
+                       "service's part is one transaction. Bad rows are reported with line and reason, good rows "
+                       "imported; one combined report, a file per service that imported it. Re-importing the same "
+                       "files changes nothing, so a re-upload is the retry: when a later part fails (its error is "
+                       "the reply: 422 registry_header, 503 …) the parts before it stay imported and report "
+                       "unchanged the next time. Role admin only. This route alone accepts bodies up to "
+                       "KABINET_REGISTRY_MAX_BYTES (30 MB by default).")
 @login_required
 def import_registry():
     # before the body is read: this route alone takes big bodies; the form memory cap is raised too because
@@ -272,7 +291,36 @@ def import_registry():
         raise InvalidInput(fields={name: "Неизвестный файл реестра." for name in unknown or request.form})
     files = {name: request.files[name].read() for name in REGISTRY_FILES if name in request.files}
     if not files:
-        raise InvalidInput("Приложите хотя бы один файл реестра: accounts, meters, payments или contracts.",
+        raise InvalidInput("Приложите хотя бы один файл реестра: " + ", ".join(REGISTRY_FILES) + ".",
                            code="registry_empty")
-    reply = accounts().call("ImportRegistry", pb.ImportRegistryRequest(**files), timeout=IMPORT_TIMEOUT)
-    return dump(RegistryReportOut, reply)
+    report: dict = {"files": [], "changed_accounts": 0}
+    for service, names in REGISTRY_PARTS:
+        part = {name: files[name] for name in names if name in files}
+        if not part:
+            continue
+        reply = _import_part(service, part)
+        report["files"] += [_file_report(f, service) for f in reply.files]
+        report["changed_accounts"] += getattr(reply, "changed_accounts", 0)
+    return dump(RegistryReportOut, report)
+
+
+def _import_part(service: str, part: dict[str, bytes]):
+    """One service's files, in its own transaction; its error (problem) is the route's."""
+    if service == "accounts":
+        return accounts().call("ImportRegistry", pb.ImportRegistryRequest(**part), timeout=IMPORT_TIMEOUT)
+    if service == "payments":
+        return payments().call("ImportRegistry", payments_pb.ImportRegistryRequest(**part), timeout=IMPORT_TIMEOUT)
+    reply = readings().call("StaffImportReadings", readings_pb.StaffImportReadingsRequest(**part),
+                            timeout=IMPORT_TIMEOUT)
+    return _Files([reply.file])
+
+
+class _Files:
+    def __init__(self, files: list) -> None:
+        self.files = files
+
+
+def _file_report(f, service: str) -> dict:
+    return {"kind": f.kind, "service": service, "rows": f.rows, "inserted": f.inserted, "updated": f.updated,
+            "unchanged": f.unchanged, "closed": f.closed,
+            "rejected": [{"line": r.line, "reason": r.reason} for r in f.rejected]}

@@ -1,4 +1,5 @@
-"""Composition root of the readings service: `python -m services.readings api|worker|migrate|seed-demo`."""
+"""Composition root of the readings service: `python -m services.readings api|worker|migrate`
+(seed-demo: nothing; the demo meters' last readings come in through the registry, tools.onboard)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from kit.service import Service
 from services.readings.adapters.accounts import AccountsClient
 from services.readings.adapters.payments import PaymentsClient
 from services.readings.entrypoints.api import ReadingsServicer
-from services.readings.entrypoints.demo import load_demo
 from services.readings.entrypoints.events import subscriptions
 from services.readings.service_layer.unit_of_work import ReadingsUnitOfWork
 
@@ -22,4 +22,4 @@ def servicer(rt):
 
 
 SERVICE = Service("readings", Path(__file__).parent, ReadingsUnitOfWork, servicer,
-                  subscriptions=lambda rt: subscriptions(), seed_demo=load_demo)
+                  subscriptions=lambda rt: subscriptions())

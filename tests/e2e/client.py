@@ -17,7 +17,38 @@ import requests
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
-DEMO = json.loads((Path(__file__).resolve().parents[2] / "demo" / "demo.json").read_text())
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+
+
+def _demo() -> dict:
+    """The demo as the stack onboards it: demo/supplier.json (`supplier`, without its id: the stack knows it,
+    `stack.demo_supplier_id`), demo/registry's accounts with their meters and payments (as `accounts`, in the
+    shape the tests read), the demo customer of demo/demo.json (`demo_user`)."""
+    import csv
+
+    def rows(name: str) -> list[dict]:
+        with open(DEMO_DIR / "registry" / f"{name}.csv", encoding="utf-8") as f:
+            return list(csv.DictReader(f, delimiter=";"))
+
+    accounts = {a["account_number"]: {
+        "number": a["account_number"], "holder": a["holder"], "address": a["address"], "category": a["category"],
+        "premise": {"area_m2": a["area_m2"].replace(",", "."), "residents": int(a["residents"]), "stove": a["stove"]},
+        "bill_delivery": a["bill_delivery"], "automatic_metering": a["automatic_metering"] == "1", "meters": [],
+        "payments": []} for a in rows("accounts")}
+    for m in rows("meters"):
+        accounts[m["account_number"]]["meters"].append({
+            "number": m["meter_number"], "model": m["model"], "zones": int(m["zones"]), "digits": int(m["digits"]),
+            "verification_due": m["verification_due"]})
+    for p in rows("payments"):
+        rub, _, kop = p["amount"].partition(",")
+        accounts[p["account_number"]]["payments"].append({
+            "date": p["paid_on"], "amount_kop": int(rub) * 100 + int(kop or 0), "channel": p["channel"]})
+    return {"supplier": json.loads((DEMO_DIR / "supplier.json").read_text())["supplier"],
+            "accounts": list(accounts.values()),
+            "demo_user": json.loads((DEMO_DIR / "demo.json").read_text())["demo_user"]}
+
+
+DEMO = _demo()
 PASSWORD = "Kabinet-Test-2026"
 CAPTCHA_ROUTES = ("/api/v1/auth/register", "/api/v1/auth/recovery")
 
@@ -267,6 +298,38 @@ def staff_member(stack, role: str = "admin") -> Customer:
     staff.tokens = tokens
     staff.http.headers["Authorization"] = f"Bearer {tokens['access_token']}"
     return staff
+
+
+SBER = {"bank_name": "ПАО Сбербанк", "bic": "044525225", "settlement_account": "40702810938000000001",
+        "correspondent_account": "30101810400000000225"}
+
+
+def new_supplier(admin: Customer, name: str = "АО «Декабрьская сбытовая»", due_day: int = 15) -> dict:
+    """A supplier of the test's own (POST /staff/v1/suppliers), so that what the test closes or accrues (a
+    billing period, penalties) touches no other test's accounts."""
+    for _ in range(20):  # sms codes are unique: try another on a collision with a parallel test's
+        response = admin.call("POST", "/staff/v1/suppliers", json={
+            "name": name, "inn": "7841322249", "kpp": "784101001", "bank": SBER,
+            "sms_code": str(random.randrange(100, 1000)), "payment_due_day": due_day, "services": ["Электроэнергия"],
+            "readings_window": {"from_day": 1, "to_day": 31, "outside": "refuse"}})
+        if response.status_code == 201:
+            return response.json()
+        assert response.status_code == 409, response.text
+    raise AssertionError("no free sms code")
+
+
+def qr_codes(pdf: bytes) -> list[str]:
+    """The texts of the QR codes on a PDF's first page (zxing-cpp over the embedded images)."""
+    import io
+
+    import zxingcpp
+    from pypdf import PdfReader
+
+    found = []
+    for picture in PdfReader(io.BytesIO(pdf)).pages[0].images:
+        found += [c.bytes.decode("utf-8") for c in zxingcpp.read_barcodes(picture.image,
+                                                                        formats=zxingcpp.BarcodeFormat.QRCode)]
+    return found
 
 
 def import_registry(staff: Customer, status: int = 200, **files: str) -> dict:

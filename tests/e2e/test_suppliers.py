@@ -38,7 +38,7 @@ def new_supplier(**changes) -> dict:
             "services": ["Электроэнергия"]} | changes
 
 
-def test_an_admin_onboards_a_supplier_and_edits_it_and_the_audit_shows_the_change(admin, operator):
+def test_an_admin_onboards_a_supplier_and_edits_it_and_the_audit_shows_the_change(stack, admin, operator):
     made = admin.ok("POST", "/staff/v1/suppliers", 201, json=new_supplier())
     assert (made["timezone"], made["bank"], made["readings_window"]["outside"]) == ("Europe/Moscow", SBER, "refuse")
     path = f"/staff/v1/suppliers/{made['supplier_id']}"
@@ -51,7 +51,7 @@ def test_an_admin_onboards_a_supplier_and_edits_it_and_the_audit_shows_the_chang
         made["inn"], made["sms_code"], ["Электроэнергия", "Вывоз ТКО"])
     assert operator.ok("GET", path) == edited
     listed = operator.ok("GET", "/staff/v1/suppliers")["suppliers"]
-    assert {DEMO["supplier"]["supplier_id"], made["supplier_id"]} <= {s["supplier_id"] for s in listed}
+    assert {stack.demo_supplier_id, made["supplier_id"]} <= {s["supplier_id"] for s in listed}
 
     audit = admin.ok("GET", "/staff/v1/audit", params={"entity": "supplier", "entity_id": made["supplier_id"]})
     entries = {e["action"]: e for e in audit["entries"]}

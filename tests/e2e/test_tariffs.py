@@ -9,11 +9,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.client import DEMO, Customer, staff_member
+from tests.e2e.client import Customer, staff_member
 
 pytestmark = pytest.mark.e2e
 
-SUPPLIER = DEMO["supplier"]["supplier_id"]
+SUPPLIER = ""  # the demo supplier's id, as the stack onboarded it (the module's first fixture sets it)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo_supplier(stack):
+    global SUPPLIER
+    SUPPLIER = stack.demo_supplier_id
 NUMBER = "12-10000001"  # urban_gas_stove, one 1-zone meter; the demo tariff is in force since 2026-07-01
 
 

@@ -13,7 +13,15 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from services.accounts.adapters.orm import suppliers
-from services.accounts.domain.registry import AccountRow, ContractRow, MeterRow, PaymentRow, Rejection
+from services.accounts.domain.registry import (
+    AccountRow,
+    ContractRow,
+    MeterRow,
+    PaymentRow,
+    Rejection,
+    account_id_of,
+    meter_id_of,
+)
 
 
 class RegistryStore:
@@ -33,17 +41,17 @@ class RegistryStore:
     def upsert_accounts(self, rows: list[AccountRow], supplier_ids: dict[str, str]) -> tuple[int, int, list[str]]:
         """(inserted, updated, ids of the accounts inserted or changed)."""
         self._copy(
-            "CREATE TEMP TABLE stage_accounts (supplier_id uuid, number text, number_key text, holder text,"
+            "CREATE TEMP TABLE stage_accounts (account_id uuid, supplier_id uuid, number text, number_key text, holder text,"
             " address text, category text, premise jsonb, bill_delivery text, automatic_metering boolean)"
             " ON COMMIT DROP", "stage_accounts",
-            ("supplier_id", "number", "number_key", "holder", "address", "category", "premise", "bill_delivery",
-             "automatic_metering"),
-            ((supplier_ids[r.supplier_code], r.number, r.number_key, r.holder, r.address, r.category,
+            ("account_id", "supplier_id", "number", "number_key", "holder", "address", "category", "premise",
+             "bill_delivery", "automatic_metering"),
+            ((account_id_of(supplier_ids[r.supplier_code], r.number_key), supplier_ids[r.supplier_code], r.number, r.number_key, r.holder, r.address, r.category,
               json.dumps(r.premise), r.bill_delivery, r.automatic_metering) for r in rows))
         result = self.session.execute(text("""
             INSERT INTO accounts AS a (account_id, supplier_id, number, number_key, holder, address, category,
                                        premise, bill_delivery, automatic_metering)
-            SELECT gen_random_uuid(), supplier_id, number, number_key, holder, address, category, premise,
+            SELECT account_id, supplier_id, number, number_key, holder, address, category, premise,
                    bill_delivery, automatic_metering FROM stage_accounts
             ON CONFLICT (supplier_id, number_key) DO UPDATE SET
                 number = excluded.number, holder = excluded.holder, address = excluded.address,
@@ -70,17 +78,19 @@ class RegistryStore:
         For every account in the file, its open meters that the file does not list are closed
         (closed_at set), never deleted: readings and charges still refer to them."""
         self._copy(
-            "CREATE TEMP TABLE stage_meters (line int, supplier_id uuid, number_key text, meter_number text,"
-            " model text, zones int, digits int, ratio numeric, verification_due date) ON COMMIT DROP",
+            "CREATE TEMP TABLE stage_meters (line int, meter_id uuid, supplier_id uuid, number_key text,"
+            " meter_number text, model text, zones int, digits int, ratio numeric, verification_due date)"
+            " ON COMMIT DROP",
             "stage_meters",
-            ("line", "supplier_id", "number_key", "meter_number", "model", "zones", "digits", "ratio",
+            ("line", "meter_id", "supplier_id", "number_key", "meter_number", "model", "zones", "digits", "ratio",
              "verification_due"),
-            ((r.line, supplier_ids[r.supplier_code], r.number_key, r.meter_number, r.model, r.zones, r.digits,
+            ((r.line, meter_id_of(account_id_of(supplier_ids[r.supplier_code], r.number_key), r.meter_number),
+              supplier_ids[r.supplier_code], r.number_key, r.meter_number, r.model, r.zones, r.digits,
               r.ratio, r.verification_due) for r in rows))
         rejected = self.unknown_accounts("stage_meters")
         changed = self.session.execute(text("""
             INSERT INTO meters AS m (meter_id, account_id, number, model, zones, digits, ratio, verification_due)
-            SELECT gen_random_uuid(), a.account_id, s.meter_number, s.model, s.zones, s.digits, s.ratio,
+            SELECT s.meter_id, a.account_id, s.meter_number, s.model, s.zones, s.digits, s.ratio,
                    s.verification_due
             FROM stage_meters s JOIN accounts a ON a.supplier_id = s.supplier_id AND a.number_key = s.number_key
             ON CONFLICT (account_id, number) DO UPDATE SET
@@ -143,3 +153,23 @@ class RegistryStore:
         """)).all()
         inserted = sum(1 for r in result if r.inserted)
         return inserted, len(result) - inserted
+
+    def resolve(self, supplier_id: str, number_keys: list[str], contract_numbers: list[str], *,
+                with_meters: bool) -> tuple[dict[str, str], dict[str, list[dict]], dict[str, str]]:
+        """({number_key: account_id}, {account_id: [meter]}, {contract number: contract_id}) of one supplier;
+        one query per kind with an array parameter (tens of thousands of numbers per call)."""
+        accounts = dict(self.session.execute(text(
+            "SELECT number_key, account_id::text FROM accounts WHERE supplier_id = :s AND number_key = ANY(:keys)"),
+            {"s": supplier_id, "keys": number_keys}).all()) if number_keys else {}
+        meters: dict[str, list[dict]] = {}
+        if with_meters and accounts:
+            for m in self.session.execute(text(
+                    "SELECT account_id::text, meter_id::text, number, zones, digits, closed_at IS NOT NULL AS closed"
+                    " FROM meters"
+                    " WHERE account_id = ANY(CAST(:ids AS uuid[])) ORDER BY account_id, number"),
+                    {"ids": list(accounts.values())}).mappings():
+                meters.setdefault(m["account_id"], []).append(dict(m))
+        contracts = dict(self.session.execute(text(
+            "SELECT number, contract_id::text FROM contracts WHERE supplier_id = :s AND number = ANY(:numbers)"),
+            {"s": supplier_id, "numbers": contract_numbers}).all()) if contract_numbers else {}
+        return accounts, meters, contracts

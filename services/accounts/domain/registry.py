@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -30,6 +31,17 @@ METER_COLUMNS = ("supplier_code", "account_number", "meter_number", "model", "zo
                  "verification_due")
 PAYMENT_COLUMNS = ("supplier_code", "account_number", "paid_on", "amount", "channel", "external_id")
 CONTRACT_COLUMNS = ("supplier_code", "contract_number", "holder", "inn", "emails", "address")
+
+
+def account_id_of(supplier_id: str, number_key: str) -> str:
+    """A registry account's id: the same supplier and number give the same id in every database (a fresh
+    installation importing the same registry, the demo, the tests)."""
+    return str(uuid.uuid5(uuid.UUID(supplier_id), f"account:{number_key}"))
+
+
+def meter_id_of(account_id: str, meter_number: str) -> str:
+    """A registry meter's id, from its account and number (like account_id_of)."""
+    return str(uuid.uuid5(uuid.UUID(account_id), f"meter:{meter_number}"))
 
 
 class RowError(ValueError):

@@ -204,6 +204,21 @@ class AccountsServicer(pb_grpc.AccountsServicer):
         files = {kind: _present(request, kind) for kind in ("accounts", "meters", "payments", "contracts")}
         return import_report_pb(staff.import_registry(self.uow(), staff_member("admin"), **files))
 
+    def StaffResolveAccounts(self, request, context):
+        found = staff.resolve_accounts(
+            self.uow(), staff_member("admin"), supplier_code=request.supplier_code,
+            account_numbers=list(request.account_numbers), contract_numbers=list(request.contract_numbers),
+            with_meters=request.with_meters)
+        return pb.StaffResolveAccountsReply(
+            supplier_id=found.supplier_id,
+            accounts=[pb.ResolvedAccount(
+                number=a.number, account_id=a.account_id, supplier_id=found.supplier_id,
+                meters=[pb.ResolvedMeter(meter_number=m.meter_number, meter_id=m.meter_id, zones=m.zones,
+                                         digits=m.digits, closed=m.closed) for m in a.meters])
+                for a in found.accounts],
+            contracts=[pb.ResolvedContract(contract_number=number, contract_id=cid, supplier_id=found.supplier_id)
+                       for number, cid in found.contracts])
+
     # ---- staff: suppliers ----
 
     def StaffListSuppliers(self, request, context):

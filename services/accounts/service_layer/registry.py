@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from kit.errors import InvalidInput
 from services.accounts.domain import registry as reg
+from services.accounts.domain.contracts import contract_number
+from services.accounts.domain.model import number_key
 from services.accounts.service_layer.accounts import publish_facts
 
 EVENT_BATCH = 2000
@@ -106,3 +108,57 @@ def _parse(kind, data, columns, parse_row, key, suppliers) -> tuple[FileReport, 
         else:
             parsed.rejected.append(reg.Rejection(row.line, f"Неизвестный код поставщика «{row.supplier_code}»."))
     return FileReport(kind=kind, rows=len(rows), rejected=parsed.rejected), good
+
+
+@dataclass(frozen=True)
+class ResolvedMeter:
+    meter_number: str
+    meter_id: str
+    zones: int
+    digits: int
+    closed: bool
+
+
+@dataclass(frozen=True)
+class ResolvedAccount:
+    number: str  # as given
+    account_id: str
+    meters: tuple[ResolvedMeter, ...] = ()
+
+
+@dataclass(frozen=True)
+class Resolved:
+    supplier_id: str  # "" when the supplier code is unknown
+    accounts: list[ResolvedAccount]
+    contracts: list[tuple[str, str]]  # (contract number as given, contract_id)
+
+
+def resolve(uow, *, supplier_code: str, account_numbers: list[str], contract_numbers: list[str],
+            with_meters: bool = False) -> Resolved:
+    """Another service's part of the registry: numbers as the billing system writes them -> ids, by accounts'
+    own rules of what a number is (`number_key`, `contract_number`); malformed or unknown numbers are absent."""
+    keys: dict[str, list[str]] = {}
+    for typed in account_numbers:
+        try:
+            keys.setdefault(number_key(typed), []).append(typed)
+        except InvalidInput:
+            continue
+    contracts: dict[str, list[str]] = {}
+    for typed in contract_numbers:
+        try:
+            contracts.setdefault(contract_number(typed), []).append(typed)
+        except InvalidInput:
+            continue
+    with uow:
+        supplier_id = uow.registry.supplier_ids().get(supplier_code, "")
+        if not supplier_id:
+            return Resolved("", [], [])
+        found, meters, contract_ids = uow.registry.resolve(supplier_id, list(keys), list(contracts),
+                                                           with_meters=with_meters)
+    accounts = []
+    for key, account_id in found.items():
+        own = tuple(ResolvedMeter(m["number"], m["meter_id"], m["zones"], m["digits"], m["closed"])
+                    for m in meters.get(account_id, ()))
+        accounts += [ResolvedAccount(typed, account_id, own) for typed in keys[key]]
+    return Resolved(supplier_id, accounts,
+                    [(typed, cid) for number, cid in contract_ids.items() for typed in contracts[number]])

@@ -154,6 +154,19 @@ def audit_entries(uow, staff: Caller, *, entity: str = "", entity_id: str = "", 
     return found
 
 
+def resolve_accounts(uow, staff: Caller, **numbers) -> registry.Resolved:
+    """Numbers of the registry's other parts -> ids (`registry.resolve`), for the services importing them;
+    audited with the counts (one entry per call)."""
+    resolved = registry.resolve(uow, **numbers)
+    with uow:
+        audit(uow, staff, "registry.resolved", "registry", after={
+            "supplier_code": numbers.get("supplier_code", ""), "accounts": len(numbers.get("account_numbers", ())),
+            "contracts": len(numbers.get("contract_numbers", ())), "found_accounts": len(resolved.accounts),
+            "found_contracts": len(resolved.contracts)})
+        uow.commit()
+    return resolved
+
+
 def import_registry(uow, staff: Caller, **files) -> registry.ImportReport:
     """The registry import with its audit record, in one transaction."""
     def record(uow, report: registry.ImportReport) -> None:

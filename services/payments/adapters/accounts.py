@@ -6,6 +6,9 @@ from kabinet.accounts.v1 import accounts_pb2, accounts_pb2_grpc
 
 from kit.grpc_client import ServiceClient
 from services.payments.domain.model import AccountFacts, Supplier
+from services.payments.domain.registry import Resolution
+
+RESOLVE_BATCH = 5000  # numbers per StaffResolveAccounts call: its reply stays well under gRPC's 4 MB
 
 
 class AccountsClient:
@@ -23,12 +26,33 @@ class AccountsClient:
                                  idempotent=True)
         return facts_from_pb(reply.account)
 
+    def resolve(self, supplier_code: str, account_numbers: list[str], contract_numbers: list[str]) -> Resolution:
+        """The registry's numbers of one supplier -> ids, by accounts' StaffResolveAccounts with the caller's
+        (staff) token, in batches that keep each reply small."""
+        found = Resolution(supplier_id="")
+        batches = [(account_numbers[i:i + RESOLVE_BATCH], []) for i in range(0, len(account_numbers), RESOLVE_BATCH)]
+        batches += [([], contract_numbers[i:i + RESOLVE_BATCH]) for i in range(0, len(contract_numbers), RESOLVE_BATCH)]
+        for accounts, contracts in batches or [([], [])]:
+            reply = self.client.call("StaffResolveAccounts", accounts_pb2.StaffResolveAccountsRequest(
+                supplier_code=supplier_code, account_numbers=accounts, contract_numbers=contracts), idempotent=True)
+            found = Resolution(supplier_id=reply.supplier_id,
+                               accounts=found.accounts | {a.number: a.account_id for a in reply.accounts},
+                               contracts=found.contracts | {c.contract_number: c.contract_id for c in reply.contracts})
+        return found
+
+    def check_contract(self, contract_id: str) -> None:
+        """Returns if the contract is bound to the caller (whose token is forwarded): accounts' GetContract;
+        raises NotFound as accounts answers, or Unavailable."""
+        self.client.call("GetContract", accounts_pb2.GetContractRequest(contract_id=contract_id), idempotent=True)
+
 
 def facts_from_pb(account: accounts_pb2.Account) -> AccountFacts:
     """kabinet.accounts.v1.Account (a reply or an event) -> what payments needs of it."""
     return AccountFacts(account_id=account.account_id, supplier_id=account.supplier_id, category=account.category,
                         meter_zones=tuple(sorted({m.zones for m in account.meters})),
-                        residents=account.premise.residents or None)
+                        residents=account.premise.residents or None, number=account.number,
+                        address=account.address, holder=account.holder, bill_delivery=account.bill_delivery,
+                        automatic_metering=account.automatic_metering)
 
 
 def supplier_from_pb(supplier: accounts_pb2.Supplier) -> Supplier:

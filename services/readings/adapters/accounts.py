@@ -8,11 +8,28 @@ from kabinet.accounts.v1 import accounts_pb2, accounts_pb2_grpc
 
 from kit.grpc_client import ServiceClient
 from services.readings.domain.model import AccountFacts, Meter
+from services.readings.service_layer.registry import AccountMeters
+
+RESOLVE_BATCH = 2000  # account numbers per StaffResolveAccounts call (with their meters): a small reply
 
 
 class AccountsClient:
     def __init__(self, target: str) -> None:
         self.client = ServiceClient(target, accounts_pb2_grpc.AccountsStub)
+
+    def resolve_meters(self, supplier_code: str, numbers: list[str]) -> dict[str, AccountMeters]:
+        """The registry's account numbers of one supplier -> the accounts' ids and meters, by accounts'
+        StaffResolveAccounts with the caller's (staff) token, in batches that keep each reply small."""
+        found: dict[str, AccountMeters] = {}
+        for start in range(0, len(numbers), RESOLVE_BATCH):
+            reply = self.client.call("StaffResolveAccounts", accounts_pb2.StaffResolveAccountsRequest(
+                supplier_code=supplier_code, account_numbers=numbers[start:start + RESOLVE_BATCH], with_meters=True),
+                idempotent=True)
+            for a in reply.accounts:
+                found[a.number] = AccountMeters(a.account_id, {
+                    m.meter_number: Meter(meter_id=m.meter_id, zones=m.zones, digits=m.digits or 9)
+                    for m in a.meters})
+        return found
 
     def facts(self, account_id: str) -> AccountFacts:
         reply = self.client.call("CheckAccess", accounts_pb2.CheckAccessRequest(account_id=account_id),

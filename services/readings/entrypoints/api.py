@@ -7,7 +7,7 @@ from kabinet.readings.v1 import readings_pb2_grpc as pb_grpc
 
 from kit.context import require_caller
 from services.readings.domain.model import ACCEPTED, ChargePreview, Reading
-from services.readings.service_layer import calculator, submission, views
+from services.readings.service_layer import calculator, registry, submission, views
 from services.readings.service_layer.accounts import AccountsPort
 from services.readings.service_layer.calculator import PaymentsPort
 
@@ -39,6 +39,17 @@ class ReadingsServicer(pb_grpc.ReadingsServicer):
             self.uow(), self.accounts, self.payments, user_id=user.user_id, account_id=request.account_id,
             meter_id=request.meter_id, values={v.zone: v.value for v in request.values})
         return preview_to_pb(preview)
+
+
+    # ---- staff ----
+
+    def StaffImportReadings(self, request, context):
+        report = registry.import_readings(self.uow(), require_caller(), self.accounts.resolve_meters,
+                                          request.readings)
+        return pb.StaffImportReadingsReply(file=pb.FileReport(
+            kind=report.kind, rows=report.rows, inserted=report.inserted, updated=report.updated,
+            unchanged=report.unchanged, closed=report.closed,
+            rejected=[pb.RejectedRow(line=r.line, reason=r.reason) for r in report.rejected]))
 
 
 def to_pb(reading: Reading) -> pb.Reading:

@@ -24,14 +24,15 @@ from services.accounts import bootstrap
 from services.accounts.adapters.orm import activation_codes, bind_attempts, contract_confirmations
 from services.accounts.domain.model import MAX_ATTEMPTS_PER_USER, MAX_ATTEMPTS_PER_USER_DAY, NUMBER_PRESSURE
 from services.accounts.entrypoints.api import AccountsServicer
-from services.accounts.entrypoints.demo import load_demo
+from services.accounts.tests import demo
+from services.accounts.tests.demo import load_demo
 
 pytestmark = pytest.mark.integration
 
-IVANOV = "b96f0cb8-a399-516a-b116-c9c892ea28e0"       # 12-10000001, last payment 2026-10-15 1450,75, meter 01234567
-PETROVA = "1af3925e-8883-55d0-b295-fec77380fdf6"      # 12-10000002
-SIDOROV = "c6e48268-f355-5581-9e40-9cd4162d4681"      # 12-10000003, meter 34567890
-SIDOROV_METER = "1757e65a-2461-5a75-ac12-04f2d46a97a9"
+IVANOV = demo.account("12-10000001")        # last payment 2026-10-15 1450,75, meter 01234567
+PETROVA = demo.account("12-10000002")
+SIDOROV = demo.account("12-10000003")       # meter 34567890
+SIDOROV_METER = demo.meter("12-10000003", "34567890")
 CONTRACT = "78078078078000"
 CONTRACTS_CSV = (
     "supplier_code;contract_number;holder;inn;emails;address\n"

@@ -5,15 +5,20 @@ from __future__ import annotations
 import time
 
 import pytest
+from kabinet.accounts.v1 import accounts_pb2 as pb
 from sqlalchemy import func, select
 
+from kit.errors import Forbidden
 from kit.migrations import upgrade
 from kit.outbox import outbox
 from kit.settings import ServiceConfig, load
 from services.accounts import bootstrap
 from services.accounts.adapters.orm import accounts, meters, payments
-from services.accounts.entrypoints.demo import load_demo
-from services.accounts.service_layer.registry import import_registry
+from services.accounts.entrypoints.api import AccountsServicer
+from services.accounts.service_layer.registry import import_registry, resolve
+from services.accounts.tests import demo
+from services.accounts.tests.demo import load_demo
+from services.accounts.tests.integration.test_cabinet import ADMIN, OPERATOR, call
 from tools.registry_generator import generate
 
 pytestmark = pytest.mark.integration
@@ -59,6 +64,13 @@ def test_a_10000_account_registry_imports_once_and_re_imports_as_unchanged(rt, t
     assert count(rt, outbox, outbox.c.subject == "accounts.account.changed") == events  # nothing new to say
     assert count(rt, accounts) == 10_004 and count(rt, payments) == 20_000 + 6  # + the demo's
 
+    numbers = [line.split(";")[1] for line in (tmp_path / "accounts.csv").read_text().splitlines()[1:]]
+    started = time.perf_counter()
+    found = resolve(rt.uow(), supplier_code="012", account_numbers=numbers, contract_numbers=[], with_meters=True)
+    elapsed = time.perf_counter() - started
+    assert len(found.accounts) == 10_000 and all(len(a.meters) == 1 for a in found.accounts)
+    print(f"resolve: 10,000 account numbers with their meters in {elapsed:.2f}s")
+
 
 def test_generated_contracts_import_once(rt, tmp_path):
     generate(tmp_path, 200)
@@ -98,3 +110,24 @@ def test_changes_are_applied_removed_meters_closed_and_bad_rows_reported(rt, tmp
         closed_at = dict(conn.execute(select(meters.c.number, meters.c.closed_at)).all())
     assert closed_at[replaced] is not None  # closed, not deleted
     assert closed_at["NEW-1"] is None and closed_at[untouched.split(";")[2]] is None
+
+
+def test_the_other_services_resolve_numbers_to_ids_by_accounts_rules(rt):
+    import_registry(rt.uow(), contracts=("supplier_code;contract_number;holder;inn;emails;address\n"
+                                         "012;78078078078000;ООО «Завод»;7801234567;a@b.ru;Адрес\n").encode())
+    api = AccountsServicer(rt.uow)
+    reply = call(api, ADMIN, "StaffResolveAccounts", pb.StaffResolveAccountsRequest(
+        supplier_code="012", account_numbers=["012-010000001", "12-10000002", "12-99999999", "нет"],
+        contract_numbers=["7807 8078 0780 00", "1"], with_meters=True))
+    assert reply.supplier_id == demo.DEMO_SUPPLIER
+    found = {a.number: a for a in reply.accounts}
+    assert set(found) == {"012-010000001", "12-10000002"}
+    assert found["012-010000001"].account_id == demo.account("12-10000001")  # the registry's ids: uuid5
+    assert [(m.meter_number, m.meter_id, m.zones, m.digits, m.closed) for m in found["12-10000002"].meters] == [
+        ("23456789", demo.meter("12-10000002", "23456789"), 2, 6, False)]
+    assert [(c.contract_number, c.supplier_id) for c in reply.contracts] == [("7807 8078 0780 00", demo.DEMO_SUPPLIER)]
+    unknown = call(api, ADMIN, "StaffResolveAccounts", pb.StaffResolveAccountsRequest(
+        supplier_code="999", account_numbers=["12-10000002"]))
+    assert (unknown.supplier_id, list(unknown.accounts)) == ("", [])
+    with pytest.raises(Forbidden):
+        call(api, OPERATOR, "StaffResolveAccounts", pb.StaffResolveAccountsRequest(supplier_code="012"))

@@ -17,12 +17,11 @@ from kit.migrations import upgrade
 from kit.settings import ServiceConfig, load
 from services.accounts import bootstrap
 from services.accounts.entrypoints.api import AccountsServicer
-from services.accounts.entrypoints.demo import load_demo
+from services.accounts.tests.demo import DEMO_SUPPLIER, load_demo
 from services.accounts.tests.integration.test_cabinet import ADMIN, OPERATOR, call, events, person
 
 pytestmark = pytest.mark.integration
 
-DEMO_SUPPLIER = "2a848f89-cd7d-5192-a0d1-e4c35663d673"
 MIGRATIONS = bootstrap.SERVICE.package_dir / "migrations"
 
 
@@ -169,9 +168,10 @@ def test_operators_read_admins_write_customers_nothing(api):
         ("suppliers.listed", OPERATOR.user_id)}
 
 
-def test_the_demo_supplier_is_announced_by_seed_demo_and_gets_the_defaults(api, rt):
+def test_the_demo_supplier_is_announced_when_created_and_keeps_its_values_on_a_change(api, rt):
     [demo] = [e.supplier for e in events(rt, "accounts.supplier.changed")]
-    assert (demo.supplier_id, demo.sms_code, demo.bank.bic, demo.kpp) == (DEMO_SUPPLIER, "012", "044030653", "")
+    assert (demo.supplier_id, demo.sms_code, demo.bank.bic, demo.kpp) == (DEMO_SUPPLIER, "012", "044030653",
+                                                                         "780001001")
     assert (demo.readings_window.from_day, demo.readings_window.to_day, demo.payment_due_day) == (1, 31, 10)
     renamed = change(api, DEMO_SUPPLIER, ["kpp"], kpp="780101001")  # its other values stay as they were
     assert (renamed.kpp, renamed.inn) == ("780101001", demo.inn)
