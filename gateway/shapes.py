@@ -125,7 +125,19 @@ class BalanceOut(Schema):
     account_id = fields.String()
     balance_kop = fields.Integer(metadata={"description": "positive: overpayment; negative: debt"})
     state = fields.String(metadata={"enum": list(vocab.BALANCE_STATE.codes)})
-    amount_due_kop = fields.Integer()
+    amount_due_kop = fields.Integer(metadata={"description": "к оплате: energy + penalties"})
+    energy_kop = fields.Integer(metadata={"description": "the energy bucket's balance (negative: debt)"})
+    penalties_kop = fields.Integer(metadata={"description": "the penalties bucket's balance (negative: пени owed)"})
+    amount_due_energy_kop = fields.Integer()
+    amount_due_penalties_kop = fields.Integer(metadata={"description": "payable separately; an energy "
+                                                                       "overpayment does not pay them"})
+    overdue_kop = fields.Integer(metadata={"description": "energy debt past its due date"})
+    overdue = fields.Function(lambda balance: balance.overdue_kop > 0, metadata={
+        "type": "boolean", "description": "overdue_kop > 0: the orange «!»"})
+    due_on = OrNone(allow_none=True, metadata={"description": "YYYY-MM-DD: when the oldest unpaid energy debt is "
+                                                             "due; null when none"})
+    overdue_since = OrNone(allow_none=True, metadata={"description": "YYYY-MM-DD: the due date of the oldest "
+                                                                    "overdue debt; null when none"})
 
 
 class ChargeLineOut(Schema):

@@ -31,9 +31,11 @@ UNAVAILABLE = {"unavailable": True}
 
 class DashboardOut(Schema):
     groups = fields.List(fields.Dict(), metadata={"description": "groups (empty ones too) -> accounts, each an "
-                                                                "account card with balance, last_charge, "
-                                                                "last_reading; a part that could not be fetched "
-                                                                "is {\"unavailable\": true}"})
+                                                                "account card with balance (by bucket: energy and "
+                                                                "penalties, amount due, due_on, overdue — the "
+                                                                "orange «!»), last_charge, last_reading; a part "
+                                                                "that could not be fetched is "
+                                                                "{\"unavailable\": true}"})
     contracts = fields.Raw(metadata={"description": "list of contracts, or {\"unavailable\": true}"})
     notifications = fields.Dict(metadata={"description": "{unread, latest}, or {\"unavailable\": true}"})
 
@@ -41,7 +43,8 @@ class DashboardOut(Schema):
 @bp.get("/dashboard")
 @operation("Главная: группы, счета, баланс, последние показания, договоры", tag="dashboard",
            response=DashboardOut,
-           description="Groups (empty ones too) -> accounts with balance, last charge and last reading; contracts; "
+           description="Groups (empty ones too) -> accounts with balance (energy and penalties separately, amount "
+                       "due, due date, overdue debt: the orange «!»), last charge and last reading; contracts; "
                        "the inbox. Every part but the accounts list is asked in parallel with its own deadline; a "
                        "part that fails or is late is {\"unavailable\": true} and the page still answers.")
 @login_required
