@@ -49,3 +49,14 @@ dev_outbox = Table(
 )
 Index("dev_outbox_destination_sent", dev_outbox.c.destination, dev_outbox.c.sent_at.desc())
 Index("dev_outbox_sent", dev_outbox.c.sent_at.desc())
+
+# The projection of customers' verified contacts (auth.contact.verified): where a user's e-mails go.
+# One row per user and channel; as_of is the occurred_at of the event that set it (newest wins).
+contacts = Table(
+    "contacts", metadata,
+    Column("user_id", UUID(as_uuid=False), primary_key=True),
+    Column("channel", Text, primary_key=True),
+    Column("destination", Text, nullable=False),
+    Column("as_of", DateTime(timezone=True), nullable=False),
+    CheckConstraint("channel IN ('sms', 'email')", name="contacts_channel"),
+)

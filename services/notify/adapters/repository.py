@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from services.notify.adapters.orm import deliveries, dev_outbox, inbox
+from services.notify.adapters.orm import contacts, deliveries, dev_outbox, inbox
 from services.notify.domain.model import Delivery, InboxMessage, Outgoing
 
 
@@ -78,6 +78,25 @@ class DevOutboxRepository:
             query.order_by(dev_outbox.c.sent_at.desc(), dev_outbox.c.message_id).limit(limit)).mappings()
         return [(Outgoing(message_id=r["message_id"], channel=r["channel"], destination=r["destination"],
                           subject=r["subject"], body=r["body"], purpose=r["purpose"]), r["sent_at"]) for r in rows]
+
+
+class ContactRepository:
+    """The projection of verified contacts: the newest event of a user and channel wins."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def put(self, user_id: str, channel: str, destination: str, as_of: dt.datetime) -> None:
+        stmt = pg_insert(contacts).values(user_id=user_id, channel=channel, destination=destination, as_of=as_of)
+        self.session.execute(stmt.on_conflict_do_update(
+            index_elements=[contacts.c.user_id, contacts.c.channel],
+            set_={"destination": destination, "as_of": as_of}, where=contacts.c.as_of < stmt.excluded.as_of))
+
+    def destinations(self, user_ids: list[str], channel: str) -> dict[str, str]:
+        """user id -> the user's verified contact of the channel, for those that have one."""
+        rows = self.session.execute(select(contacts.c.user_id, contacts.c.destination).where(
+            contacts.c.user_id.in_(user_ids), contacts.c.channel == channel))
+        return {user_id: destination for user_id, destination in rows}
 
 
 def _with_plus(destination: str) -> str:

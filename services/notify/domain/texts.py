@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
-from kabinet_vocabulary import BALANCE_STATE, CHARGE_KIND, ZONE
+from kabinet_vocabulary import BALANCE_STATE, BILL_DELIVERY, CHARGE_KIND, ZONE
 
 from kit.errors import Rejected
 from services.notify.domain.model import CHANNELS, EMAIL, SMS, InboxMessage, Outgoing
@@ -184,3 +184,56 @@ def contract_confirmation(*, message_id: str, email: str, contract_number: str, 
             "подключён.\n\n— Личный кабинет")
     return Outgoing(message_id, EMAIL, email, f"Подтверждение подключения договора № {contract_number}", body,
                     "contract_confirmation", link)
+
+
+# --- invoices (квитанции) ------------------------------------------------------------------
+
+MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
+          "ноябрь", "декабрь")
+# Bill deliveries that include e-mail: the invoice goes to the account's customers by e-mail too.
+EMAILED = frozenset({BILL_DELIVERY.EMAIL, BILL_DELIVERY.PAPER_EMAIL})
+
+
+def month_text(period: dt.date) -> str:
+    """«ноябрь 2026 г.» (after «за»)."""
+    return f"{MONTHS[period.month - 1]} {period.year} г."
+
+
+def _due_sentence(amount_due_kop: int, due_on: dt.date | None) -> str:
+    if amount_due_kop <= 0:
+        return "Оплачивать ничего не нужно."
+    return f"К оплате: {format_rub(amount_due_kop)}" + (f" до {due_on:%d.%m.%Y}." if due_on else ".")
+
+
+def _invoice_sentence(number: int, account_number: str, period: dt.date) -> str:
+    account = f" по лицевому счёту {account_number}" if account_number else ""
+    return f"Сформирована квитанция № {number} за {month_text(period)}{account}".removesuffix(".") + "."
+
+
+def invoice_issued_notice(*, message_id: str, user_id: str, account_id: str, account_number: str, period: dt.date,
+                          number: int, amount_due_kop: int, due_on: dt.date | None,
+                          created_at: dt.datetime) -> InboxMessage:
+    """«Квитанция за ноябрь 2026 г.»: its number, the account, what is due and by when, where to find it."""
+    body = (f"{_invoice_sentence(number, account_number, period)} {_due_sentence(amount_due_kop, due_on)} "
+            "Квитанцию с QR-кодом для оплаты можно открыть в разделе «Квитанции».")
+    return InboxMessage(message_id=message_id, user_id=user_id, category="invoices",
+                        title=f"Квитанция за {month_text(period)}", body=body, created_at=created_at,
+                        account_id=account_id)
+
+
+def invoice_email(*, message_id: str, email: str, account_number: str, period: dt.date, number: int,
+                  amount_due_kop: int, due_on: dt.date | None, link: str) -> Outgoing:
+    """The e-mail of a new invoice, with the link to its PDF (opened in the cabinet: sign-in needed), to a
+    customer whose account has the invoice delivered by e-mail."""
+    if not link.startswith(("https://", "http://")):
+        raise Rejected("Ссылка на квитанцию должна быть адресом http(s).", code="bad_link")
+    if not email.strip():
+        raise Rejected("Не указан получатель.", code="no_destination")
+    account = f" по лицевому счёту {account_number}" if account_number else ""
+    body = ("Здравствуйте!\n\n"
+            f"{_invoice_sentence(number, account_number, period)} {_due_sentence(amount_due_kop, due_on)}\n\n"
+            f"Квитанция в PDF с QR-кодом для оплаты: {link}\n"
+            "Чтобы открыть её, войдите в личный кабинет.\n\n"
+            "Вы получаете это письмо, потому что для лицевого счёта выбрана доставка квитанций по электронной "
+            "почте. Изменить способ доставки можно в личном кабинете.\n\n— Личный кабинет")
+    return Outgoing(message_id, EMAIL, email, f"Квитанция за {month_text(period)}{account}", body, "invoice", link)

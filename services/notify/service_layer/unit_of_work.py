@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from kit.db import UnitOfWork
-from services.notify.adapters.repository import DeliveryRepository, DevOutboxRepository, InboxRepository
+from services.notify.adapters.repository import (
+    ContactRepository,
+    DeliveryRepository,
+    DevOutboxRepository,
+    InboxRepository,
+)
 
 
 class NotifyUnitOfWork(UnitOfWork):
     inbox: InboxRepository
     deliveries: DeliveryRepository
     dev_outbox: DevOutboxRepository
+    contacts: ContactRepository
 
     def _open_repositories(self, session) -> None:
         self.inbox = InboxRepository(session)
         self.deliveries = DeliveryRepository(session)
         self.dev_outbox = DevOutboxRepository(session)
+        self.contacts = ContactRepository(session)

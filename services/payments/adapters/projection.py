@@ -22,11 +22,15 @@ class AccountFactsProjection:
         if row is None:
             return None
         return AccountFacts(account_id=row.account_id, supplier_id=row.supplier_id, category=row.category,
-                            meter_zones=tuple(row.meter_zones), residents=row.residents)
+                            meter_zones=tuple(row.meter_zones), residents=row.residents, number=row.number or "",
+                            address=row.address or "", holder=row.holder or "",
+                            bill_delivery=row.bill_delivery or "", automatic_metering=bool(row.automatic_metering))
 
     def put(self, facts: AccountFacts, as_of: dt.datetime) -> None:
         values = dict(supplier_id=facts.supplier_id, category=facts.category, meter_zones=list(facts.meter_zones),
-                      residents=facts.residents, as_of=as_of)
+                      residents=facts.residents, number=facts.number or None, address=facts.address or None,
+                      holder=facts.holder or None, bill_delivery=facts.bill_delivery or None,
+                      automatic_metering=facts.automatic_metering, as_of=as_of)
         stmt = insert(account_facts).values(account_id=facts.account_id, **values)
         self.session.execute(stmt.on_conflict_do_update(
             index_elements=[account_facts.c.account_id], set_=values, where=account_facts.c.as_of < stmt.excluded.as_of))

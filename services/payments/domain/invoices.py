@@ -314,3 +314,81 @@ def payment_qr_payload(invoice: Invoice, bucket: str = ENERGY) -> str:
         ("paymPeriod", invoice.period.mmyyyy),
     ]
     return QR_SEPARATOR.join([QR_HEADER, *(f"{key}={value}" for key, value in requisites if value)])
+
+
+# --- an issued invoice, as the billing run stored it, and the document made of it ---------------
+
+@dataclass(frozen=True)
+class IssuedInvoice:
+    """A row of `invoices`: the квитанция the billing run issued for an account and a period, with the sums
+    it computed then. The number is gapless per supplier."""
+
+    invoice_id: str
+    supplier_id: str
+    account_id: str
+    period: dt.date  # the billing month, its first day
+    number: int
+    issued_at: dt.datetime
+    due_on: dt.date
+    opening_kop: int
+    charged_kop: int
+    paid_kop: int
+    penalties_kop: int
+    closing_kop: int
+    amount_due_energy_kop: int
+    amount_due_penalties_kop: int
+    run_id: str | None = None
+    account_number: str = ""  # from the projection of accounts' facts, "" when unknown
+
+    @property
+    def number_text(self) -> str:
+        """The number as printed and carried in the QR code."""
+        return str(self.number)
+
+    @property
+    def period_text(self) -> str:
+        """"2026-11"."""
+        return f"{self.period:%Y-%m}"
+
+    @property
+    def amount_due_kop(self) -> int:
+        return self.amount_due_energy_kop + self.amount_due_penalties_kop
+
+    def filename(self, account_number: str) -> str:
+        """kvitanciya-12-10000001-2026-11.pdf: the account number with anything but Latin letters and digits
+        made a dash (018\\00028517 -> 018-00028517)."""
+        safe = re.sub(r"[^0-9A-Za-z]+", "-", account_number).strip("-") or self.account_id
+        return f"kvitanciya-{safe}-{self.period_text}.pdf"
+
+
+@dataclass(frozen=True)
+class PeriodLedger:
+    """The ledger of an account around a period, as the invoice shows it (ledger sign: + pays, − owes).
+    An entry belongs to the period it names, else to the month it was paid (a payment) or posted in; an
+    opening balance (входящее сальдо, imported when the supplier came to the cabinet) comes before every
+    period; only entries known when the invoice was issued count (those of its own run always), so the
+    document reads the same however often it is rendered."""
+
+    energy_opening_kop: int = 0  # energy before the period, and openings (входящее сальдо) booked to it
+    energy_payments_kop: int = 0  # payments of the period for energy
+    energy_other_kop: int = 0  # charges, their reversals, adjustments and refunds of the period
+    penalties_opening_kop: int = 0
+    penalties_credits_kop: int = 0  # payments (and anything else in the customer's favour) for penalties
+    penalties_debits_kop: int = 0  # accrued penalties (and refunds): ≤ 0
+
+
+def invoice_document(issued: IssuedInvoice, *, supplier: SupplierDetails, account_number: str, holder: str,
+                     address: str, lines: tuple[InvoiceLine, ...], ledger: PeriodLedger) -> Invoice:
+    """The квитанция of an issued invoice: its number, period and due date, the final charge's lines, and the
+    period's ledger split as the document shows it — opening balance, charges (the lines), payments, and
+    as перерасчёт whatever else moved the energy balance in the period (adjustments, refunds; the final
+    charge and the reversals of the preliminary ones net to minus the lines); penalties apart. So the
+    closing balance is the ledger's at the end of the period."""
+    charges_kop = sum(line.amount_kop for line in lines)
+    return Invoice(
+        number=issued.number_text, period=BillingPeriod(issued.period.year, issued.period.month),
+        supplier=supplier, account_number=account_number, holder=holder, address=address, lines=lines,
+        opening_balance_kop=ledger.energy_opening_kop, payments_kop=ledger.energy_payments_kop,
+        adjustments_kop=ledger.energy_other_kop + charges_kop, due_date=issued.due_on,
+        penalties=Penalties(opening_balance_kop=ledger.penalties_opening_kop,
+                            accrued_kop=-ledger.penalties_debits_kop, paid_kop=ledger.penalties_credits_kop))
