@@ -22,6 +22,7 @@ from gateway.api import (
     staff,
     staff_accounts,
     staff_billing,
+    staff_penalties,
     staff_suppliers,
     tariffs,
 )
@@ -70,6 +71,7 @@ def create_app(config: GatewayConfig | None = None, *, verifier=None) -> Flask:
     boundary.init_app(app)
     for blueprint in (ops_bp, openapi_bp, captcha.bp, auth.bp, me.bp, staff.bp, staff_accounts.bp, accounts.bp,
                       groups.bp, contracts.bp, service_requests.bp, readings.bp, money.bp, notifications.bp,
-                      dashboard.bp, staff_suppliers.bp, tariffs.bp, invoices.bp, staff_billing.bp):
+                      dashboard.bp, staff_suppliers.bp, tariffs.bp, invoices.bp, staff_billing.bp,
+                      staff_penalties.bp):
         app.register_blueprint(blueprint)
     return app

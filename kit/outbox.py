@@ -83,6 +83,17 @@ def write_events(session: Session, producer: str, events: list[Event]) -> None:
     ])
 
 
+def copy_events(session: Session, producer: str, events: list[Event]) -> None:
+    """The rows `write_events` writes, with COPY: for thousands of events in one transaction (a billing run's
+    chunk issues an invoice per account); seconds less per 60,000 events than an executemany."""
+    if not events:
+        return
+    raw = session.connection().connection.driver_connection
+    with raw.cursor().copy("COPY outbox (id, subject, aggregate_id, envelope) FROM STDIN") as copy:
+        for event in events:
+            copy.write_row((event.id, event.type, event.aggregate_id, encode(event, producer)))
+
+
 def libpq_dsn(sqlalchemy_url: str) -> str:
     return sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://", 1)
 

@@ -1,4 +1,5 @@
-"""Composition root of the payments service: `python -m services.payments api|worker|migrate|seed-demo`."""
+"""Composition root of the payments service: `python -m services.payments api|worker|migrate`
+(seed-demo: nothing; the demo supplier's money data comes in through the registry, tools.onboard)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,15 @@ from kabinet.payments.v1 import payments_pb2_grpc
 from kit.service import Service
 from services.payments.adapters.accounts import AccountsClient
 from services.payments.entrypoints.api import PaymentsServicer
-from services.payments.entrypoints.demo import load_demo
 from services.payments.entrypoints.events import subscriptions
 from services.payments.entrypoints.jobs import jobs
 from services.payments.service_layer.unit_of_work import PaymentsUnitOfWork
 
 
 def servicer(rt):
-    servicer = PaymentsServicer(rt.uow, AccountsClient(rt.config.target("accounts")))
+    servicer = PaymentsServicer(rt.uow, AccountsClient(rt.config.target("accounts")), test_clock=rt.config.is_dev)
     return lambda server: payments_pb2_grpc.add_PaymentsServicer_to_server(servicer, server)
 
 
 SERVICE = Service("payments", Path(__file__).parent, PaymentsUnitOfWork, servicer,
-                  subscriptions=lambda rt: subscriptions(), jobs=jobs, seed_demo=load_demo)
+                  subscriptions=lambda rt: subscriptions(), jobs=jobs)

@@ -14,3 +14,20 @@ def charge_posted(charge: Charge, *, user_id: str, balance: Balance) -> Event:
         charge_id=charge.charge_id, account_id=charge.account_id, kind=charge.kind, amount_kop=charge.amount_kop,
         reading_id=charge.reading_id or "", user_id=user_id, balance_kop=balance.balance_kop,
         balance_state=balance.state))
+
+
+def invoice_issued(*, invoice_id: str, account_id: str, supplier_id: str, period: str, number: int,
+                   amount_due_kop: int, due_on: str, account_number: str = "", bill_delivery: str = "",
+                   user_ids: list[str] | tuple[str, ...] = ()) -> Event:
+    """payments.invoice.issued: a квитанция of a period, its number, what is due and when (the billing run), with
+    the account's number and bill delivery and the customers bound to it, so that notify needs no projection."""
+    return Event(type="payments.invoice.issued", aggregate_id=account_id, payload=pb.InvoiceIssued(
+        invoice_id=invoice_id, account_id=account_id, supplier_id=supplier_id, period=period, number=number,
+        amount_due_kop=amount_due_kop, due_on=due_on, account_number=account_number, bill_delivery=bill_delivery,
+        user_ids=list(user_ids)))
+
+
+def billing_run_finished(*, run_id: str, supplier_id: str, period: str, accounts_billed: int) -> Event:
+    """payments.billing_run.finished: a supplier's period is closed."""
+    return Event(type="payments.billing_run.finished", aggregate_id=supplier_id, payload=pb.BillingRunFinished(
+        run_id=run_id, supplier_id=supplier_id, period=period, accounts_billed=accounts_billed))

@@ -275,6 +275,7 @@ class Charge:
     lines: tuple[ChargeLine, ...]
     posted_at: dt.datetime
     charge_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    period: dt.date | None = None  # the billing month (its first day) it is booked to
 
     @property
     def amount_kop(self) -> int:
@@ -303,13 +304,19 @@ class AcceptedReading:
 @dataclass(frozen=True)
 class AccountFacts:
     """What payments knows of a лицевой счёт from accounts (accounts.account.changed, or CheckAccess):
-    its supplier and the category that selects its tariff and norm."""
+    its supplier and the category that selects its tariff and norm, and what its invoice prints."""
 
     account_id: str
     supplier_id: str
     category: str
     meter_zones: tuple[int, ...] = ()  # zone counts of its open meters
     residents: int | None = None  # of the premise, when known (norms)
+    # for its invoice (квитанция) and who gets it how; "" / False while accounts has not said
+    number: str = ""  # the лицевой счёт as printed, e.g. 12-12345678
+    address: str = ""
+    holder: str = ""
+    bill_delivery: str = ""  # BILL_DELIVERY: email, paper_email, paper
+    automatic_metering: bool = False  # АИИС КУЭ
 
 
 def charge_lines(tariff: Tariff, consumption: Mapping[str, Decimal], ratio: Decimal) -> tuple[ChargeLine, ...]:

@@ -11,8 +11,8 @@ from kabinet_vocabulary import ZONE
 from kit.context import require_caller
 from kit.errors import InvalidInput
 from kit.ids import is_uuid
+from services.payments.domain.ledger import AccountBalance
 from services.payments.domain.model import (
-    Balance,
     Charge,
     ChargeLine,
     ChargePreview,
@@ -22,24 +22,25 @@ from services.payments.domain.model import (
 from services.payments.domain.tariffs import AccountTariff, CustomerCategory, NormCard, TariffCard
 from services.payments.entrypoints.api_billing import BillingRpcs
 from services.payments.entrypoints.api_invoices import InvoiceRpcs
-from services.payments.entrypoints.api_ledger import LedgerRpcs
+from services.payments.entrypoints.api_ledger import LedgerRpcs, account_balance_to_pb
 from services.payments.entrypoints.api_penalties import PenaltyRpcs
 from services.payments.entrypoints.api_registry import RegistryRpcs
-from services.payments.service_layer import charging, master_data, views
+from services.payments.service_layer import charging, ledger, master_data, views
 from services.payments.service_layer.accounts import AccountsPort
 
 MAX_LIMIT = 200
 
 
 class PaymentsServicer(LedgerRpcs, InvoiceRpcs, BillingRpcs, PenaltyRpcs, RegistryRpcs, pb_grpc.PaymentsServicer):
-    def __init__(self, uow_factory, accounts: AccountsPort) -> None:
+    def __init__(self, uow_factory, accounts: AccountsPort, *, test_clock: bool = False) -> None:
         self.uow = uow_factory
         self.accounts = accounts
+        self.test_clock = test_clock  # dev, test: any as_of of a billing run, any through of an accrual
 
     def GetBalance(self, request, context):
         user = require_caller()
-        return balance_to_pb(views.get_balance(self.uow(), self.accounts, user_id=user.user_id,
-                                               account_id=request.account_id))
+        return balance_to_pb(ledger.get_balance(self.uow(), self.accounts, user_id=user.user_id,
+                                                account_id=request.account_id, now=dt.datetime.now(dt.UTC)))
 
     def ListCharges(self, request, context):
         user = require_caller()
@@ -90,9 +91,9 @@ class PaymentsServicer(LedgerRpcs, InvoiceRpcs, BillingRpcs, PenaltyRpcs, Regist
             residents=request.residents, valid_from=request.valid_from, kwh_per_month=request.kwh_per_month))
 
 
-def balance_to_pb(balance: Balance) -> pb.Balance:
-    return pb.Balance(account_id=balance.account_id, balance_kop=balance.balance_kop, state=balance.state,
-                      amount_due_kop=balance.amount_due_kop)
+def balance_to_pb(balance: AccountBalance) -> pb.Balance:
+    """The balance by bucket, with what is due, the due date and the overdue debt (entrypoints/api_ledger.py)."""
+    return account_balance_to_pb(balance)
 
 
 def charge_to_pb(charge: Charge) -> pb.Charge:

@@ -1,32 +1,52 @@
-"""Charging: a preliminary charge for every accepted reading, the same charge previewed (the calculator),
-and the tariffs and opening balances charging starts from.
+"""Charging: a preliminary charge for every accepted reading (an adjustment of the next open period when its
+own period is billed already), and the same charge previewed (the calculator).
 
 The event handler runs inside the transaction the kit's consumer opened (together with the
-processed-event record); it neither opens nor commits it. The loader opens and commits its own.
+processed-event record); it neither opens nor commits it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 
+from kabinet_vocabulary import CHARGE_KIND
+
 from services.payments.adapters import events
-from services.payments.domain import model
-from services.payments.domain import tariffs as master
+from services.payments.domain import billing, model
+
+ADJUSTMENT = CHARGE_KIND.ADJUSTMENT  # a charge of a reading whose period was billed already
 
 
 def post_preliminary_charge(uow, reading: model.AcceptedReading, *, now: dt.datetime) -> model.Charge | None:
-    """Charge an accepted reading at the tariff in force on its date, book it on the ledger and
-    announce it. None if the reading was charged already (the same fact published again)."""
+    """Charge an accepted reading at the tariff in force on its date, book it on the ledger for the period
+    it was taken in (the local month) and announce it. A reading of a period already billed is charged as
+    an adjustment of the next open period. None if the reading was charged already (the same fact
+    published again)."""
     uow.ledger.lock_account(reading.account_id)
-    if uow.charges.for_reading(reading.reading_id, model.PRELIMINARY) is not None:
+    if any(uow.charges.for_reading(reading.reading_id, kind) is not None for kind in (model.PRELIMINARY, ADJUSTMENT)):
         return None
     tariff = tariff_in_force(uow, supplier_id=reading.supplier_id, category=reading.category,
                              moment=reading.taken_at)
+    supplier = uow.suppliers.get(reading.supplier_id)
+    taken_in = billing.period_of(reading.taken_at, supplier)
+    # A run of the period is either not started (it will supersede this charge) or sees the charge booked
+    # to the next open period: the shared lock waits for a run being created (BillingStore.close_period_lock).
+    uow.billing.close_period_lock(reading.supplier_id, taken_in, shared=True)
+    period = billing.open_period(taken_in, uow.billing.billed_periods(reading.supplier_id, taken_in))
     charge = model.preliminary_charge(tariff, reading, posted_at=now)
+    due_on = billing.due_date(period, supplier.payment_due_day if supplier else None)
+    if period == taken_in:
+        charge = replace(charge, period=period)
+        entry = replace(model.LedgerEntry.for_charge(charge), period=period, due_on=due_on)
+    else:  # a late correction: the billed period is not edited, the next open one gets an adjustment
+        charge = replace(charge, kind=ADJUSTMENT, period=period)
+        entry = replace(model.LedgerEntry.for_charge(charge), kind=model.ADJUSTMENT, period=period, due_on=due_on,
+                        description=f"Корректировка за {billing.period_title(taken_in)}")
     uow.charges.add(charge)
-    uow.ledger.add(model.LedgerEntry.for_charge(charge))
+    uow.ledger.add(entry)
     balance = model.Balance(reading.account_id, uow.ledger.balance_kop(reading.account_id))
     uow.emit(events.charge_posted(charge, user_id=reading.submitted_by, balance=balance))
     return charge
@@ -46,20 +66,3 @@ def tariff_in_force(uow, *, supplier_id: str, category: str, moment: dt.datetime
     versions = uow.tariffs.for_category(supplier_id, category)
     on = model.local_date(moment, uow.suppliers.get(supplier_id))
     return model.choose_tariff(versions, supplier_id=supplier_id, category=category, on=on)
-
-
-def load_tariffs_and_openings(uow, tariffs: list[model.Tariff], openings: dict[str, int], *,
-                              now: dt.datetime, categories: Iterable[master.CustomerCategory] = ()) -> int:
-    """Put the categories that are missing, tariffs (replacing those with the same id; their suppliers get
-    the default zone schedule unless they have one) and opening balances of accounts that have none yet;
-    returns how many openings were added. Idempotent (demo data, registries)."""
-    with uow:
-        for category in categories:
-            uow.categories.put_missing(category)
-        for tariff in tariffs:
-            uow.tariffs.put(tariff)
-            uow.schedules.put_missing(tariff.supplier_id, master.DEFAULT_ZONE_SCHEDULE)
-        added = sum(uow.ledger.add_opening_once(model.LedgerEntry.opening(account_id, amount, now))
-                    for account_id, amount in openings.items())
-        uow.commit()
-    return added

@@ -5,9 +5,15 @@ from __future__ import annotations
 from kit.access import AccessProjection
 from kit.audit import AuditLog
 from kit.db import UnitOfWork
+from services.payments.adapters.billing_store import BillingStore
+from services.payments.adapters.contract_document_store import ContractDocumentStore
+from services.payments.adapters.invoice_store import InvoiceStore
+from services.payments.adapters.ledger_store import LedgerStore
 from services.payments.adapters.master_data import CategoryRepository, NormRepository, ScheduleRepository
 from services.payments.adapters.orm import account_access, audit_log
+from services.payments.adapters.penalty_store import KeyRateRepository, MoratoriumRepository, PenaltyStore
 from services.payments.adapters.projection import AccountFactsProjection, SupplierProjection
+from services.payments.adapters.registry_store import RegistryStore
 from services.payments.adapters.repository import ChargeRepository, LedgerRepository, TariffRepository
 
 
@@ -18,10 +24,18 @@ class PaymentsUnitOfWork(UnitOfWork):
     norms: NormRepository
     charges: ChargeRepository
     ledger: LedgerRepository
+    ledger_store: LedgerStore
+    penalties: PenaltyStore
+    key_rates: KeyRateRepository
+    moratoria: MoratoriumRepository
     access: AccessProjection
     account_facts: AccountFactsProjection
     suppliers: SupplierProjection
     audit: AuditLog
+    registry: RegistryStore
+    invoices: InvoiceStore
+    contract_documents: ContractDocumentStore
+    billing: BillingStore
 
     def _open_repositories(self, session) -> None:
         self.access = AccessProjection(session, account_access)
@@ -33,4 +47,12 @@ class PaymentsUnitOfWork(UnitOfWork):
         self.norms = NormRepository(session)
         self.charges = ChargeRepository(session)
         self.ledger = LedgerRepository(session)
+        self.ledger_store = LedgerStore(session)
+        self.penalties = PenaltyStore(session)
+        self.key_rates = KeyRateRepository(session)
+        self.moratoria = MoratoriumRepository(session)
         self.audit = AuditLog(session, audit_log)
+        self.registry = RegistryStore(session)
+        self.invoices = InvoiceStore(session)
+        self.contract_documents = ContractDocumentStore(session)
+        self.billing = BillingStore(session)

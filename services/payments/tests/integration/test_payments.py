@@ -90,7 +90,7 @@ def test_openings_load_for_many_accounts(rt):
     now = dt.datetime.now(dt.UTC)
     accounts = [str(uuid.uuid4()) for _ in range(12)]
     with rt.uow() as uow:
-        added = [uow.ledger.add_opening_once(LedgerEntry.opening(a, 100, now)) for a in accounts + accounts]
+        added = [uow.ledger.add_once(LedgerEntry.opening(a, 100, now)) for a in accounts + accounts]
         uow.commit()
     assert added == [True] * 12 + [False] * 12
 

@@ -93,8 +93,8 @@ class FakeLedger:
     def add(self, entry):
         self.entries.append(entry)
 
-    def add_opening_once(self, entry):
-        if any(e.account_id == entry.account_id and e.kind == "opening" for e in self.entries):
+    def add_once(self, entry):
+        if any(e.external_id == entry.external_id for e in self.entries):
             return False
         self.entries.append(entry)
         return True
@@ -139,6 +139,19 @@ class FakeSuppliers:
         self.by_id[supplier.supplier_id] = supplier
 
 
+class FakeBilling:
+    """The billing runs as charging sees them: the periods that have a run, per supplier."""
+
+    def __init__(self):
+        self.billed = set()  # (supplier_id, period)
+
+    def close_period_lock(self, supplier_id, period, *, shared=False):
+        pass
+
+    def billed_periods(self, supplier_id, since):
+        return [p for s, p in self.billed if s == supplier_id and p >= since]
+
+
 class FakeAudit:
     def __init__(self):
         self.records = []
@@ -153,6 +166,7 @@ class FakeUnitOfWork:
         self.categories, self.schedules, self.norms = FakeCategories(*categories), FakeSchedules(), FakeNorms()
         self.access, self.account_facts, self.audit = FakeAccess(), FakeAccountFacts(), FakeAudit()
         self.suppliers = FakeSuppliers(*suppliers)
+        self.billing = FakeBilling()
         self.events, self.committed = [], False
 
     def __enter__(self):

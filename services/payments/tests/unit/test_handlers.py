@@ -7,7 +7,7 @@ import pytest
 from kabinet.payments.v1 import payments_pb2 as pb
 
 from kit.errors import InvalidInput, NotFound, Rejected
-from services.payments.domain.model import AcceptedReading, AccountFacts, Supplier, Tariff
+from services.payments.domain.model import AcceptedReading, AccountFacts, LedgerEntry, Supplier, Tariff
 from services.payments.entrypoints.api import preview_request
 from services.payments.service_layer import charging, views
 from services.payments.tests.unit.fakes import FakeAccess, FakeAccounts, FakeUnitOfWork
@@ -26,7 +26,7 @@ def reading(reading_id="r1", total="12.345", category="urban_gas_stove"):
 
 def test_a_reading_is_charged_booked_and_announced_with_the_balance_after():
     uow = FakeUnitOfWork(TARIFF)
-    charging.load_tariffs_and_openings(uow, [], {ACCOUNT: -145075}, now=NOW)
+    uow.ledger.add_once(LedgerEntry.opening(ACCOUNT, -145075, NOW))
     charge = charging.post_preliminary_charge(uow, reading(), now=NOW)
     assert charge.amount_kop == 8703
     assert uow.ledger.balance_kop(ACCOUNT) == -145075 - 8703
@@ -51,16 +51,16 @@ def test_a_reading_without_a_tariff_is_refused_not_charged():
     assert uow.charges.charges == [] and uow.events == []
 
 
-def test_opening_balances_load_once():
+def test_an_opening_balance_is_booked_once():
     uow = FakeUnitOfWork()
-    assert charging.load_tariffs_and_openings(uow, [TARIFF], {ACCOUNT: 15000}, now=NOW) == 1
-    assert charging.load_tariffs_and_openings(uow, [TARIFF], {ACCOUNT: 15000}, now=NOW) == 0
-    assert uow.ledger.balance_kop(ACCOUNT) == 15000 and len(uow.tariffs.tariffs) == 1
+    assert uow.ledger.add_once(LedgerEntry.opening(ACCOUNT, 15000, NOW))
+    assert not uow.ledger.add_once(LedgerEntry.opening(ACCOUNT, 15000, NOW))
+    assert uow.ledger.balance_kop(ACCOUNT) == 15000
 
 
 def test_balance_needs_access_to_the_account():
     uow = FakeUnitOfWork()
-    charging.load_tariffs_and_openings(uow, [], {ACCOUNT: -100}, now=NOW)
+    uow.ledger.add_once(LedgerEntry.opening(ACCOUNT, -100, NOW))
     balance = views.get_balance(uow, FakeAccounts({ACCOUNT}), user_id=USER, account_id=ACCOUNT)
     assert (balance.balance_kop, balance.state, balance.amount_due_kop) == (-100, "debt", 100)
     with pytest.raises(NotFound):
@@ -72,7 +72,7 @@ def test_balance_needs_access_to_the_account():
 def test_a_projected_binding_needs_no_question_to_accounts():
     uow = FakeUnitOfWork()
     uow.access = FakeAccess({(USER, ACCOUNT)})
-    charging.load_tariffs_and_openings(uow, [], {ACCOUNT: -100}, now=NOW)
+    uow.ledger.add_once(LedgerEntry.opening(ACCOUNT, -100, NOW))
     assert views.get_balance(uow, FakeAccounts(), user_id=USER, account_id=ACCOUNT).balance_kop == -100
     with pytest.raises(NotFound):  # someone else: the projection does not know them, accounts refuses
         views.get_balance(uow, FakeAccounts(), user_id="someone-else", account_id=ACCOUNT)
