@@ -2,8 +2,8 @@
 numbers out, and the cell rules every part shares (required, date, amount), each refusal a Russian
 reason for the staff member who imported the file (docs/registry-format.md).
 
-Accounts' part (services/accounts/domain/registry.py) came first and keeps its own copy of these rules;
-payments' money files and readings' last readings use this one.
+Every part uses them: accounts' files (accounts, meters, payments, contracts), payments' money files and
+readings' last readings.
 """
 
 from __future__ import annotations
@@ -132,3 +132,4 @@ def account_number(r: Mapping[str, str]) -> str:
     if not ACCOUNT_NUMBER.fullmatch(number) or len(number) > 60:
         raise RowError(f"Неверный номер лицевого счёта «{number}».")
     return number
+

@@ -296,7 +296,7 @@ def test_cloudnativepg_cluster_has_three_instances_and_a_role_per_service():
     (cluster,) = of_kind("Cluster")
     spec = cluster["spec"]
     assert spec["instances"] == 3
-    assert spec["imageName"].rsplit(":", 1)[1].startswith("17")
+    assert spec["imageName"].rsplit(":", 1)[1].startswith("18")
     assert spec["storage"]["size"]
     assert spec["enableSuperuserAccess"] is False
     roles = {role["name"]: role for role in spec["managed"]["roles"]}
@@ -737,7 +737,7 @@ def test_compose_start_order_and_health():
 
 def test_compose_infrastructure():
     postgres = COMPOSE_SERVICES["postgres"]
-    assert postgres["image"].startswith("postgres:17")
+    assert postgres["image"].startswith("postgres:18")
     assert "./initdb:/docker-entrypoint-initdb.d:ro" in postgres["volumes"]
     created = re.findall(r"CREATE DATABASE (\w+);", (COMPOSE_DIR / "initdb" / "10-databases.sql").read_text())
     assert created == [f"kabinet_{svc}" for svc in SERVICES]

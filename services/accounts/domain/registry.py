@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from kabinet_vocabulary import PAYMENT_CHANNEL
 
 from kit.errors import InvalidInput
+from kit.registry import Parsed, Rejection, RowError, parse  # noqa: F401 - the registry's rows, as accounts' API
+from kit.registry import date as _date
+from kit.registry import required as _required
 from services.accounts.domain.contracts import contract_number, normalize_email
 from services.accounts.domain.meters import check_meter_data
 from services.accounts.domain.model import check_bill_delivery, number_key, payment_amount
@@ -42,16 +45,6 @@ def account_id_of(supplier_id: str, number_key: str) -> str:
 def meter_id_of(account_id: str, meter_number: str) -> str:
     """A registry meter's id, from its account and number (like account_id_of)."""
     return str(uuid.uuid5(uuid.UUID(account_id), f"meter:{meter_number}"))
-
-
-class RowError(ValueError):
-    """One reason a row is rejected (Russian, for the staff member who imported it)."""
-
-
-@dataclass(frozen=True)
-class Rejection:
-    line: int
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -101,37 +94,6 @@ class ContractRow:
     inn: str
     emails: tuple[str, ...]
     address: str
-
-
-@dataclass
-class Parsed:
-    rows: list = field(default_factory=list)
-    rejected: list[Rejection] = field(default_factory=list)
-
-
-def check_header(header: Iterable[str], expected: tuple[str, ...]) -> None:
-    missing = [c for c in expected if c not in set(header)]
-    if missing:
-        raise RowError(f"В заголовке файла нет колонок: {', '.join(missing)}.")
-
-
-def parse(rows: Iterable[tuple[int, Mapping[str, str]]], parse_row, key) -> Parsed:
-    """Validate every row; a second row with the same key is rejected, the first one stands."""
-    out = Parsed()
-    seen: dict[tuple, int] = {}
-    for line, raw in rows:
-        try:
-            row = parse_row(line, {k: (v or "").strip() for k, v in raw.items() if k})
-        except RowError as exc:
-            out.rejected.append(Rejection(line, str(exc)))
-            continue
-        k = key(row)
-        if k in seen:
-            out.rejected.append(Rejection(line, f"Повтор строки {seen[k]} (тот же ключ)."))
-            continue
-        seen[k] = line
-        out.rows.append(row)
-    return out
 
 
 def account_row(line: int, r: Mapping[str, str]) -> AccountRow:
@@ -221,13 +183,6 @@ def _account_number(r: Mapping[str, str]) -> tuple[str, str]:
         raise RowError(f"Неверный номер лицевого счёта «{number}».") from None
 
 
-def _required(r: Mapping[str, str], column: str, title: str) -> str:
-    value = r.get(column, "")
-    if not value:
-        raise RowError(f"Не заполнено поле «{title}» ({column}).")
-    return value
-
-
 def _int(text: str, title: str, low: int, high: int) -> int:
     if not re.fullmatch(r"\d{1,6}", text):
         raise RowError(f"«{title}»: ожидается целое число, получено «{text}».")
@@ -246,15 +201,6 @@ def _decimal(text: str, title: str, *, places: int, positive: bool) -> Decimal:
     if not value.is_finite() or (positive and value <= 0) or value != value.quantize(Decimal(10) ** -places):
         raise RowError(f"«{title}»: ожидается положительное число, не больше {places} знаков после запятой.")
     return value
-
-
-def _date(text: str, title: str) -> dt.date:
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise RowError(f"«{title}»: ожидается дата ГГГГ-ММ-ДД или ДД.ММ.ГГГГ, получено «{text}».")
 
 
 def _bool(text: str, title: str) -> bool:

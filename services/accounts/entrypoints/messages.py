@@ -9,6 +9,7 @@ import json
 
 from kabinet.accounts.v1 import accounts_pb2 as pb
 
+from kit.registry_pb import report_pb
 from services.accounts.adapters.events import account_facts, meter, supplier_facts
 from services.accounts.adapters.events import rfc3339 as ts
 from services.accounts.domain.contracts import ContractCard
@@ -77,9 +78,8 @@ def audit_entry_pb(e: dict) -> pb.AuditEntry:
 
 
 def import_report_pb(report: ImportReport) -> pb.ImportRegistryReply:
-    return pb.ImportRegistryReply(changed_accounts=report.changed_accounts, files=[pb.FileReport(
-        kind=f.kind, rows=f.rows, inserted=f.inserted, updated=f.updated, unchanged=f.unchanged, closed=f.closed,
-        rejected=[pb.RejectedRow(line=r.line, reason=r.reason) for r in f.rejected]) for f in report.files])
+    return pb.ImportRegistryReply(changed_accounts=report.changed_accounts,
+                                  files=[report_pb(f) for f in report.files])
 
 
 def _json(value) -> str:

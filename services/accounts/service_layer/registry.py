@@ -8,12 +8,11 @@ accounts.account.changed so other services' projections follow.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kit.errors import InvalidInput
+from kit.registry import FileReport, read_csv
 from services.accounts.domain import registry as reg
 from services.accounts.domain.contracts import contract_number
 from services.accounts.domain.model import number_key
@@ -23,31 +22,9 @@ EVENT_BATCH = 2000
 
 
 @dataclass
-class FileReport:
-    kind: str
-    rows: int = 0
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    closed: int = 0
-    rejected: list[reg.Rejection] = field(default_factory=list)
-
-
-@dataclass
 class ImportReport:
     files: list[FileReport]
     changed_accounts: int
-
-
-def read_csv(data: bytes | str, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
-    """(line number, row) for each data row; the header must name `columns` (any order)."""
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text), delimiter=";")
-    try:
-        reg.check_header(reader.fieldnames or [], columns)
-    except reg.RowError as exc:
-        raise InvalidInput(str(exc), code="registry_header") from None
-    return [(reader.line_num, row) for row in reader]
 
 
 def import_registry(uow, *, accounts: bytes | None = None, meters: bytes | None = None,
@@ -89,8 +66,7 @@ def import_registry(uow, *, accounts: bytes | None = None, meters: bytes | None 
         for start in range(0, len(ids), EVENT_BATCH):
             publish_facts(uow, ids[start:start + EVENT_BATCH])
         for report in reports:
-            report.rejected.sort(key=lambda r: r.line)
-            report.unchanged = report.rows - len(report.rejected) - report.inserted - report.updated
+            report.finish()
         result = ImportReport(files=reports, changed_accounts=len(changed))
         if before_commit is not None:
             before_commit(uow, result)

@@ -56,18 +56,26 @@ def payment_qr_png(payload: str) -> bytes:
     return out.getvalue()
 
 
-def render_invoice_pdf(invoice: Invoice) -> bytes:
-    """The invoice as a PDF: supplier's details, the account, the zones, the balance and what is due,
-    and the payment QR code — one for energy, one more for penalties when penalties are due."""
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_margins(15, 12, 15)
-    pdf.set_auto_page_break(auto=True, margin=12)
+def a4_document(title: str, *, landscape: bool = False, margins: tuple[float, float] = (15, 12)) -> FPDF:
+    """An A4 page in Russian with the shipped DejaVu fonts (regular and bold) and the document's title: what
+    every document payments renders starts from."""
+    pdf = FPDF(orientation="landscape" if landscape else "portrait", unit="mm", format="A4")
+    side, top = margins
+    pdf.set_margins(side, top, side)
+    pdf.set_auto_page_break(auto=True, margin=top)
     pdf.add_font(FONT, "", FONTS / "DejaVuSans.ttf")
     pdf.add_font(FONT, "B", FONTS / "DejaVuSans-Bold.ttf")
-    pdf.set_title(f"Квитанция № {invoice.number} за {_period(invoice)}")
+    pdf.set_title(title)
     pdf.set_lang("ru")
     pdf.set_creator("Kabinet")
     pdf.add_page()
+    return pdf
+
+
+def render_invoice_pdf(invoice: Invoice) -> bytes:
+    """The invoice as a PDF: supplier's details, the account, the zones, the balance and what is due,
+    and the payment QR code — one for energy, one more for penalties when penalties are due."""
+    pdf = a4_document(f"Квитанция № {invoice.number} за {_period(invoice)}")
     _supplier(pdf, invoice)
     _title(pdf, invoice)
     _account(pdf, invoice)

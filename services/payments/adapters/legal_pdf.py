@@ -14,7 +14,7 @@ from decimal import Decimal
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
-from services.payments.adapters.invoice_pdf import FONT, FONTS, GREY, MONTHS, NBSP, number_text, rub
+from services.payments.adapters.invoice_pdf import FONT, GREY, MONTHS, NBSP, a4_document, number_text, rub
 from services.payments.domain.contract_documents import ACT, INVOICE, VAT_INVOICE, ContractDocument
 from services.payments.domain.invoices import SupplierDetails
 from services.payments.domain.model import price_text
@@ -42,15 +42,8 @@ def period_text(document: ContractDocument) -> str:
 def render_contract_document_pdf(document: ContractDocument, seller: SupplierDetails) -> bytes:
     """The document of its kind as a one-page A4 PDF (the счёт-фактура landscape)."""
     draw = {INVOICE: _invoice, VAT_INVOICE: _vat_invoice, ACT: _act}[document.kind]
-    pdf = FPDF(orientation="landscape" if document.kind == VAT_INVOICE else "portrait", unit="mm", format="A4")
-    pdf.set_margins(12, 10, 12)
-    pdf.set_auto_page_break(auto=True, margin=10)
-    pdf.add_font(FONT, "", FONTS / "DejaVuSans.ttf")
-    pdf.add_font(FONT, "B", FONTS / "DejaVuSans-Bold.ttf")
-    pdf.set_title(f"{document.title} № {document.number} от {document.issued_on:%d.%m.%Y}")
-    pdf.set_lang("ru")
-    pdf.set_creator("Kabinet")
-    pdf.add_page()
+    pdf = a4_document(f"{document.title} № {document.number} от {document.issued_on:%d.%m.%Y}",
+                      landscape=document.kind == VAT_INVOICE, margins=(12, 10))
     draw(pdf, document, seller)
     return bytes(pdf.output())
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from kabinet.payments.v1 import payments_pb2 as pb
 
 from kit.context import require_caller
+from kit.registry_pb import report_pb
 from services.payments.service_layer import registry
 
 
@@ -15,11 +16,5 @@ class RegistryRpcs:
         files = {kind: getattr(request, kind) if request.HasField(kind) else None
                  for kind in ("balances", "payments", "tariffs", "contract_documents")}
         reports = registry.import_registry(self.uow(), require_caller(), self.accounts.resolve, **files)
-        return pb.ImportRegistryReply(files=[file_report_pb(r) for r in reports])
+        return pb.ImportRegistryReply(files=[report_pb(r) for r in reports])
 
-
-def file_report_pb(report) -> pb.FileReport:
-    """kit.registry.FileReport (or a report of its shape) -> protobuf."""
-    return pb.FileReport(kind=report.kind, rows=report.rows, inserted=report.inserted, updated=report.updated,
-                         unchanged=report.unchanged, closed=report.closed,
-                         rejected=[pb.RejectedRow(line=r.line, reason=r.reason) for r in report.rejected])

@@ -6,6 +6,7 @@ from kabinet.readings.v1 import readings_pb2 as pb
 from kabinet.readings.v1 import readings_pb2_grpc as pb_grpc
 
 from kit.context import require_caller
+from kit.registry_pb import report_pb
 from services.readings.domain.model import ACCEPTED, ChargePreview, Reading
 from services.readings.service_layer import calculator, registry, submission, views
 from services.readings.service_layer.accounts import AccountsPort
@@ -46,10 +47,7 @@ class ReadingsServicer(pb_grpc.ReadingsServicer):
     def StaffImportReadings(self, request, context):
         report = registry.import_readings(self.uow(), require_caller(), self.accounts.resolve_meters,
                                           request.readings)
-        return pb.StaffImportReadingsReply(file=pb.FileReport(
-            kind=report.kind, rows=report.rows, inserted=report.inserted, updated=report.updated,
-            unchanged=report.unchanged, closed=report.closed,
-            rejected=[pb.RejectedRow(line=r.line, reason=r.reason) for r in report.rejected]))
+        return pb.StaffImportReadingsReply(file=report_pb(report))
 
 
 def to_pb(reading: Reading) -> pb.Reading:
