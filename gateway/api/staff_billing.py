@@ -1,4 +1,4 @@
-"""Staff: billing runs (закрытие периода) and the penalties' settings — key rates, moratoria, accrual
+"""Staff: billing runs (закрытие периода): start one (the test clock in dev and test), follow its progress, list
 (payments checks the role, every rule, and audits every call)."""
 
 from __future__ import annotations

@@ -6,10 +6,12 @@ December is closed."""
 
 from __future__ import annotations
 
+import io
 import random
 import uuid
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import create_engine, text
 
 from tests.e2e.client import Customer, eventually, import_registry, new_supplier, qr_codes, staff_member
@@ -88,6 +90,8 @@ def test_a_staff_admin_bills_a_suppliers_december_and_an_operator_sees_the_run(s
     [energy] = [code for code in qr_codes(pdf.content) if "PayeeINN=7841322249" in code]
     assert f"|persAcc={reader}|" in energy and "|paymPeriod=122026" in energy
     assert f"|Sum={invoice['amount_due_energy_kop']}|" in energy
+    printed = " ".join(PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().split())
+    assert "1000" in printed and "1150" in printed  # the meter's readings at the start and the end of December
     eventually(lambda: [n for n in me.ok("GET", "/api/v1/notifications")["notifications"]
                         if "Квитанция" in n["title"]], what="the invoice in the inbox")
 

@@ -4,6 +4,7 @@ charge lines and the account's ledger around the period. Reads only; the billing
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -17,7 +18,7 @@ from services.payments.adapters.orm import (
     ledger,
 )
 from services.payments.domain.invoices import InvoiceLine, IssuedInvoice, PeriodLedger
-from services.payments.domain.model import FINAL, ChargeLine
+from services.payments.domain.model import FINAL, PRELIMINARY, ChargeLine
 
 SUMS = ("opening_kop", "charged_kop", "paid_kop", "penalties_kop", "closing_kop", "amount_due_energy_kop",
         "amount_due_penalties_kop")
@@ -45,14 +46,36 @@ class InvoiceStore:
 
     def lines(self, account_id: str, period: dt.date) -> tuple[InvoiceLine, ...]:
         """The lines of the period's final charge, in their order (a zone twice when its tariff changed
-        inside the period). Charges hold consumption, not meter values: the readings are not known here."""
+        inside the period), with the meter's readings at the start and the end of the period when the charge
+        is by readings of one meter (`meter_readings`)."""
         rows = self.session.execute(
-            select(charge_lines).join(charges, charges.c.charge_id == charge_lines.c.charge_id)
+            select(charge_lines, charges.c.basis).join(charges, charges.c.charge_id == charge_lines.c.charge_id)
             .where(charges.c.account_id == account_id, charges.c.period == period, charges.c.kind == FINAL)
-            .order_by(charge_lines.c.position))
+            .order_by(charge_lines.c.position)).all()
+        readings = self.meter_readings(account_id, period) if any(r.basis == "readings" for r in rows) else {}
         return tuple(InvoiceLine.for_charge_line(
             ChargeLine(zone=r.zone, consumption=r.consumption, ratio=r.ratio, price_rub=r.price_rub,
-                       amount_kop=r.amount_kop), previous_reading=None, current_reading=None) for r in rows)
+                       amount_kop=r.amount_kop), previous_reading=readings.get(r.zone, (None, None))[0],
+            current_reading=readings.get(r.zone, (None, None))[1]) for r in rows)
+
+    def meter_readings(self, account_id: str, period: dt.date) -> dict[str, tuple[Decimal | None, Decimal]]:
+        """zone -> (the reading before the period's first, the period's last reading), from the period's
+        preliminary charges, which keep the values read; only when one meter was read in the period (an
+        invoice line is per zone, not per meter). The value before is the first reading less its consumption;
+        None when that is negative (the meter rolled over)."""
+        rows = self.session.execute(
+            select(charges.c.meter_id, charge_lines.c.zone, charge_lines.c.reading, charge_lines.c.consumption)
+            .join(charges, charges.c.charge_id == charge_lines.c.charge_id)
+            .where(charges.c.account_id == account_id, charges.c.period == period, charges.c.kind == PRELIMINARY,
+                   charge_lines.c.reading.is_not(None))
+            .order_by(charges.c.posted_at, charges.c.charge_id)).all()
+        if len({r.meter_id for r in rows}) != 1:
+            return {}
+        found: dict[str, tuple[Decimal | None, Decimal]] = {}
+        for r in rows:
+            before = found[r.zone][0] if r.zone in found else r.reading - r.consumption
+            found[r.zone] = (before if before is None or before >= 0 else None, r.reading)
+        return found
 
     def period_ledger(self, issued: IssuedInvoice, timezone: str) -> PeriodLedger:
         """The account's ledger split for the invoice (`domain/invoices.py:PeriodLedger`): an entry's period

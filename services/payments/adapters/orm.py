@@ -114,6 +114,7 @@ charge_lines = Table(
     Column("zones", SmallInteger),  # the meter's zone count the line is priced for
     Column("tariff_id", UUID(as_uuid=False)),  # of a final charge's line: the tariff of its days
     Column("days", SmallInteger),  # of a final charge's line: days of the period at that tariff
+    Column("reading", Numeric),  # of a preliminary charge's line: the meter's value read (for the invoice)
 )
 
 ledger = Table(

@@ -79,12 +79,12 @@ class ChargeRepository:
         self.session.execute(insert(charges).values(
             charge_id=charge.charge_id, account_id=charge.account_id, kind=charge.kind,
             reading_id=charge.reading_id, tariff_id=charge.tariff_id, amount_kop=charge.amount_kop,
-            posted_at=charge.posted_at, period=charge.period))
+            posted_at=charge.posted_at, period=charge.period, meter_id=charge.meter_id))
         count_on_commit(self.session, POSTED.labels(charge.kind))
         self.session.execute(insert(charge_lines), [
             {"charge_id": charge.charge_id, "position": i, "zone": line.zone, "consumption": line.consumption,
              "ratio": line.ratio, "price_rub": line.price_rub, "amount_kop": line.amount_kop,
-             "zones": len(charge.lines)}  # a reading's lines are its meter's zones
+             "zones": len(charge.lines), "reading": line.reading}  # a reading's lines are its meter's zones
             for i, line in enumerate(charge.lines)
         ])
 

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -253,6 +253,7 @@ class ChargeLine:
     ratio: Decimal
     price_rub: Decimal  # per kWh
     amount_kop: int
+    reading: Decimal | None = None  # the meter's value read, on a preliminary charge's line
 
     @property
     def billed_kwh(self) -> Decimal:
@@ -276,6 +277,7 @@ class Charge:
     posted_at: dt.datetime
     charge_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     period: dt.date | None = None  # the billing month (its first day) it is booked to
+    meter_id: str | None = None  # of a preliminary charge: the meter read
 
     @property
     def amount_kop(self) -> int:
@@ -299,6 +301,8 @@ class AcceptedReading:
     ratio: Decimal  # КТ of the meter
     taken_at: dt.datetime
     submitted_by: str = ""  # user id; empty for automatic readings
+    values: Mapping[str, Decimal] = field(default_factory=dict)  # zone -> the meter's value read
+    meter_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -339,9 +343,10 @@ def charge_lines(tariff: Tariff, consumption: Mapping[str, Decimal], ratio: Deci
 
 def preliminary_charge(tariff: Tariff, reading: AcceptedReading, *, posted_at: dt.datetime) -> Charge:
     """Предварительное начисление for a reading: per zone, consumption × КТ × price, to the kopeck."""
+    lines = tuple(replace(line, reading=reading.values.get(line.zone))
+                  for line in charge_lines(tariff, reading.consumption, reading.ratio))
     return Charge(account_id=reading.account_id, kind=PRELIMINARY, reading_id=reading.reading_id,
-                  tariff_id=tariff.tariff_id, lines=charge_lines(tariff, reading.consumption, reading.ratio),
-                  posted_at=posted_at)
+                  tariff_id=tariff.tariff_id, lines=lines, posted_at=posted_at, meter_id=reading.meter_id or None)
 
 
 @dataclass(frozen=True)

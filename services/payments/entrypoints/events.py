@@ -49,4 +49,6 @@ def accepted_reading(p) -> AcceptedReading:
         ratio=field_decimal(p.ratio or "1", "ratio"),
         taken_at=p.taken_at.ToDatetime(dt.UTC),
         submitted_by=field_uuid(p.submitted_by, "submitted_by") if p.submitted_by else "",
+        values={z.zone: field_decimal(z.value, z.zone) for z in p.values},
+        meter_id=field_uuid(p.meter_id, "meter_id") if p.meter_id else "",
     )
