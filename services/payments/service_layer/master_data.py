@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from kit.context import Caller
@@ -30,6 +30,16 @@ def audit(uow, staff: Caller, action: str, entity: str, entity_id: str = "", *, 
     """Who, with which roles, did what to which entity, before and after — in the transaction of its effect."""
     uow.audit.record(actor_id=staff.user_id, roles=staff.roles, action=action, entity=entity, entity_id=entity_id,
                      before=_jsonable(before), after=_jsonable(after))
+
+
+def staff_list(uow, staff: Caller, action: str, entity: str, read: Callable[[object], list]) -> list:
+    """A staff list (operators and admins): the role checked, the read audited with what it found."""
+    staff_member(staff, READERS)
+    with uow:
+        found = read(uow)
+        audit(uow, staff, action, entity, after={"found": len(found)})
+        uow.commit()
+    return found
 
 
 def _jsonable(value):
@@ -113,12 +123,7 @@ def add_tariff(uow, staff: Caller, *, supplier_id: str, category: str, valid_fro
 # --- categories ----------------------------------------------------------------------------
 
 def list_categories(uow, staff: Caller) -> list[master.CustomerCategory]:
-    staff_member(staff, READERS)
-    with uow:
-        found = uow.categories.list()
-        audit(uow, staff, "categories.listed", "category", after={"found": len(found)})
-        uow.commit()
-    return found
+    return staff_list(uow, staff, "categories.listed", "category", lambda u: u.categories.list())
 
 
 def put_category(uow, staff: Caller, *, code: str, title: str) -> master.CustomerCategory:

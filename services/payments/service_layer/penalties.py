@@ -20,7 +20,7 @@ from kit.ids import is_uuid
 from services.payments.domain import model
 from services.payments.domain import penalties as rules
 from services.payments.service_layer.ledger import Calendar, supplier_calendar
-from services.payments.service_layer.master_data import READERS, WRITERS, audit, staff_member
+from services.payments.service_layer.master_data import WRITERS, audit, staff_list, staff_member
 
 log = logging.getLogger("payments.penalties")
 
@@ -113,12 +113,7 @@ def accrue_penalties(uow_factory, staff: Caller, *, through: str, now: dt.dateti
 # --- key rates and moratoria ------------------------------------------------------------------------------
 
 def list_key_rates(uow, staff: Caller) -> list[rules.KeyRate]:
-    staff_member(staff, READERS)
-    with uow:
-        found = uow.key_rates.list()
-        audit(uow, staff, "key_rates.listed", "key_rate", after={"found": len(found)})
-        uow.commit()
-    return found
+    return staff_list(uow, staff, "key_rates.listed", "key_rate", lambda u: u.key_rates.list())
 
 
 def set_key_rate(uow, staff: Caller, *, valid_from: str, rate_percent: str) -> rules.KeyRate:
@@ -134,12 +129,7 @@ def set_key_rate(uow, staff: Caller, *, valid_from: str, rate_percent: str) -> r
 
 
 def list_moratoria(uow, staff: Caller) -> list[rules.Moratorium]:
-    staff_member(staff, READERS)
-    with uow:
-        found = uow.moratoria.list()
-        audit(uow, staff, "moratoria.listed", "moratorium", after={"found": len(found)})
-        uow.commit()
-    return found
+    return staff_list(uow, staff, "moratoria.listed", "moratorium", lambda u: u.moratoria.list())
 
 
 def set_moratorium(uow, staff: Caller, *, moratorium_id: str, valid_from: str, valid_until: str,
