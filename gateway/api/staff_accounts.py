@@ -298,26 +298,24 @@ def import_registry():
         part = {name: files[name] for name in names if name in files}
         if not part:
             continue
-        reply = _import_part(service, part)
-        report["files"] += [_file_report(f, service) for f in reply.files]
-        report["changed_accounts"] += getattr(reply, "changed_accounts", 0)
+        files_done, changed = _import_part(service, part)
+        report["files"] += [_file_report(f, service) for f in files_done]
+        report["changed_accounts"] += changed
     return dump(RegistryReportOut, report)
 
 
-def _import_part(service: str, part: dict[str, bytes]):
-    """One service's files, in its own transaction; its error (problem) is the route's."""
+def _import_part(service: str, part: dict[str, bytes]) -> tuple[list, int]:
+    """One service's files, in its own transaction: its file reports and the accounts it changed; its error
+    (problem) is the route's."""
     if service == "accounts":
-        return accounts().call("ImportRegistry", pb.ImportRegistryRequest(**part), timeout=IMPORT_TIMEOUT)
+        reply = accounts().call("ImportRegistry", pb.ImportRegistryRequest(**part), timeout=IMPORT_TIMEOUT)
+        return list(reply.files), reply.changed_accounts
     if service == "payments":
-        return payments().call("ImportRegistry", payments_pb.ImportRegistryRequest(**part), timeout=IMPORT_TIMEOUT)
+        reply = payments().call("ImportRegistry", payments_pb.ImportRegistryRequest(**part), timeout=IMPORT_TIMEOUT)
+        return list(reply.files), 0
     reply = readings().call("StaffImportReadings", readings_pb.StaffImportReadingsRequest(**part),
                             timeout=IMPORT_TIMEOUT)
-    return _Files([reply.file])
-
-
-class _Files:
-    def __init__(self, files: list) -> None:
-        self.files = files
+    return [reply.file], 0
 
 
 def _file_report(f, service: str) -> dict:
