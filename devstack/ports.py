@@ -36,6 +36,7 @@ PREFERRED: dict[str, int] = {
     **{f"{svc}-{role}_metrics": 19101 + 2 * i + j
        for i, svc in enumerate(("auth", "accounts", "readings", "payments", "notify"))
        for j, role in enumerate(("api", "worker"))},
+    "yookassa_sim": 18028,
 }
 
 _SCAN = 200  # how far above the preferred port to look before asking the OS

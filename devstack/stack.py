@@ -41,6 +41,7 @@ SERVICES = ("auth", "accounts", "readings", "payments", "notify")
 # The delivery simulators' dev credentials (they listen on 127.0.0.1 only; dev and test profiles).
 SMS_SIM_LOGIN, SMS_SIM_PASSWORD = "kabinet", "kabinet-dev-sms"
 SMTP_SIM_LOGIN, SMTP_SIM_PASSWORD = "kabinet", "kabinet-dev-smtp"
+YOOKASSA_SIM_SHOP_ID, YOOKASSA_SIM_SECRET_KEY = "100500", "test_kabinet-dev-yookassa"
 MAIL_FROM = "Личный кабинет <noreply@kabinet.localhost>"
 # Another simulator joins when its package is there (simulators/oidc: the social sign-in provider).
 OIDC_SIM = REPO_ROOT / "simulators" / "oidc" / "__main__.py"
@@ -112,7 +113,7 @@ class Stack:
 
     def start_infra(self) -> None:
         """Ports, PostgreSQL with a database per service, NATS with JetStream, Redis, and the
-        simulators of the outside world (SMTP, SMS, OIDC when present)."""
+        simulators of the outside world (SMTP, SMS, YooKassa, OIDC when present)."""
         self._take_lock()
         self.postgres = Postgres(
             self.data_dir / "postgres", 0, fast=self.fast, log_file=self.log_dir / "postgres.log"
@@ -147,7 +148,8 @@ class Stack:
         self.start_simulators()
 
     def start_simulators(self, timeout: float = 30) -> None:
-        """`python -m simulators.smtp|sms` (and `simulators.oidc` when it exists) as supervised processes."""
+        """`python -m simulators.smtp|sms|yookassa` (and `simulators.oidc` when it exists) as supervised
+        processes."""
         sims = self.simulators
         for name, args in sims.items():
             self._start_process(name, args, group="simulators")
@@ -250,6 +252,9 @@ class Stack:
         elif process in ("smtp-sim", "sms-sim"):
             url = f"{self.mailbox_url(process.removesuffix('-sim'))}/_sim/health"
             probe, what = (lambda: _http_ready(url)), f"GET {url}"
+        elif process == "yookassa-sim":
+            url = f"{self.yookassa_sim_url}/_sim/health"
+            probe, what = (lambda: _http_ready(url)), f"GET {url}"
         elif process == "oidc-sim":
             port = self.ports["oidc_sim"]
             probe, what = (lambda: _listening(port)), f"a listener on {HOST}:{port}"
@@ -322,6 +327,11 @@ class Stack:
         """SMSC's send.php on the SMS simulator."""
         return f"http://{HOST}:{self.ports['sms_sim']}/sys/send.php"
 
+    @property
+    def yookassa_sim_url(self) -> str:
+        """The YooKassa simulator: its API under /v3 (KABINET_YOOKASSA_URL), its controls under /_sim."""
+        return f"http://{HOST}:{self.ports['yookassa_sim']}"
+
     def mailbox_url(self, simulator: str) -> str:
         """Base URL of a delivery simulator's HTTP API (`smtp` or `sms`): /_sim/messages, /_sim/fail."""
         return f"http://{HOST}:{self.ports['smtp_sim_http' if simulator == 'smtp' else 'sms_sim']}"
@@ -335,6 +345,9 @@ class Stack:
                          "--password", SMTP_SIM_PASSWORD, "--store", str(self.data_dir / "simulators" / "mail.jsonl")],
             "sms-sim": ["-m", "simulators.sms", "--port", str(self.ports["sms_sim"]), "--login", SMS_SIM_LOGIN,
                         "--password", SMS_SIM_PASSWORD, "--store", str(self.data_dir / "simulators" / "sms.jsonl")],
+            # Payments and refunds live in its memory: a restart forgets them (dev and test only).
+            "yookassa-sim": ["-m", "simulators.yookassa", "--port", str(self.ports["yookassa_sim"]),
+                             "--shop-id", YOOKASSA_SIM_SHOP_ID, "--secret-key", YOOKASSA_SIM_SECRET_KEY],
         }
         if OIDC_SIM.exists():
             # HOOK (simulators/oidc is written separately): its port by KABINET_OIDC_SIM_PORT.
@@ -376,6 +389,8 @@ class Stack:
             env |= self._delivery_env() | {"KABINET_PUBLIC_URL": f"http://{HOST}:{self.ports['gateway']}"}
         if svc == "auth" and self.profile in DEMO_PROFILES:
             env |= self._identity_env()
+        if svc == "payments" and self.profile in DEMO_PROFILES:
+            env |= self._acquiring_env()
         return env
 
     def _identity_env(self) -> dict[str, str]:
@@ -385,6 +400,14 @@ class Stack:
                     "client_secret": "dev-secret", "title": "Тестовый провайдер",
                     "redirect_uris": [f"{gateway}/api/v1/auth/social/sim/callback"]}
         return {"KABINET_PUBLIC_URL": gateway, "KABINET_OIDC_PROVIDERS": json.dumps({"sim": provider})}
+
+    def _acquiring_env(self) -> dict[str, str]:
+        """payments' card acquirer: the YooKassa simulator (API v3 base URL and the shop's credentials)."""
+        return {
+            "KABINET_YOOKASSA_URL": f"{self.yookassa_sim_url}/v3",
+            "KABINET_YOOKASSA_SHOP_ID": YOOKASSA_SIM_SHOP_ID,
+            "KABINET_YOOKASSA_SECRET_KEY": YOOKASSA_SIM_SECRET_KEY,
+        }
 
     def _delivery_env(self) -> dict[str, str]:
         """notify's real adapters, pointed at the simulators; the dev outbox reads their mailboxes."""

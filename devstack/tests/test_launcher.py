@@ -16,7 +16,7 @@ from devstack.stack import REPO_ROOT
 pytestmark = pytest.mark.integration
 
 # What the launcher says it stops, in the order it must (the gateway does not run with one service).
-STOP_ORDER = ["auth-worker", "auth-api", "oidc-sim, sms-sim, smtp-sim", "redis", "nats-server", "postgres"]
+STOP_ORDER = ["auth-worker", "auth-api", "oidc-sim, yookassa-sim, sms-sim, smtp-sim", "redis", "nats-server", "postgres"]
 
 
 def wait_until(condition, timeout: float, what: str) -> None:
