@@ -10,6 +10,7 @@ from gateway import boundary, captcha, idempotency, metrics, problems, security,
 from gateway.api import (
     accounts,
     auth,
+    autopay,
     contracts,
     dashboard,
     groups,
@@ -17,11 +18,14 @@ from gateway.api import (
     me,
     money,
     notifications,
+    partners,
+    payments,
     readings,
     service_requests,
     staff,
     staff_accounts,
     staff_billing,
+    staff_partners,
     staff_penalties,
     staff_suppliers,
     tariffs,
@@ -72,6 +76,6 @@ def create_app(config: GatewayConfig | None = None, *, verifier=None) -> Flask:
     for blueprint in (ops_bp, openapi_bp, captcha.bp, auth.bp, me.bp, staff.bp, staff_accounts.bp, accounts.bp,
                       groups.bp, contracts.bp, service_requests.bp, readings.bp, money.bp, notifications.bp,
                       dashboard.bp, staff_suppliers.bp, tariffs.bp, invoices.bp, staff_billing.bp,
-                      staff_penalties.bp):
+                      staff_penalties.bp, payments.bp, autopay.bp, partners.bp, staff_partners.bp):
         app.register_blueprint(blueprint)
     return app

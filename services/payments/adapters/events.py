@@ -31,3 +31,12 @@ def billing_run_finished(*, run_id: str, supplier_id: str, period: str, accounts
     """payments.billing_run.finished: a supplier's period is closed."""
     return Event(type="payments.billing_run.finished", aggregate_id=supplier_id, payload=pb.BillingRunFinished(
         run_id=run_id, supplier_id=supplier_id, period=period, accounts_billed=accounts_billed))
+
+
+def payment_posted(entry_id: str, *, account_id: str, amount_kop: int, bucket: str, channel: str, paid_on: str,
+                   balance: Balance) -> Event:
+    """payments.payment.posted: money reached an account's ledger (provider, partner, bank registry, the
+    master-data registry); accounts keeps the last one as a binding proof."""
+    return Event(type="payments.payment.posted", aggregate_id=account_id, payload=pb.PaymentPosted(
+        entry_id=entry_id, account_id=account_id, amount_kop=amount_kop, bucket=bucket, channel=channel,
+        paid_on=paid_on, balance_kop=balance.balance_kop, balance_state=balance.state))

@@ -284,5 +284,11 @@ contract_documents = Table(
     UniqueConstraint("contract_id", "period", "kind", name="contract_documents_one"),
 )
 
+# --- money in: card payments through the provider (section: card payments) ---
+
+# --- money in: saved cards and autopay (section: autopay) ---
+
+# --- money in: partner payments, bank registries, reconciliation (section: partner payments) ---
+
 # Every staff action on payments' data: who (and with which roles), what, on which entity, before and after.
 audit_log = audit_table(metadata)

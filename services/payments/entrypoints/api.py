@@ -20,9 +20,12 @@ from services.payments.domain.model import (
     price_text,
 )
 from services.payments.domain.tariffs import AccountTariff, CustomerCategory, NormCard, TariffCard
+from services.payments.entrypoints.api_autopay import AutopayRpcs
 from services.payments.entrypoints.api_billing import BillingRpcs
+from services.payments.entrypoints.api_card_payments import CardPaymentRpcs
 from services.payments.entrypoints.api_invoices import InvoiceRpcs
 from services.payments.entrypoints.api_ledger import LedgerRpcs, account_balance_to_pb
+from services.payments.entrypoints.api_partner_payments import PartnerPaymentRpcs
 from services.payments.entrypoints.api_penalties import PenaltyRpcs
 from services.payments.entrypoints.api_registry import RegistryRpcs
 from services.payments.service_layer import charging, ledger, master_data, views
@@ -31,7 +34,8 @@ from services.payments.service_layer.accounts import AccountsPort
 MAX_LIMIT = 200
 
 
-class PaymentsServicer(LedgerRpcs, InvoiceRpcs, BillingRpcs, PenaltyRpcs, RegistryRpcs, pb_grpc.PaymentsServicer):
+class PaymentsServicer(LedgerRpcs, InvoiceRpcs, BillingRpcs, PenaltyRpcs, RegistryRpcs, CardPaymentRpcs, AutopayRpcs,
+                       PartnerPaymentRpcs, pb_grpc.PaymentsServicer):
     def __init__(self, uow_factory, accounts: AccountsPort, *, test_clock: bool = False) -> None:
         self.uow = uow_factory
         self.accounts = accounts
