@@ -20,6 +20,7 @@ class Caller:
     roles: tuple[str, ...] = ()
     onboarding_required: bool = False  # organization before "Давайте познакомимся": profile calls only
     token: str = field(default="", repr=False)  # forwarded on calls to other services
+    auth_time: int = 0  # epoch seconds of the session's last password entry (step-up); 0: unknown
 
 
 def new_request_id() -> str:

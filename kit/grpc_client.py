@@ -14,6 +14,8 @@ from kit.context import caller, request_id
 from kit.grpc_errors import from_rpc_error
 from kit.tracing import traced_channel
 
+MAX_MESSAGE_BYTES = 32 * 1024 * 1024  # the servers' receive limit too (kit/grpc_server.py)
+
 DEFAULT_TIMEOUT = 3.0
 RETRY_DELAYS = (0.05, 0.2, 0.5)
 
@@ -38,6 +40,8 @@ class ServiceClient:
                     self._channel = traced_channel(grpc.insecure_channel(self.target, options=[
                         ("grpc.keepalive_time_ms", 30000),
                         ("grpc.enable_retries", 0),  # our own policy below, per call
+                        # files come back in replies (registry reports, .xlsx exports): as much as a server takes
+                        ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                     ]))
                     self._stub = self.stub_class(self._channel)
                     self._pid = os.getpid()

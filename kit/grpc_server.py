@@ -20,6 +20,7 @@ from sqlalchemy import Engine, text
 
 from kit.context import Caller, caller_var, new_request_id, request_id_var
 from kit.errors import DomainError, Unauthenticated
+from kit.grpc_client import MAX_MESSAGE_BYTES
 from kit.grpc_errors import to_status
 from kit.logging import ctx
 from kit.metrics import SERVICE_READY, RpcMetrics
@@ -165,7 +166,7 @@ def serve(config: ServiceConfig, service_name: str, register: Callable[[grpc.Ser
         futures.ThreadPoolExecutor(max_workers=config.grpc_threads, thread_name_prefix="grpc"),
         interceptors=[RpcMetrics(), *server_interceptors(), CallContextInterceptor(verifier)],
         # A bounded connection age lets clients behind a ClusterIP Service spread over new pods.
-        options=[("grpc.so_reuseport", 0), ("grpc.max_receive_message_length", 32 * 1024 * 1024),
+        options=[("grpc.so_reuseport", 0), ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                  ("grpc.max_connection_age_ms", 300_000), ("grpc.max_connection_age_grace_ms", 30_000)],
     )
     register(server)

@@ -38,11 +38,15 @@ def new_signing_key() -> tuple[str, bytes, dict]:
 
 
 def sign_access_token(pem: bytes, kid: str, *, user_id: str, kind: str, session_id: str,
-                      ttl_seconds: int, roles: tuple[str, ...] = (), onboarding_required: bool = False) -> str:
+                      ttl_seconds: int, roles: tuple[str, ...] = (), onboarding_required: bool = False,
+                      auth_time: int = 0) -> str:
+    """`auth_time`: when the session's password was last entered (epoch seconds), for step-up checks."""
     now = int(time.time())
     claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": user_id, "kind": kind, "sid": session_id,
               "roles": list(roles), "iat": now, "nbf": now, "exp": now + ttl_seconds,
               "jti": uuid.uuid4().hex}
+    if auth_time:
+        claims["auth_time"] = int(auth_time)
     if onboarding_required:
         claims["onb"] = True
     key = serialization.load_pem_private_key(pem, password=None)
@@ -92,7 +96,7 @@ class TokenVerifier:
             raise Unauthenticated(code="invalid_token") from None
         return Caller(user_id=claims["sub"], kind=claims["kind"], session_id=claims["sid"],
                       roles=tuple(claims.get("roles", ())), onboarding_required=bool(claims.get("onb")),
-                      token=token), claims["exp"]
+                      token=token, auth_time=_auth_time(claims)), claims["exp"]
 
     def _key(self, kid: str):
         key = self._keys.get(kid)
@@ -107,6 +111,12 @@ class TokenVerifier:
         self._fetched_at = time.monotonic()
         jwks = jwt.PyJWKSet.from_json(self._fetch())
         self._keys = {k.key_id: k.key for k in jwks.keys}
+
+
+def _auth_time(claims: dict) -> int:
+    """A token signed before auth_time existed (or with a malformed one) counts as no recent password."""
+    value = claims.get("auth_time", 0)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def remote_verifier(auth_target: str) -> TokenVerifier:

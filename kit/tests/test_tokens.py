@@ -55,3 +55,13 @@ def test_a_cached_token_still_expires():
     time.sleep(2.5)
     with pytest.raises(Unauthenticated):
         verifier.verify(token)
+
+
+def test_auth_time_is_carried_and_old_tokens_without_it_still_verify():
+    kid, pem, jwk = new_signing_key()
+    verifier = TokenVerifier(keys(jwk))
+    fresh = sign_access_token(pem, kid, user_id="u", kind="person", session_id="s", ttl_seconds=60,
+                              auth_time=1_790_000_000)
+    old = sign_access_token(pem, kid, user_id="u", kind="person", session_id="s", ttl_seconds=60)
+    assert verifier.verify(fresh).auth_time == 1_790_000_000
+    assert verifier.verify(old).auth_time == 0  # signed before the claim existed: no recent password
