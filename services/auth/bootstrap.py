@@ -11,19 +11,23 @@ from pathlib import Path
 
 from kabinet.auth.v1 import auth_pb2_grpc
 
+from kit.jobs import Job
 from kit.service import Service
 from kit.tokens import TokenVerifier
+from services.auth.adapters.partner_store import parse_kek
 from services.auth.config import AuthConfig
 from services.auth.entrypoints.api import AuthServicer
 from services.auth.entrypoints.demo import load_demo
-from services.auth.service_layer import keys, staff
+from services.auth.service_layer import keys, partners, staff
 from services.auth.service_layer.context import Context
 from services.auth.service_layer.social import SocialSignIn
 from services.auth.service_layer.unit_of_work import AuthUnitOfWork
 
 
 def context(config: AuthConfig) -> Context:
-    return Context(pepper=config.code_pepper, public_url=config.public_url)
+    return Context(pepper=config.code_pepper, public_url=config.public_url,
+                   partner_kek=parse_kek(config.partner_kek),
+                   partner_key_overlap_hours=config.partner_key_overlap_hours)
 
 
 def build_servicer(rt) -> AuthServicer:
@@ -65,6 +69,10 @@ def create_staff_command(config: AuthConfig, argv: list[str]) -> None:
     print(f"TOTP provisioning URI (shown once, add it to an authenticator app): {created.provisioning_uri}")
 
 
+def jobs(rt) -> list[Job]:
+    return [Job("partner-nonces", 60.0, lambda at: partners.prune_nonces(rt.uow(), at))]
+
+
 SERVICE = Service("auth", Path(__file__).parent, AuthUnitOfWork, servicer, seed_demo=load_demo,
-                  config_class=AuthConfig, verifier=own_keys,
+                  config_class=AuthConfig, verifier=own_keys, jobs=jobs,
                   extra_commands={"create-staff": create_staff_command})

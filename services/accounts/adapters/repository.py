@@ -22,6 +22,7 @@ from services.accounts.adapters.orm import (
     suppliers,
 )
 from services.accounts.domain.model import DEFAULT_GROUP, AccountCard, Group, MeterCard, Payment
+from services.accounts.domain.payments import as_proofs
 
 BOUND = Counter("kabinet_accounts_bound_total", "Bound to a cabinet: лицевые счета (account) and договоры (contract)",
                 ["kind"])
@@ -38,8 +39,12 @@ class AccountsRepository:
         return self.session.execute(query).all()
 
     def payments(self, account_id: str) -> list[Payment]:
-        rows = self.session.execute(select(payments).where(payments.c.account_id == account_id))
-        return [Payment(date=r.paid_on, amount_kop=r.amount_kop, channel=r.channel) for r in rows]
+        rows = self.session.execute(select(payments.c.paid_on, payments.c.amount_kop, payments.c.channel,
+                                           payments.c.external_id).where(payments.c.account_id == account_id))
+        return as_proofs([tuple(r) for r in rows])
+
+    def exists(self, account_id: str) -> bool:
+        return self.session.scalar(select(accounts.c.account_id).where(accounts.c.account_id == account_id)) is not None
 
     def meter_numbers(self, account_id: str) -> list[str]:
         return list(self.session.scalars(select(meters.c.number).where(

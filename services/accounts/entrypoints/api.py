@@ -27,12 +27,13 @@ from services.accounts.entrypoints.messages import (
 from services.accounts.service_layer import accounts, binding, contracts, groups, requests, staff, suppliers
 
 STAFF_ROLES = {"operator", "admin"}
+CUSTOMER_KINDS = {"person", "organization"}
 
 
 def customer() -> Caller:
     """A signed-in customer (person or organization) past onboarding."""
     user = require_caller()
-    if user.kind == "staff":
+    if user.kind not in CUSTOMER_KINDS:  # staff, and partners (payment agents) too
         raise Forbidden("Это действие доступно только абонентам.", code="customer_only")
     if user.onboarding_required:
         raise Forbidden("Сначала заполните профиль («Давайте познакомимся»).", code="onboarding_required")
@@ -92,6 +93,13 @@ class AccountsServicer(pb_grpc.AccountsServicer):
         # Other services forward the customer's token; the rule is the same as GetAccount's.
         card = accounts.account_for(self.uow(), require_caller().user_id, request.account_id)
         return pb.CheckAccessReply(account=account_pb(card))
+
+    # ---- public and partners ----
+
+    def FindAccount(self, request, context):
+        # No caller needed (public pay flows, partners): the reply says only that the number exists.
+        card = accounts.find_account(self.uow(), number=request.number, supplier_id=request.supplier_id)
+        return pb.FoundAccount(account_id=card.account_id, supplier_id=card.supplier_id, number=card.number)
 
     # ---- customer: groups ----
 

@@ -3,9 +3,10 @@ bill delivery). Also how every change of an account's facts is announced."""
 
 from __future__ import annotations
 
+from kit.ids import is_uuid
 from services.accounts.domain import model
 from services.accounts.domain.events import AccountChanged
-from services.accounts.service_layer.ownership import own_account, own_group
+from services.accounts.service_layer.ownership import ACCOUNT_NOT_FOUND, own_account, own_group
 
 
 def my_accounts(uow, user_id: str) -> list[model.AccountCard]:
@@ -42,3 +43,17 @@ def publish_facts(uow, account_ids: list[str]) -> None:
     """accounts.account.changed with each account's current facts (for other services' projections)."""
     for card in uow.accounts.facts_many(account_ids):
         uow.emit(AccountChanged(card))
+
+
+def find_account(uow, *, number: str, supplier_id: str = "") -> model.AccountCard:
+    """The account with this number (accounts' number_key) at this supplier, for callers that know only the
+    number: the public pay and readings flows and partners. supplier_id may be empty when the number is
+    unambiguous. Reveals existence only (the caller shows what a pay terminal shows)."""
+    key = model.number_key(number)
+    if supplier_id and not is_uuid(supplier_id):
+        raise ACCOUNT_NOT_FOUND
+    with uow:
+        found = uow.accounts.find_by_number(key, supplier_id or None)
+        if len(found) != 1:
+            raise ACCOUNT_NOT_FOUND
+        return uow.accounts.facts(found[0].account_id)

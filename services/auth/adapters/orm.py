@@ -17,6 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from kit.audit import audit_table
+
 metadata = MetaData()
 
 users = Table(
@@ -79,6 +81,8 @@ sessions = Table(
     Column("revoked_at", DateTime(timezone=True)),
     Column("method", Text, nullable=False, server_default="password"),  # password | social:<id> | staff
     Column("idle_seconds", Integer, nullable=False, server_default="3600"),
+    # the last password entry (sign-in, step-up): the access token's auth_time
+    Column("authenticated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 refresh_tokens = Table(
@@ -124,3 +128,34 @@ oidc_flows = Table(
     Column("used_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+# --- partners (payment agents, banks, SMS gateways): their keys and used nonces ---
+partners = Table(
+    "partners", metadata,
+    Column("partner_id", UUID(as_uuid=False), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", Text, nullable=False),                   # domain.partners.KINDS
+    Column("supplier_id", UUID(as_uuid=False)),             # null: any supplier
+    Column("active", Boolean, nullable=False, server_default="true"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+partner_keys = Table(
+    "partner_keys", metadata,
+    Column("key_id", Text, primary_key=True),
+    Column("partner_id", UUID(as_uuid=False), ForeignKey("partners.partner_id"), nullable=False, index=True),
+    Column("secret_sealed", Text, nullable=False),          # AES-256-GCM under KABINET_PARTNER_KEK, AAD key_id
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+partner_nonces = Table(
+    "partner_nonces", metadata,
+    Column("key_id", Text, primary_key=True),
+    Column("nonce", Text, primary_key=True),
+    Column("seen_at", DateTime(timezone=True), nullable=False, server_default=func.now(), index=True),
+)
+
+# Every staff action on auth's data (partners and their keys): who, what, before and after.
+audit_log = audit_table(metadata)

@@ -133,7 +133,8 @@ class Sessions:
 
     def touch(self, session: Session) -> None:
         self.db.execute(update(sessions).where(sessions.c.session_id == session.session_id)
-                        .values(last_used_at=session.last_used_at, ip=session.ip))
+                        .values(last_used_at=session.last_used_at, ip=session.ip,
+                                authenticated_at=session.authenticated_at or session.created_at))
 
     def revoke(self, session_id: str, at: dt.datetime) -> list[str]:
         """Ends the session; [its id] if it was not ended already, else []."""

@@ -61,6 +61,7 @@ class Session:
     device: str = ""
     ip: str = ""                              # of the last sign-in or refresh
     revoked_at: dt.datetime | None = None
+    authenticated_at: dt.datetime | None = None  # the last password entry: sign-in or step-up
 
     @staticmethod
     def open(session_id: str, user_id: str, kind: str, *, remember_me: bool, device: str, ip: str, method: str,
@@ -71,7 +72,17 @@ class Session:
         return Session(session_id=session_id, user_id=user_id, remember=remember_me, created_at=at,
                        last_used_at=at, expires_at=at + policy.lifetime,
                        idle_seconds=int(policy.idle.total_seconds()), method=method,
-                       device=(device or "")[:DEVICE_MAX], ip=(ip or "")[:IP_MAX])
+                       device=(device or "")[:DEVICE_MAX], ip=(ip or "")[:IP_MAX], authenticated_at=at)
+
+    def authenticate(self, at: dt.datetime) -> None:
+        """The password was entered again (step-up): tokens from now on carry this auth_time."""
+        self.authenticated_at = at
+        self.touch(at)
+
+    @property
+    def auth_time(self) -> int:
+        """Epoch seconds of the last password entry (the created_at of a session opened before it was kept)."""
+        return int((self.authenticated_at or self.created_at).timestamp())
 
     def alive(self, at: dt.datetime) -> bool:
         """Not revoked, not past its end, used within the idle limit."""

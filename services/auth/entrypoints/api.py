@@ -10,6 +10,7 @@ from kit.context import caller, require_caller
 from kit.metrics import count_refusal
 from services.auth.domain.challenges import Started
 from services.auth.entrypoints import messages
+from services.auth.entrypoints.partners import PartnerRpcs
 from services.auth.service_layer import (
     challenges,
     contact_change,
@@ -35,7 +36,7 @@ SIGN_INS = Counter("kabinet_auth_sign_ins_total",
                    "(success, step_up: a code is asked first, failure: refused by a rule)", ["method", "outcome"])
 
 
-class AuthServicer(pb_grpc.AuthServicer):
+class AuthServicer(PartnerRpcs, pb_grpc.AuthServicer):
     def __init__(self, uow_factory, ctx: Context, social: SocialSignIn | None = None) -> None:
         self.uow = uow_factory
         self.ctx = ctx
@@ -88,6 +89,12 @@ class AuthServicer(pb_grpc.AuthServicer):
                 remember_me=request.remember_me, device=request.device, ip=request.ip)
         SIGN_INS.labels("step_up_code", "success").inc()
         return messages.token_pair(pair)
+
+    def StepUp(self, request, context):
+        with count_refusal(SIGN_INS.labels("step_up_password", "failure")):
+            result = sign_in.confirm_password(self.uow(), self.ctx, require_caller(), password=request.password)
+        SIGN_INS.labels("step_up_password", "step_up" if isinstance(result, Started) else "success").inc()
+        return messages.sign_in(result)
 
     def Refresh(self, request, context):
         return messages.token_pair(sessions.refresh(self.uow(), refresh_token=request.refresh_token, ip=request.ip))

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 class Context:
     pepper: str                                   # HMAC key of codes at rest, seal key of TOTP secrets
     public_url: str = "http://127.0.0.1:8080"     # the web origin e-mail links point at
+    partner_kek: bytes = b""                      # seals partners' HMAC secrets (KABINET_PARTNER_KEK)
+    partner_key_overlap_hours: int = 24           # older partner keys keep working this long after a rotation
 
 
 def now() -> dt.datetime:

@@ -95,6 +95,14 @@ def revoke_session(uow, caller: Caller, session_id: str) -> list[str]:
     return ended
 
 
+def reauthenticated(uow, user: User, session: Session, at: dt.datetime) -> TokenPair:
+    """The password was entered again in this session (step-up): a fresh pair whose access token carries
+    auth_time = at; the session and its refresh-token family go on."""
+    session.authenticate(at)
+    uow.sessions.touch(session)
+    return _tokens(uow, user, session, at)
+
+
 def live_session(uow, caller: Caller) -> Session:
     """The caller's session must still be alive: a revoked session stops at once inside auth."""
     session = uow.sessions.get(caller.session_id) if is_uuid(caller.session_id) else None
@@ -107,7 +115,7 @@ def _tokens(uow, user: User, session: Session, at: dt.datetime) -> TokenPair:
     key = uow.keys.active()
     access = sign_access_token(key.private_pem.encode(), key.kid, user_id=user.user_id, kind=user.kind,
                                session_id=session.session_id, ttl_seconds=ACCESS_TTL_SECONDS, roles=user.roles,
-                               onboarding_required=user.onboarding_required)
+                               onboarding_required=user.onboarding_required, auth_time=session.auth_time)
     refresh_token = crypto.new_refresh_token()
     uow.sessions.add_refresh(RefreshToken(crypto.token_digest(refresh_token), session.session_id))
     return TokenPair(access_token=access, access_expires_in=ACCESS_TTL_SECONDS, refresh_token=refresh_token,

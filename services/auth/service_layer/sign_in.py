@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kit.context import Caller
 from kit.errors import InvalidInput
 from services.auth.adapters import crypto
 from services.auth.domain.challenges import Started
@@ -14,7 +15,7 @@ from services.auth.domain.sessions import TokenPair
 from services.auth.domain.users import User, bad_credentials
 from services.auth.service_layer import challenges
 from services.auth.service_layer.context import Context, now
-from services.auth.service_layer.sessions import open_session
+from services.auth.service_layer.sessions import live_session, open_session, reauthenticated
 
 
 def login(uow, ctx: Context, *, identifier: str, password: str, remember_me: bool, device: str,
@@ -97,3 +98,30 @@ def record_failure(uow, user: User) -> None:
     """One more consecutive failure, counted atomically. Nothing else happens: the count alone
     decides whether the next right password needs a code (User.step_up_required)."""
     user.record_failed_sign_in(uow.users.count_failed_sign_in(user.user_id))
+
+
+def confirm_password(uow, ctx: Context, caller: Caller, *, password: str) -> TokenPair | Started:
+    """Step-up in a live session: the password entered again before a sensitive change (autopay), checked
+    and counted as at Login. Right: the session's auth_time becomes now and a fresh pair is issued; under
+    step-up (many failures) the right password asks for the sign-in code first, as Login does."""
+    check_entered_password(password)
+    at = now()
+    with uow:
+        session = live_session(uow, caller)
+        user = uow.users.get(caller.user_id)
+        if not crypto.verify_password(user.password_hash, password):
+            record_failure(uow, user)
+            uow.commit()
+            # 422, not 401: the session is alive, only this password is wrong
+            raise InvalidInput("Неверный пароль.", code="bad_credentials", fields={"password": "Неверный пароль."})
+        user.check_may_sign_in()
+        if user.step_up_required:
+            uow.users.save(user)
+            started = step_up(uow, ctx, user, at)
+            uow.commit()
+            return started
+        user.signed_in()
+        uow.users.save(user)
+        pair = reauthenticated(uow, user, uow.sessions.get(session.session_id, lock=True), at)
+        uow.commit()
+    return pair

@@ -3,8 +3,8 @@
 Revision ID: 0004
 Revises: 0003
 """
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0004"
 down_revision = "0003"
@@ -13,7 +13,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.add_column("sessions", sa.Column("authenticated_at", sa.DateTime(timezone=True), nullable=True))
+    op.execute("UPDATE sessions SET authenticated_at = created_at")
+    op.alter_column("sessions", "authenticated_at", nullable=False, server_default=sa.func.now())
 
 
 def downgrade() -> None:
