@@ -237,3 +237,44 @@ def invoice_email(*, message_id: str, email: str, account_number: str, period: d
             "Вы получаете это письмо, потому что для лицевого счёта выбрана доставка квитанций по электронной "
             "почте. Изменить способ доставки можно в личном кабинете.\n\n— Личный кабинет")
     return Outgoing(message_id, EMAIL, email, f"Квитанция за {month_text(period)}{account}", body, "invoice", link)
+
+
+# --- autopay (автоплатёж) ------------------------------------------------------------------
+
+AUTOPAY_MODE_TEXT = {"amount_due": "сумма к оплате по квитанции", "fixed": "фиксированная сумма"}
+
+
+def autopay_confirmation(*, message_id: str, email: str, account_number: str, card_title: str, day: int,
+                         mode: str, amount_kop: int, cap_kop: int, link: str) -> Outgoing:
+    """The e-mail whose link switches an autopay on (or moves it to another card): nothing is charged until it
+    is followed."""
+    if not link.startswith(("https://", "http://")):
+        raise Rejected("Ссылка подтверждения должна быть адресом http(s).", code="bad_link")
+    if not email.strip():
+        raise Rejected("Не указан получатель.", code="no_destination")
+    account = f" по лицевому счёту {account_number}" if account_number else ""
+    amount = (f"{AUTOPAY_MODE_TEXT['fixed']} {format_rub(amount_kop)}" if mode == "fixed"
+              else AUTOPAY_MODE_TEXT["amount_due"])
+    body = ("Здравствуйте!\n\n"
+            f"В личном кабинете запрошено подключение автоплатежа{account}: каждый месяц {day}-го числа с карты "
+            f"{card_title} будет списываться {amount}, но не больше {format_rub(cap_kop)}.\n\n"
+            f"Чтобы подтвердить автоплатёж, перейдите по ссылке: {link}\n"
+            "Ссылка действует 24 часа и срабатывает один раз.\n\n"
+            "Если вы не подключали автоплатёж, просто проигнорируйте это письмо: списаний не будет, а пароль "
+            "от личного кабинета лучше сменить.\n\n— Личный кабинет")
+    return Outgoing(message_id, EMAIL, email, f"Подтверждение автоплатежа{account}", body, "autopay_confirmation",
+                    link)
+
+
+def autopay_failed(*, message_id: str, email: str, account_number: str, period: dt.date, amount_kop: int,
+                   reason_text: str) -> Outgoing:
+    """The e-mail saying the month's autopay did not go through after its attempts: pay by hand."""
+    if not email.strip():
+        raise Rejected("Не указан получатель.", code="no_destination")
+    account = f" по лицевому счёту {account_number}" if account_number else ""
+    body = ("Здравствуйте!\n\n"
+            f"Автоплатёж{account} за {month_text(period)} на сумму {format_rub(amount_kop)} не прошёл: "
+            f"{reason_text}\n\n"
+            "Оплатите, пожалуйста, вручную в личном кабинете или проверьте сохранённую карту, чтобы автоплатёж "
+            "сработал в следующем месяце.\n\n— Личный кабинет")
+    return Outgoing(message_id, EMAIL, email, f"Автоплатёж{account} не прошёл", body, "autopay_failed", "")

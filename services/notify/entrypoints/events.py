@@ -10,7 +10,7 @@ from kit.consumer import Subscription
 from kit.errors import InvalidInput
 from kit.events import Event, field_decimal, field_uuid
 from services.notify.domain.model import CHANNELS
-from services.notify.service_layer import delivery, inbox, invoices
+from services.notify.service_layer import autopay, delivery, inbox, invoices
 
 
 def subscriptions(senders: Mapping[str, delivery.Sender], retries: delivery.Retries | None = None, *,
@@ -40,6 +40,20 @@ def subscriptions(senders: Mapping[str, delivery.Sender], retries: delivery.Retr
             due_on=_day(p.due_on), link=f"{public_url.rstrip('/')}/api/v1/invoices/{invoice_id}.pdf",
             occurred_at=event.occurred_at, retries=retries)
 
+    def on_autopay_confirmation(event: Event, uow) -> None:
+        p = event.payload
+        link = f"{public_url.rstrip('/')}/autopay/confirm?{urlencode({'token': p.token})}"
+        autopay.send_autopay_confirmation(
+            uow, senders, event_id=event.id, email=p.email, account_number=p.account_number,
+            card_title=p.card_title, day=p.settings.day, mode=p.settings.mode, amount_kop=p.settings.amount_kop,
+            cap_kop=p.settings.cap_kop, link=link, retries=retries)
+
+    def on_autopay_failed(event: Event, uow) -> None:
+        p = event.payload
+        autopay.send_autopay_failed(uow, senders, event_id=event.id, email=p.email, account_number=p.account_number,
+                                    period=_month(p.period), amount_kop=p.amount_kop,
+                                    reason_text=p.reason_message, retries=retries)
+
     # Room above the delivery attempts, so that the kit's dead-lettering after max_deliver is only
     # a safety net and a delivery that keeps failing ends as `failed` in deliveries.
     max_deliver = (retries.max_attempts if retries else 1) + 2
@@ -54,6 +68,10 @@ def subscriptions(senders: Mapping[str, delivery.Sender], retries: delivery.Retr
         # durables of their own: a new one reads its stream from the start (contacts verified before it existed)
         Subscription(durable="notify-contacts", handlers={"auth.contact.verified": on_contact_verified}),
         Subscription(durable="notify-invoices", handlers={"payments.invoice.issued": on_invoice_issued},
+                     max_deliver=max(max_deliver, 10)),
+        Subscription(durable="notify-autopay",
+                     handlers={"payments.autopay.confirmation_requested": on_autopay_confirmation,
+                               "payments.autopay.failed": on_autopay_failed},
                      max_deliver=max(max_deliver, 10)),
     ]
 

@@ -26,6 +26,13 @@ class AccountsClient:
                                  idempotent=True)
         return facts_from_pb(reply.account)
 
+    def find(self, number: str, supplier_id: str) -> str:
+        """The account id for a number at a supplier: accounts' FindAccount (no caller needed; a partner's or
+        no token is fine); raises NotFound "account_not_found", InvalidInput or Unavailable."""
+        reply = self.client.call("FindAccount", accounts_pb2.FindAccountRequest(number=number,
+                                 supplier_id=supplier_id), idempotent=True)
+        return reply.account_id
+
     def resolve(self, supplier_code: str, account_numbers: list[str], contract_numbers: list[str]) -> Resolution:
         """The registry's numbers of one supplier -> ids, by accounts' StaffResolveAccounts with the caller's
         (staff) token, in batches that keep each reply small."""

@@ -40,3 +40,22 @@ def payment_posted(entry_id: str, *, account_id: str, amount_kop: int, bucket: s
     return Event(type="payments.payment.posted", aggregate_id=account_id, payload=pb.PaymentPosted(
         entry_id=entry_id, account_id=account_id, amount_kop=amount_kop, bucket=bucket, channel=channel,
         paid_on=paid_on, balance_kop=balance.balance_kop, balance_state=balance.state))
+
+
+def autopay_confirmation_requested(*, user_id: str, account_id: str, account_number: str, token: str, settings,
+                                   card_title: str, expires_at: str, email: str) -> Event:
+    """payments.autopay.confirmation_requested: the e-mail link that makes an autopay change take effect."""
+    return Event(type="payments.autopay.confirmation_requested", aggregate_id=account_id,
+                 payload=pb.AutopayConfirmationRequested(
+                     user_id=user_id, account_id=account_id, account_number=account_number, token=token,
+                     settings=pb.AutopaySettings(card_id=settings.card_id, day=settings.day, mode=settings.mode,
+                                                 amount_kop=settings.amount_kop, cap_kop=settings.cap_kop),
+                     card_title=card_title, expires_at=expires_at, email=email))
+
+
+def autopay_failed(*, user_id: str, account_id: str, account_number: str, period: str, amount_kop: int,
+                   reason: str, attempts: int, email: str, reason_message: str) -> Event:
+    """payments.autopay.failed: the month's autopay was given up after its attempts."""
+    return Event(type="payments.autopay.failed", aggregate_id=account_id, payload=pb.AutopayFailed(
+        user_id=user_id, account_id=account_id, account_number=account_number, period=period,
+        amount_kop=amount_kop, reason=reason, attempts=attempts, email=email, reason_message=reason_message))

@@ -286,9 +286,241 @@ contract_documents = Table(
 
 # --- money in: card payments through the provider (section: card payments) ---
 
+# A card payment through the provider (YooKassa): created with the provider's payment in one go (no row without
+# one), pending until the provider's re-fetched status settles it; its items reach the ledger through money_in.
+card_payments = Table(
+    "card_payments", metadata,
+    Column("payment_id", UUID(as_uuid=False), primary_key=True),
+    Column("user_id", UUID(as_uuid=False)),  # None: paid without signing in (channel public)
+    Column("channel", Text, nullable=False),  # PAYMENT_CHANNEL: cabinet, public, autopay
+    Column("status", Text, nullable=False),  # PAYMENT_STATUS: pending, succeeded, canceled
+    Column("amount_kop", BigInteger, nullable=False),
+    Column("provider", Text, nullable=False, server_default="yookassa"),
+    Column("provider_payment_id", Text, nullable=False, unique=True),
+    Column("idempotency_scope", Text, nullable=False),  # "u:<user>", "public", "autopay:<user>"
+    Column("idempotency_key", Text),
+    Column("request_hash", Text, nullable=False),
+    Column("confirmation_url", Text),
+    Column("receipt_contact", JSONB, nullable=False),  # {"email": …} or {"phone": …}
+    Column("receipt", JSONB),  # the 54-ФЗ receipt as sent
+    Column("save_card", Boolean, nullable=False, server_default=text("false")),
+    Column("method_id", Text),  # the saved card charged (autopay) or the card paid with
+    Column("card", Text),  # masked: first 6 and last 4 digits
+    Column("cancel_reason", Text),  # the provider's cancellation reason code
+    Column("cancel_message", Text),  # its Russian text
+    Column("refunded_kop", BigInteger, nullable=False, server_default=text("0")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("succeeded_at", DateTime(timezone=True)),
+    CheckConstraint("channel IN ('cabinet', 'public', 'autopay')", name="card_payments_channel"),
+    CheckConstraint("status IN ('pending', 'succeeded', 'canceled')", name="card_payments_status"),
+    CheckConstraint("amount_kop > 0", name="card_payments_amount"),
+    UniqueConstraint("idempotency_scope", "idempotency_key", name="card_payments_idempotency"),
+)
+Index("card_payments_user", card_payments.c.user_id, card_payments.c.created_at)
+Index("card_payments_pending", card_payments.c.created_at, postgresql_where=text("status = 'pending'"))
+
+card_payment_items = Table(
+    "card_payment_items", metadata,
+    Column("payment_id", UUID(as_uuid=False), ForeignKey("card_payments.payment_id"), primary_key=True),
+    Column("account_id", UUID(as_uuid=False), primary_key=True),
+    Column("bucket", Text, primary_key=True),  # LEDGER_BUCKET
+    Column("position", SmallInteger, nullable=False),
+    Column("amount_kop", BigInteger, nullable=False),
+    Column("account_number", Text, nullable=False, server_default=""),
+    CheckConstraint("amount_kop > 0", name="card_payment_items_amount"),
+    CheckConstraint("bucket IN ('energy', 'penalties')", name="card_payment_items_bucket"),
+)
+Index("card_payment_items_account", card_payment_items.c.account_id)
+
+# Staff refunds of a card payment's item; each reaches the ledger once as a negative REFUND entry.
+card_refunds = Table(
+    "card_refunds", metadata,
+    Column("refund_id", UUID(as_uuid=False), primary_key=True),
+    Column("payment_id", UUID(as_uuid=False), ForeignKey("card_payments.payment_id"), nullable=False),
+    Column("account_id", UUID(as_uuid=False), nullable=False),
+    Column("bucket", Text, nullable=False),
+    Column("amount_kop", BigInteger, nullable=False),
+    Column("provider_refund_id", Text, nullable=False, unique=True),
+    Column("status", Text, nullable=False),  # the provider's: pending, succeeded, canceled
+    Column("reason", Text, nullable=False),
+    Column("created_by", UUID(as_uuid=False), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("amount_kop > 0", name="card_refunds_amount"),
+)
+Index("card_refunds_payment", card_refunds.c.payment_id)
+
+# The provider's notifications as they came (never trusted: the worker re-fetches the payment); a row stays
+# unprocessed until the transaction that applies it commits.
+provider_notifications = Table(
+    "provider_notifications", metadata,
+    Column("notification_id", BigInteger, primary_key=True, autoincrement=True),
+    Column("provider", Text, nullable=False),
+    Column("event", Text, nullable=False),
+    Column("object_id", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("source_ip", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("attempts", SmallInteger, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("processed_at", DateTime(timezone=True)),
+    Column("outcome", Text),  # succeeded, canceled, pending, final, unknown_payment, mismatch, ignored
+)
+Index("provider_notifications_todo", provider_notifications.c.next_attempt_at,
+      postgresql_where=text("processed_at IS NULL"))
+
 # --- money in: saved cards and autopay (section: autopay) ---
+# A customer's card saved at the provider (its payment_method id); deleted cards keep their row (autopays
+# and past charges name them), a payment saving the same method again brings it back.
+saved_cards = Table(
+    "saved_cards", metadata,
+    Column("card_id", UUID(as_uuid=False), primary_key=True),
+    Column("user_id", UUID(as_uuid=False), nullable=False),
+    Column("method_id", Text, nullable=False),  # the provider's payment_method.id
+    Column("title", Text, nullable=False),
+    Column("last4", Text, nullable=False),
+    Column("first6", Text, nullable=False),
+    Column("expiry_month", Text, nullable=False),
+    Column("expiry_year", Text, nullable=False),
+    Column("card_type", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("deleted_at", DateTime(timezone=True)),
+    UniqueConstraint("user_id", "method_id", name="saved_cards_one_per_method"),
+)
+
+# Автоплатёж: one per account, confirmed by e-mail; `enabled` false keeps the settings switched off.
+autopays = Table(
+    "autopays", metadata,
+    Column("account_id", UUID(as_uuid=False), primary_key=True),
+    Column("user_id", UUID(as_uuid=False), nullable=False),  # whose card pays
+    Column("card_id", UUID(as_uuid=False), ForeignKey("saved_cards.card_id"), nullable=False),
+    Column("day", SmallInteger, nullable=False),  # day of the month in the supplier's zone
+    Column("mode", Text, nullable=False),  # AUTOPAY_MODE
+    Column("amount_kop", BigInteger, nullable=False, server_default="0"),  # the fixed amount
+    Column("cap_kop", BigInteger, nullable=False),  # never more than this per month
+    Column("receipt_email", Text, nullable=False, server_default=""),  # the 54-ФЗ receipt's address
+    Column("enabled", Boolean, nullable=False),
+    Column("off_reason", Text, nullable=False, server_default=""),
+    Column("activated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("day BETWEEN 1 AND 28", name="autopays_day"),
+    CheckConstraint("mode IN ('fixed', 'amount_due')", name="autopays_mode"),
+    CheckConstraint("cap_kop > 0 AND amount_kop >= 0", name="autopays_amounts"),
+)
+
+# Settings waiting for the e-mail link (switching on, another card); only the token's SHA-256 is kept.
+autopay_confirmations = Table(
+    "autopay_confirmations", metadata,
+    Column("token_hash", Text, primary_key=True),
+    Column("account_id", UUID(as_uuid=False), nullable=False),
+    Column("user_id", UUID(as_uuid=False), nullable=False),
+    Column("settings", JSONB, nullable=False),  # card_id, day, mode, amount_kop, cap_kop
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+)
+Index("autopay_confirmations_account", autopay_confirmations.c.account_id, autopay_confirmations.c.created_at)
+
+# One autopay charge per account and period (the local month), claimed before the provider is called.
+autopay_runs = Table(
+    "autopay_runs", metadata,
+    Column("account_id", UUID(as_uuid=False), primary_key=True),
+    Column("period", Date, primary_key=True),  # first day of the local month
+    Column("status", Text, nullable=False),  # AUTOPAY_RUN: charging, retry, paid, skipped, failed
+    Column("attempt", SmallInteger, nullable=False, server_default="0"),  # in the provider's idempotency key
+    Column("lease_until", DateTime(timezone=True)),  # a charging row whose worker died is taken again then
+    Column("next_attempt_at", DateTime(timezone=True)),
+    Column("card_id", UUID(as_uuid=False)),
+    Column("energy_kop", BigInteger, nullable=False, server_default="0"),
+    Column("penalties_kop", BigInteger, nullable=False, server_default="0"),
+    Column("payment_id", Text),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("status IN ('charging', 'retry', 'paid', 'skipped', 'failed')", name="autopay_runs_status"),
+)
+Index("autopay_runs_due", autopay_runs.c.status, autopay_runs.c.next_attempt_at)
 
 # --- money in: partner payments, bank registries, reconciliation (section: partner payments) ---
+
+# A payment agent's payment (a bank's or a terminal's *pay*, or a bank registry's row nobody paid before): once
+# per partner and txn_id; its ledger entries are booked by money_in.post_payment.
+partner_payments = Table(
+    "partner_payments", metadata,
+    Column("payment_id", UUID(as_uuid=False), primary_key=True),
+    Column("partner_id", Text, nullable=False),
+    Column("txn_id", Text, nullable=False),  # the partner's transaction id
+    Column("supplier_id", UUID(as_uuid=False), nullable=False),
+    Column("account_id", UUID(as_uuid=False), nullable=False),
+    Column("account_number", Text, nullable=False),  # as the partner sent it
+    Column("amount_kop", BigInteger, nullable=False),
+    Column("energy_kop", BigInteger, nullable=False),
+    Column("penalties_kop", BigInteger, nullable=False),
+    Column("paid_at", DateTime(timezone=True), nullable=False),
+    Column("paid_on", Date, nullable=False),  # paid_at's date in the supplier's zone: the registry's day
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+    Column("status", Text, nullable=False),  # PAYMENT_STATUS: succeeded, canceled
+    Column("channel", Text, nullable=False),  # PAYMENT_CHANNEL: bank (pay), registry (a registry's new row)
+    Column("canceled_at", DateTime(timezone=True)),
+    Column("entry_ids", JSONB, nullable=False, server_default="[]"),  # its payment entries on the ledger
+    Column("cancel_entry_ids", JSONB, nullable=False, server_default="[]"),  # the refunds of a cancel
+    Column("request_hash", Text, nullable=False),  # the same txn_id again must be the same request
+    Column("registry_id", UUID(as_uuid=False)),  # the registry that posted it (channel registry)
+    CheckConstraint("status IN ('succeeded', 'canceled')", name="partner_payments_status"),
+    CheckConstraint("amount_kop > 0 AND energy_kop >= 0 AND penalties_kop >= 0 "
+                    "AND energy_kop + penalties_kop = amount_kop", name="partner_payments_amounts"),
+    UniqueConstraint("partner_id", "txn_id", name="partner_payments_txn"),
+)
+Index("partner_payments_day", partner_payments.c.partner_id, partner_payments.c.supplier_id,
+      partner_payments.c.paid_on)
+
+# A bank's daily registry (реестр платежей): once per bank and file (SHA-256), with its reconciliation's counts.
+bank_registries = Table(
+    "bank_registries", metadata,
+    Column("registry_id", UUID(as_uuid=False), primary_key=True),
+    Column("partner_id", Text, nullable=False),  # the bank whose registry it is
+    Column("supplier_id", UUID(as_uuid=False), nullable=False),
+    Column("source", Text, nullable=False),  # partner (posted by the bank), staff (uploaded)
+    Column("uploaded_by", Text, nullable=False),
+    Column("sha256", Text, nullable=False),
+    Column("registry_date", Date, nullable=False),
+    Column("rows", BigInteger, nullable=False),
+    Column("total_kop", BigInteger, nullable=False),
+    Column("status", Text, nullable=False, server_default="reconciled"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    *(Column(name, BigInteger, nullable=False, server_default="0")
+      for name in ("matched", "missing_in_ledger", "posted", "missing_in_registry", "amount_mismatch",
+                   "matched_kop", "posted_kop")),
+    CheckConstraint("source IN ('partner', 'staff')", name="bank_registries_source"),
+    UniqueConstraint("partner_id", "sha256", name="bank_registries_file"),
+)
+Index("bank_registries_created", bank_registries.c.created_at.desc())
+
+# The file's rows with their reconciliation outcome (matched, missing_in_ledger, amount_mismatch).
+bank_registry_rows = Table(
+    "bank_registry_rows", metadata,
+    Column("registry_id", UUID(as_uuid=False), ForeignKey("bank_registries.registry_id"), primary_key=True),
+    Column("line", BigInteger, primary_key=True),
+    Column("txn_id", Text, nullable=False),
+    Column("account_number", Text, nullable=False),
+    Column("amount_kop", BigInteger, nullable=False),
+    Column("paid_at", DateTime(timezone=True), nullable=False),
+    Column("payer", Text, nullable=False, server_default=""),
+    Column("outcome", Text, nullable=False),
+    Column("action", Text, nullable=False, server_default=""),  # posted, listed, "" (matched)
+    Column("note", Text, nullable=False, server_default=""),
+    Column("payment_id", UUID(as_uuid=False)),  # the bank's payment of that txn_id (found, or posted now)
+    Column("ledger_kop", BigInteger),  # that payment's amount
+)
+
+# The bank's payments of the registry's day that its file does not list (missing in the registry).
+bank_registry_absent = Table(
+    "bank_registry_absent", metadata,
+    Column("registry_id", UUID(as_uuid=False), ForeignKey("bank_registries.registry_id"), primary_key=True),
+    Column("payment_id", UUID(as_uuid=False), ForeignKey("partner_payments.payment_id"), primary_key=True),
+)
+
+# A registry row's account by its number as printed (the projection answers before accounts is asked).
+Index("account_facts_number", account_facts.c.supplier_id, account_facts.c.number)
 
 # Every staff action on payments' data: who (and with which roles), what, on which entity, before and after.
 audit_log = audit_table(metadata)

@@ -36,9 +36,13 @@ MAX_LIMIT = 200
 
 class PaymentsServicer(LedgerRpcs, InvoiceRpcs, BillingRpcs, PenaltyRpcs, RegistryRpcs, CardPaymentRpcs, AutopayRpcs,
                        PartnerPaymentRpcs, pb_grpc.PaymentsServicer):
-    def __init__(self, uow_factory, accounts: AccountsPort, *, test_clock: bool = False) -> None:
+    def __init__(self, uow_factory, accounts: AccountsPort, *, test_clock: bool = False, auth=None,
+                 provider=None, card_settings=None) -> None:
         self.uow = uow_factory
         self.accounts = accounts
+        self.provider = provider  # service_layer/provider.py:ProviderPort (the card acquirer)
+        self.card_settings = card_settings  # entrypoints/api_card_payments.py:CardSettings
+        self.auth = auth  # services/payments/service_layer/autopay.py:AuthPort (the caller's confirmed e-mail)
         self.test_clock = test_clock  # dev, test: any as_of of a billing run, any through of an accrual
 
     def GetBalance(self, request, context):

@@ -19,6 +19,11 @@ class AccountsPort(Protocol):
     def facts(self, account_id: str) -> AccountFacts:
         """The account's facts if the caller may act on it; raises NotFound or Forbidden otherwise."""
 
+    def find(self, number: str, supplier_id: str) -> str:
+        """The id of the account with this number at this supplier (accounts' number rule; supplier_id may
+        be "" when the number is unambiguous); no caller needed. Raises NotFound "account_not_found" or
+        InvalidInput "invalid_account_number"."""
+
 
 def ensure_allowed(uow, accounts: AccountsPort, *, user_id: str, account_id: str) -> None:
     """Returns if the user may see the account's money; raises NotFound or Forbidden otherwise."""
