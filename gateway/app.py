@@ -24,8 +24,10 @@ from gateway.api import (
     service_requests,
     staff,
     staff_accounts,
+    staff_bank_registries,
     staff_billing,
     staff_partners,
+    staff_payments,
     staff_penalties,
     staff_suppliers,
     tariffs,
@@ -76,6 +78,7 @@ def create_app(config: GatewayConfig | None = None, *, verifier=None) -> Flask:
     for blueprint in (ops_bp, openapi_bp, captcha.bp, auth.bp, me.bp, staff.bp, staff_accounts.bp, accounts.bp,
                       groups.bp, contracts.bp, service_requests.bp, readings.bp, money.bp, notifications.bp,
                       dashboard.bp, staff_suppliers.bp, tariffs.bp, invoices.bp, staff_billing.bp,
-                      staff_penalties.bp, payments.bp, autopay.bp, partners.bp, staff_partners.bp):
+                      staff_penalties.bp, payments.bp, payments.provider_bp, staff_payments.bp, autopay.bp,
+                      autopay.staff_bp, partners.bp, staff_partners.bp, staff_bank_registries.bp):
         app.register_blueprint(blueprint)
     return app

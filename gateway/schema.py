@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from flask import request
+from flask import current_app, request
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.exceptions import UnsupportedMediaType
 
@@ -85,6 +85,17 @@ def query(schema: type[Schema]) -> dict:
 def path_id(value: str) -> str:
     """An id from the path as the service gets it (anything unknown is the service's NOT_FOUND)."""
     return value[:SHORT]
+
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(reply, mimetype: str, fallback: str):
+    """A service's file reply (content, content_type, filename) as a download."""
+    response = current_app.response_class(reply.content, mimetype=reply.content_type or mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=reply.filename or fallback)
+    return response
 
 
 def dump(schema: type[Schema], obj) -> dict:

@@ -1,8 +1,9 @@
 """Request context (request id), authentication of the caller, CSRF, and security headers.
 
 A caller authenticates with a bearer token (mobile and API clients) or a browser
-session cookie (see sessions.py). Two audiences never mix: `/staff/...` accepts
-only staff tokens and the staff cookie, everything else only customer tokens and
+session cookie (see sessions.py). Three audiences never mix: `/staff/...` accepts
+only staff tokens and the staff cookie, `/partners/...` only signed partner requests
+(partners.py; no bearer token, no cookie), everything else only customer tokens and
 the customer cookie.
 """
 
@@ -13,8 +14,8 @@ import re
 
 from flask import Flask, current_app, g, request
 
-from gateway import sessions
-from gateway.throttle import per_ip, per_user
+from gateway import partners, sessions
+from gateway.throttle import per_ip, per_partner, per_user
 from kit.context import Caller, caller_var, new_request_id, request_id_var
 from kit.errors import Forbidden, Unauthenticated
 
@@ -56,10 +57,16 @@ def login_required(view):
 
 
 def audience() -> str:
+    if partners.is_partner_path(request.path):
+        return "partner"
     return "staff" if request.path.startswith("/staff/") else "customer"
 
 
 def _authenticate() -> Caller | None:
+    if partners.is_partner_path(request.path):
+        if request.headers.get("Authorization"):  # a customer's or staff token is never a partner's
+            raise Unauthenticated("Этот вход не подходит для этого раздела.", code="wrong_audience")
+        return partners.authenticate() if partners.is_signed_path(request.path) else None
     verifier = current_app.extensions["kabinet.verifier"]
     header = request.headers.get("Authorization", "")
     if header:
@@ -89,7 +96,12 @@ def _authenticate() -> Caller | None:
 
 
 def _check_audience(caller: Caller) -> None:
-    staff_route = audience() == "staff"
+    route = audience()
+    if route == "partner" or caller.kind == partners.PARTNER:
+        if route != "partner" or caller.kind != partners.PARTNER:
+            raise Unauthenticated("Этот вход не подходит для этого раздела.", code="wrong_audience")
+        return
+    staff_route = route == "staff"
     if (caller.kind == "staff") != staff_route or (not staff_route and caller.kind not in CUSTOMER_KINDS):
         raise Unauthenticated("Этот вход не подходит для этого раздела.", code="wrong_audience")
     if caller.onboarding_required and request.path != "/api/v1/me" and not request.path.startswith(ONBOARDING_PATHS):
@@ -108,7 +120,10 @@ def init_app(app: Flask) -> None:
         caller = _authenticate()
         if caller is not None:
             _check_audience(caller)
-            per_user(caller.user_id)
+            if caller.kind == partners.PARTNER:
+                per_partner(caller.user_id)
+            else:
+                per_user(caller.user_id)
             g.caller = caller
             caller_var.reset(g.caller_token)
             g.caller_token = caller_var.set(caller)

@@ -149,6 +149,11 @@ class BrowserSessions:
         except Unauthenticated:
             self.store.delete(self._key(sid))
             return None
+        return self.swap_tokens(sid, record, pair)
+
+    def swap_tokens(self, sid: str, record: Record, pair) -> Record:
+        """The same browser session (id, CSRF token, remember) with a new token pair of its auth session:
+        after a refresh, or a step-up that gave a fresher auth_time."""
         fresh = Record.from_pair(pair, record.audience, csrf=record.csrf)
         fresh.remember = record.remember
         self.save(sid, fresh)

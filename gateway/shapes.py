@@ -8,6 +8,7 @@ Each dumps the service's protobuf reply directly (see gateway/schema.py).
 from __future__ import annotations
 
 import kabinet_vocabulary as vocab
+from flask import current_app, request
 from marshmallow import Schema, fields
 
 from gateway.schema import (
@@ -22,6 +23,7 @@ from gateway.schema import (
     capped,
     field,
 )
+from kit.errors import InvalidInput
 
 # --- accounts ---
 
@@ -224,3 +226,38 @@ class ChallengeOut(Schema):
     resend_after_seconds = fields.Integer()
     channel = fields.String(metadata={"description": "sms | email | contact"})
     detail = fields.String()
+
+
+# --- bank registries (the partner API and the staff tools) ---
+
+class BankRegistryOut(Schema):
+    registry_id = fields.String()
+    partner_id = fields.String()
+    supplier_id = fields.String()
+    source = fields.String(metadata={"enum": ["partner", "staff"]})
+    uploaded_by = fields.String()
+    registry_date = fields.String(metadata={"description": "YYYY-MM-DD"})
+    sha256 = fields.String()
+    rows = fields.Integer()
+    total_kop = fields.Integer()
+    status = fields.String()
+    created_at = Timestamp()
+    matched = fields.Integer()
+    missing_in_ledger = fields.Integer(metadata={"description": "rows without the bank's payment: posted or listed"})
+    posted = fields.Integer(metadata={"description": "of those, posted now"})
+    missing_in_registry = fields.Integer(metadata={"description": "the bank's payments of the day not in the file"})
+    amount_mismatch = fields.Integer()
+    matched_kop = fields.Integer()
+    posted_kop = fields.Integer()
+    replayed = fields.Boolean(metadata={"description": "true: the same file again, the first result"})
+
+
+def bank_registry_file() -> bytes:
+    """The bank registry of a multipart body, the part `registry` and nothing else; the route alone takes bodies
+    up to KABINET_REGISTRY_MAX_BYTES (set before the body is read)."""
+    request.max_content_length = current_app.config["KABINET"].registry_max_bytes
+    request.max_form_memory_size = 1024 * 1024
+    upload = request.files.get("registry")
+    if upload is None or set(request.files) - {"registry"} or request.form:
+        raise InvalidInput("Приложите файл реестра (часть registry).", code="registry_empty")
+    return upload.read()

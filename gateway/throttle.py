@@ -46,10 +46,17 @@ LIMITS: dict[str, str] = {
     "send_destination": "3/10minutes;10/day",
     "send_sms_global": "1000/hour",          # SMS pumping: a cap on the money an attacker can burn
     "send_email_global": "5000/hour",
+    # paying without signing in (look-up of an account by number and the payment itself), per IP: with the
+    # captcha, it bounds guessing numbers to read the terminal view
+    "public_pay_ip": "30/10minutes;200/day",
+    # partners (/partners/v1): a bank's or terminal network's servers send many payments from few addresses,
+    # so they have their own per-IP limit (it also bounds unsigned guessing) and a per-partner one
+    "partner_ip": "3000/minute",
+    "partner": "3000/minute",
 }
 
 
-QUIET = {"ip", "user"}  # limits every request passes: RateLimit headers only when they refuse
+QUIET = {"ip", "user", "partner_ip", "partner"}  # limits every request passes: RateLimit headers only when they refuse
 
 
 class RateLimited(TooManyAttempts):
@@ -146,12 +153,18 @@ def binding_attempt(user_id: str) -> None:
 
 
 def per_ip() -> None:
-    if request.path.startswith(("/api/", "/staff/", "/partners/")):
+    if request.path.startswith("/partners/"):
+        throttle().hit("partner_ip", client_ip())
+    elif request.path.startswith(("/api/", "/staff/")):
         throttle().hit("ip", client_ip())
 
 
 def per_user(user_id: str) -> None:
     throttle().hit("user", user_id)
+
+
+def per_partner(partner_id: str) -> None:
+    throttle().hit("partner", partner_id)
 
 
 class SignInGuard:

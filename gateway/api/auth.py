@@ -295,9 +295,36 @@ def refresh():
         browser.end(sid)
         g.clear_cookies = True
         raise
-    fresh = sessions.Record.from_pair(pair, record.audience, csrf=record.csrf)
-    fresh.remember = record.remember
-    browser.save(sid, fresh)
+    fresh = browser.swap_tokens(sid, record, pair)
+    return dump(TokensOut, {"session": "cookie", "csrf_token": fresh.csrf, "kind": pair.kind,
+                            "onboarding_required": pair.onboarding_required, "expires_in": pair.access_expires_in,
+                            "refresh_expires_in": pair.refresh_expires_in})
+
+
+class StepUpPasswordIn(StrictSchema):
+    password = text(SECRET, required=True)
+
+
+@bp.post("/auth/step-up")
+@operation("Подтверждение паролем перед важным действием", tag="auth", body=StepUpPasswordIn,
+           response=TokensOut, errors=(401, 422, 429), also={202: StepUpOut},
+           description="The password entered again in the current session (e.g. before switching autopay on: "
+                       "payments asks for one entered within 5 minutes, 403 step_up_required). A cookie session "
+                       "keeps its cookie and CSRF token and gets the new tokens server-side; a bearer client gets "
+                       "the new pair (the session goes on). Wrong password: 422 bad_credentials (counted like a "
+                       "failed sign-in). After many failures the right password answers 202 with a code, as "
+                       "sign-in does (POST /api/v1/auth/login/confirm then opens a fresh session).")
+def step_up():
+    current_caller()
+    data = body(StepUpPasswordIn)
+    throttle().hit("login_ip", client_ip())
+    pair = auth().call("StepUp", pb.StepUpRequest(password=data["password"]))
+    if pair.HasField("step_up"):
+        return dump(StepUpOut, {**{name: getattr(pair.step_up, name) for name in StepUpOut.FROM_AUTH},
+                                "detail": STEP_UP_SENT.get(pair.step_up.channel, SENT["contact"])}), 202
+    if g.get("auth_via") != "cookie":
+        return issue(pair, "token")
+    fresh = current_app.extensions["kabinet.sessions"].swap_tokens(g.session_cookie, g.session_record, pair)
     return dump(TokensOut, {"session": "cookie", "csrf_token": fresh.csrf, "kind": pair.kind,
                             "onboarding_required": pair.onboarding_required, "expires_in": pair.access_expires_in,
                             "refresh_expires_in": pair.refresh_expires_in})

@@ -3,20 +3,19 @@ list, view, remove, export to .xlsx. accounts checks the number and the e-mail."
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 from kabinet.accounts.v1 import accounts_pb2 as pb
 from marshmallow import Schema, fields
 
 from gateway.captcha import solved_if_given
 from gateway.openapi import operation
-from gateway.schema import NAME, SECRET, SHORT, StrictSchema, body, dump, path_id, text
+from gateway.schema import NAME, SECRET, SHORT, XLSX, StrictSchema, attachment, body, dump, path_id, text
 from gateway.security import current_caller, login_required
 from gateway.services import accounts
 from gateway.shapes import ContractOut
 from gateway.throttle import binding_attempt, client_ip, sending, throttle
 
 bp = Blueprint("contracts", __name__, url_prefix="/api/v1")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class BindContractIn(StrictSchema):
@@ -108,6 +107,4 @@ def remove_contract(contract_id: str):
 def export_contract(contract_id: str):
     reply = accounts().call("ExportContract", pb.ExportContractRequest(contract_id=path_id(contract_id)),
                             idempotent=True)
-    response = current_app.response_class(reply.content, mimetype=reply.content_type or XLSX)
-    response.headers.set("Content-Disposition", "attachment", filename=reply.filename or "dogovor.xlsx")
-    return response
+    return attachment(reply, XLSX, "dogovor.xlsx")

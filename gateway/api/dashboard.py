@@ -38,6 +38,9 @@ class DashboardOut(Schema):
                                                                 "{\"unavailable\": true}"})
     contracts = fields.Raw(metadata={"description": "list of contracts, or {\"unavailable\": true}"})
     notifications = fields.Dict(metadata={"description": "{unread, latest}, or {\"unavailable\": true}"})
+    payments_available = fields.Boolean(metadata={"description": "can one pay by card now (the provider is up, "
+                                                                 "no technical break)"})
+    payments_notice = fields.String(metadata={"description": "why not, in Russian (\"\" when available)"})
 
 
 @bp.get("/dashboard")
@@ -54,6 +57,8 @@ def dashboard():
         "groups": accounts().future("ListGroups", accounts_pb2.ListGroupsRequest(), timeout=timeout),
         "contracts": accounts().future("ListMyContracts", accounts_pb2.ListMyContractsRequest(), timeout=timeout),
         "inbox": notify().future("ListInbox", notify_pb2.ListInboxRequest(limit=50), timeout=timeout),
+        "payments": payments().future("GetPaymentAvailability", payments_pb2.GetPaymentAvailabilityRequest(),
+                                      timeout=timeout),
     }
     cards = accounts().call("ListMyAccounts", accounts_pb2.ListMyAccountsRequest(), idempotent=True).accounts
     for a in cards:
@@ -85,7 +90,14 @@ def dashboard():
     return dump(DashboardOut, {
         "groups": list(groups.values()),
         "contracts": UNAVAILABLE if contracts is None else [dump(ContractOut, c) for c in contracts.contracts],
-        "notifications": notifications})
+        "notifications": notifications, **_availability(results["payments"])})
+
+
+def _availability(reply) -> dict:
+    """The card payments flag: unknown (the call failed) counts as not available."""
+    if reply is None:
+        return {"payments_available": False, "payments_notice": "Оплата картой временно недоступна."}
+    return {"payments_available": reply.available, "payments_notice": "" if reply.available else reply.message}
 
 
 def _latest(schema, reply, items: str):

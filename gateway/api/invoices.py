@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import kabinet_vocabulary as vocab
-from flask import Blueprint, current_app
+from flask import Blueprint
 from kabinet.payments.v1 import payments_pb2 as pb
 from marshmallow import Schema, fields, validate
 
 from gateway.openapi import operation
-from gateway.schema import SHORT, StrictSchema, Timestamp, dump, field, path_id, query, text
+from gateway.schema import PDF, SHORT, StrictSchema, Timestamp, attachment, dump, field, path_id, query, text
 from gateway.security import login_required
 from gateway.services import payments
 
 bp = Blueprint("invoices", __name__, url_prefix="/api/v1")
-PDF = "application/pdf"
 
 
 class InvoiceListIn(StrictSchema):
@@ -80,12 +79,6 @@ def _params(*names: str) -> tuple[dict, ...]:
     return tuple({"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in names)
 
 
-def _file(reply: pb.FileReply, fallback: str):
-    response = current_app.response_class(reply.content, mimetype=reply.content_type or PDF)
-    response.headers.set("Content-Disposition", "attachment", filename=reply.filename or fallback)
-    return response
-
-
 @bp.get("/accounts/<account_id>/invoices")
 @operation("Квитанции лицевого счёта (архив)", tag="money", response=InvoiceListOut, errors=(404,),
            params=_params("page_size", "page_token"),
@@ -106,7 +99,7 @@ def list_invoices(account_id: str):
 def invoice_pdf(invoice_id: str):
     reply = payments().call("GetInvoicePdf", pb.GetInvoicePdfRequest(invoice_id=path_id(invoice_id)),
                             idempotent=True)
-    return _file(reply, "kvitanciya.pdf")
+    return attachment(reply, PDF, "kvitanciya.pdf")
 
 
 @bp.get("/contracts/<contract_id>/documents")
@@ -127,4 +120,4 @@ def list_contract_documents(contract_id: str):
 def contract_document_pdf(document_id: str):
     reply = payments().call("GetContractDocumentPdf",
                             pb.GetContractDocumentPdfRequest(document_id=path_id(document_id)), idempotent=True)
-    return _file(reply, "dokument.pdf")
+    return attachment(reply, PDF, "dokument.pdf")

@@ -10,6 +10,7 @@ SMS nowhere; the captcha's answer is read from the shared store, where the gatew
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 import uuid
@@ -40,7 +41,11 @@ class ProductionStack(Stack):
     def env_for(self, process: str) -> dict[str, str]:
         env = super().env_for(process)
         env |= {"KABINET_CODE_PEPPER": "onboarding-test-pepper-" + "x" * 16,
-                "KABINET_PUBLIC_URL": self.gateway_url, "KABINET_SECRET_KEY": "onboarding-test-" + "k" * 32}
+                "KABINET_PUBLIC_URL": self.gateway_url, "KABINET_SECRET_KEY": "onboarding-test-" + "k" * 32,
+                "KABINET_PARTNER_KEK": base64.b64encode(b"onboarding-test-partner-kek-32b!").decode(),
+                # a shop of its own (https is required in prod); nothing here pays by card
+                "KABINET_YOOKASSA_URL": "https://api.yookassa.example/v3", "KABINET_YOOKASSA_SHOP_ID": "1",
+                "KABINET_YOOKASSA_SECRET_KEY": "onboarding-test-shop-key"}
         if process.startswith("notify"):
             env |= {"KABINET_EMAIL_ADAPTER": "smtp", "KABINET_SMTP_HOST": "127.0.0.1",
                     "KABINET_SMTP_PORT": str(self.ports["smtp_sim"]), "KABINET_SMTP_SECURITY": "none",

@@ -359,7 +359,10 @@ def test_the_dev_stack_runs_it_and_gives_payments_its_url_and_credentials(tmp_pa
     stack.ports = scattered()
     argv = stack.simulators["yookassa-sim"]
     assert argv[:2] == ["-m", "simulators.yookassa"] and str(stack.ports["yookassa_sim"]) in argv
+    notify_url = argv[argv.index("--notification-url") + 1]
+    assert notify_url == f"http://127.0.0.1:{stack.ports['gateway']}/partners/v1/providers/yookassa/notifications"
     assert stack._acquiring_env() == {
+        "KABINET_PUBLIC_URL": f"http://127.0.0.1:{stack.ports['gateway']}",
         "KABINET_YOOKASSA_URL": f"http://127.0.0.1:{stack.ports['yookassa_sim']}/v3",
         "KABINET_YOOKASSA_SHOP_ID": YOOKASSA_SIM_SHOP_ID, "KABINET_YOOKASSA_SECRET_KEY": YOOKASSA_SIM_SECRET_KEY}
     assert (YOOKASSA_SIM_SHOP_ID, YOOKASSA_SIM_SECRET_KEY) == (SHOP_ID, SECRET_KEY)  # the simulator's defaults
