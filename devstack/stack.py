@@ -347,7 +347,9 @@ class Stack:
                         "--password", SMS_SIM_PASSWORD, "--store", str(self.data_dir / "simulators" / "sms.jsonl")],
             # Payments and refunds live in its memory: a restart forgets them (dev and test only).
             "yookassa-sim": ["-m", "simulators.yookassa", "--port", str(self.ports["yookassa_sim"]),
-                             "--shop-id", YOOKASSA_SIM_SHOP_ID, "--secret-key", YOOKASSA_SIM_SECRET_KEY],
+                             "--shop-id", YOOKASSA_SIM_SHOP_ID, "--secret-key", YOOKASSA_SIM_SECRET_KEY,
+                             "--notification-url",
+                             f"http://{HOST}:{self.ports['gateway']}/partners/v1/providers/yookassa/notifications"],
         }
         if OIDC_SIM.exists():
             # HOOK (simulators/oidc is written separately): its port by KABINET_OIDC_SIM_PORT.
@@ -404,6 +406,7 @@ class Stack:
     def _acquiring_env(self) -> dict[str, str]:
         """payments' card acquirer: the YooKassa simulator (API v3 base URL and the shop's credentials)."""
         return {
+            "KABINET_PUBLIC_URL": f"http://{HOST}:{self.ports['gateway']}",  # the payment page returns there
             "KABINET_YOOKASSA_URL": f"{self.yookassa_sim_url}/v3",
             "KABINET_YOOKASSA_SHOP_ID": YOOKASSA_SIM_SHOP_ID,
             "KABINET_YOOKASSA_SECRET_KEY": YOOKASSA_SIM_SECRET_KEY,

@@ -9,6 +9,10 @@
 #   gateway-secret-key     KABINET_SECRET_KEY      random (openssl rand -hex 32)
 #   auth-code-pepper       KABINET_CODE_PEPPER     random; also seals staff TOTP secrets: never rotate it by accident
 #   auth-oidc-providers    KABINET_OIDC_PROVIDERS  {} (JSON object of providers with their client secrets)
+#   auth-partner-kek       KABINET_PARTNER_KEK     random (openssl rand -base64 32); seals partners' HMAC secrets:
+#                                                  never rotate it by accident
+#   payments-yookassa-shop-id     KABINET_YOOKASSA_SHOP_ID     empty, with a warning: payments refuses to start without
+#   payments-yookassa-secret-key  KABINET_YOOKASSA_SECRET_KEY  empty, likewise
 #   notify-smtp-username   KABINET_SMTP_USERNAME   empty (a relay without AUTH)
 #   notify-smtp-password   KABINET_SMTP_PASSWORD   empty
 #   notify-sms-login       KABINET_SMS_LOGIN       empty, with a warning: needed while KABINET_SMS_ADAPTER=smsc
@@ -47,6 +51,9 @@ setting() {
 secret_key=$(setting gateway-secret-key KABINET_SECRET_KEY "$(openssl rand -hex 32)")
 code_pepper=$(setting auth-code-pepper KABINET_CODE_PEPPER "$(openssl rand -hex 32)")
 oidc_providers=$(setting auth-oidc-providers KABINET_OIDC_PROVIDERS "{}")
+partner_kek=$(setting auth-partner-kek KABINET_PARTNER_KEK "$(openssl rand -base64 32)")
+yookassa_shop_id=$(setting payments-yookassa-shop-id KABINET_YOOKASSA_SHOP_ID "")
+yookassa_secret_key=$(setting payments-yookassa-secret-key KABINET_YOOKASSA_SECRET_KEY "")
 smtp_username=$(setting notify-smtp-username KABINET_SMTP_USERNAME "")
 smtp_password=$(setting notify-smtp-password KABINET_SMTP_PASSWORD "")
 sms_login=$(setting notify-sms-login KABINET_SMS_LOGIN "")
@@ -60,6 +67,9 @@ if [[ -n $smtp_username && -z $smtp_password ]]; then
   echo "KABINET_SMTP_USERNAME needs KABINET_SMTP_PASSWORD" >&2
   exit 1
 fi
+if [[ -z $yookassa_shop_id || -z $yookassa_secret_key ]]; then
+  echo "warning: no KABINET_YOOKASSA_SHOP_ID/KABINET_YOOKASSA_SECRET_KEY: payments refuses to start without them" >&2
+fi
 if [[ -z $sms_login || -z $sms_password ]]; then
   echo "warning: no KABINET_SMS_LOGIN/KABINET_SMS_PASSWORD: notify refuses to start while KABINET_SMS_ADAPTER=smsc" >&2
 fi
@@ -68,6 +78,9 @@ app_args=(
   --from-literal="gateway-secret-key=${secret_key}"
   --from-literal="auth-code-pepper=${code_pepper}"
   --from-literal="auth-oidc-providers=${oidc_providers}"
+  --from-literal="auth-partner-kek=${partner_kek}"
+  --from-literal="payments-yookassa-shop-id=${yookassa_shop_id}"
+  --from-literal="payments-yookassa-secret-key=${yookassa_secret_key}"
   --from-literal="notify-smtp-username=${smtp_username}"
   --from-literal="notify-smtp-password=${smtp_password}"
   --from-literal="notify-sms-login=${sms_login}"

@@ -31,6 +31,7 @@ from gateway.config import GatewayConfig
 from kit.settings import BaseConfig, ConfigError, Profile, ServiceConfig, load
 from services.auth.config import AuthConfig
 from services.notify.config import NotifyConfig
+from services.payments.config import PaymentsConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -48,6 +49,9 @@ APP_SECRETS = (
     "gateway-secret-key",
     "auth-code-pepper",
     "auth-oidc-providers",
+    "auth-partner-kek",
+    "payments-yookassa-shop-id",
+    "payments-yookassa-secret-key",
     "notify-smtp-username",
     "notify-smtp-password",
     "notify-sms-login",
@@ -805,6 +809,9 @@ def dummy_secret(key: str) -> str:
         "gateway-secret-key": DUMMY_HEX,
         "auth-code-pepper": DUMMY_HEX,
         "auth-oidc-providers": json.dumps(OIDC_EXAMPLE),
+        "auth-partner-kek": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+        "payments-yookassa-shop-id": "100500",
+        "payments-yookassa-secret-key": "live_" + DUMMY_HEX,
         "notify-smtp-username": "kabinet",
         "notify-smtp-password": DUMMY_HEX,
         "notify-sms-login": "kabinet",
@@ -825,7 +832,7 @@ SERVICE_CONFIGS: dict[str, type[BaseConfig]] = {
     "auth": AuthConfig,
     "accounts": ServiceConfig,
     "readings": ServiceConfig,
-    "payments": ServiceConfig,
+    "payments": PaymentsConfig,
     "notify": NotifyConfig,
 }
 
