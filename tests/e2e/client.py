@@ -219,12 +219,14 @@ class Customer:
         assert response.status_code == status, f"{method} {path}: {response.status_code} {response.text}"
         return response.json() if response.content else None
 
-    def dev_code(self, destination: str, after: float = 0.0) -> str:
+    def dev_code(self, destination: str, not_in: frozenset[str] | set[str] = frozenset()) -> str:
+        """A one-time code sent to `destination` (the dev outbox), other than those `not_in` (codes seen before:
+        a new code's message may arrive a moment after the request that sent it)."""
         def code():
             messages = self.ok("GET", "/dev/outbox", params={"to": destination})["messages"]
             for m in messages:
                 digits = [w.strip(".,:") for w in m["body"].split() if w.strip(".,:").isdigit()]
-                if digits and len(digits[0]) == 6:
+                if digits and len(digits[0]) == 6 and digits[0] not in not_in:
                     return digits[0]
             return None
         return eventually(code, what=f"a code for {destination}")

@@ -206,7 +206,7 @@ def test_bad_amounts_and_foreign_accounts(world):
     assert zero.status_code == 422 and "items.0.energy_kop" in zero.json()["errors"]
     no_contact = me.call("POST", "/api/v1/payments", json={"items": [{"account_id": account, "energy_kop": 100}],
                                                           "receipt": {}})
-    assert no_contact.status_code == 422 and "receipt_email" in no_contact.json()["errors"]
+    assert no_contact.status_code == 422 and "receipt.email" in no_contact.json()["errors"]
     foreign = me.call("POST", "/api/v1/payments", json={
         "items": [{"account_id": str(uuid.uuid4()), "energy_kop": 100}], "receipt": {"email": "payer@example.ru"}})
     assert foreign.status_code == 404 and foreign.json()["code"] == "account_not_found"

@@ -37,6 +37,7 @@ def test_strangers_failing_from_many_addresses_never_lock_the_owner_out(stack):
 
 def test_after_many_failures_in_a_row_the_right_password_asks_for_a_code_never_refuses(stack):
     owner = Customer(stack.gateway_url).register()
+    registration_code = owner.dev_code(owner.phone)
     for _ in range(100):  # the step-up threshold, as strangers would, each from a fresh address
         assert solved_login(stack, owner.phone, "Wrong-Pass-2026", fake_ip()).status_code == 401
     wrong = solved_login(stack, owner.phone, "Still-Wrong-2026", fake_ip())
@@ -44,7 +45,7 @@ def test_after_many_failures_in_a_row_the_right_password_asks_for_a_code_never_r
     step = solved_login(stack, owner.phone, PASSWORD, fake_ip())
     assert step.status_code == 202, step.text
     assert step.json()["channel"] == "sms" and "access_token" not in step.json()
-    code = owner.dev_code(owner.phone)
+    code = owner.dev_code(owner.phone, not_in={registration_code})
     tokens = owner.ok("POST", "/api/v1/auth/login/confirm", json={"step_up_id": step.json()["step_up_id"],
                                                                   "code": code})
     assert tokens["access_token"]
