@@ -11,6 +11,7 @@ from gateway.api import (
     accounts,
     auth,
     autopay,
+    consumption,
     contracts,
     dashboard,
     groups,
@@ -21,6 +22,7 @@ from gateway.api import (
     partners,
     payments,
     readings,
+    readings_batch,
     service_requests,
     staff,
     staff_accounts,
@@ -79,6 +81,7 @@ def create_app(config: GatewayConfig | None = None, *, verifier=None) -> Flask:
                       groups.bp, contracts.bp, service_requests.bp, readings.bp, money.bp, notifications.bp,
                       dashboard.bp, staff_suppliers.bp, tariffs.bp, invoices.bp, staff_billing.bp,
                       staff_penalties.bp, payments.bp, payments.provider_bp, staff_payments.bp, autopay.bp,
-                      autopay.staff_bp, partners.bp, staff_partners.bp, staff_bank_registries.bp):
+                      autopay.staff_bp, partners.bp, staff_partners.bp, staff_bank_registries.bp,
+                      readings_batch.bp, consumption.bp):
         app.register_blueprint(blueprint)
     return app

@@ -40,3 +40,9 @@ account_facts = Table(
 )
 
 account_access = access_table(metadata)
+
+# --- windows, plausibility, corrections, status (section: submission rules) ---
+
+# --- the due flag and its reminders (section: due, batch, public) ---
+
+# --- consumption series (section: consumption) ---

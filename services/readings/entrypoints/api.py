@@ -8,12 +8,14 @@ from kabinet.readings.v1 import readings_pb2_grpc as pb_grpc
 from kit.context import require_caller
 from kit.registry_pb import report_pb
 from services.readings.domain.model import ACCEPTED, ChargePreview, Reading
+from services.readings.entrypoints.api_consumption import ConsumptionRpcs
+from services.readings.entrypoints.api_due import DueRpcs
 from services.readings.service_layer import calculator, registry, submission, views
 from services.readings.service_layer.accounts import AccountsPort
 from services.readings.service_layer.calculator import PaymentsPort
 
 
-class ReadingsServicer(pb_grpc.ReadingsServicer):
+class ReadingsServicer(DueRpcs, ConsumptionRpcs, pb_grpc.ReadingsServicer):
     def __init__(self, uow_factory, accounts: AccountsPort, payments: PaymentsPort) -> None:
         self.uow = uow_factory
         self.accounts = accounts
