@@ -82,6 +82,6 @@ def create_app(config: GatewayConfig | None = None, *, verifier=None) -> Flask:
                       dashboard.bp, staff_suppliers.bp, tariffs.bp, invoices.bp, staff_billing.bp,
                       staff_penalties.bp, payments.bp, payments.provider_bp, staff_payments.bp, autopay.bp,
                       autopay.staff_bp, partners.bp, staff_partners.bp, staff_bank_registries.bp,
-                      readings_batch.bp, consumption.bp):
+                      readings_batch.bp, readings_batch.staff_bp, consumption.bp, readings.staff_bp):
         app.register_blueprint(blueprint)
     return app

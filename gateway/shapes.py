@@ -119,8 +119,15 @@ class ReadingOut(Schema):
     values = ZoneValues(metadata={"description": "zone -> reading, kWh with up to 3 decimals"})
     consumption = ZoneValues(metadata={"description": "zone -> kWh since the previous reading"})
     source = fields.String(metadata={"enum": list(vocab.READING_SOURCE.codes)})
-    status = fields.String()
+    status = fields.String(metadata={"enum": list(vocab.READING_STATUS.codes),
+                                     "description": "accepted → billed (taken into the billing run) / superseded "
+                                                    "(corrected) / rejected"})
     taken_at = Timestamp(allow_none=True)
+    period = fields.String(metadata={"description": "YYYY-MM: the billing month the reading counts for"})
+    flagged = fields.Boolean(metadata={"description": "confirmed despite the plausibility check: staff will look"})
+    flag_reason = fields.String()
+    corrects = fields.String(metadata={"description": "the reading_id this one corrected, \"\" if none"})
+    reason = fields.String(metadata={"description": "a staff correction's reason"})
 
 
 class BalanceOut(Schema):

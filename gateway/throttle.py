@@ -49,6 +49,9 @@ LIMITS: dict[str, str] = {
     # paying without signing in (look-up of an account by number and the payment itself), per IP: with the
     # captcha, it bounds guessing numbers to read the terminal view
     "public_pay_ip": "30/10minutes;200/day",
+    # readings without signing in, per IP: with the captcha and the meter number as the second fact, it bounds
+    # guessing (a household sends one or two a month)
+    "public_readings_ip": "20/10minutes;100/day",
     # partners (/partners/v1): a bank's or terminal network's servers send many payments from few addresses,
     # so they have their own per-IP limit (it also bounds unsigned guessing) and a per-partner one
     "partner_ip": "3000/minute",

@@ -33,7 +33,10 @@ class DashboardOut(Schema):
     groups = fields.List(fields.Dict(), metadata={"description": "groups (empty ones too) -> accounts, each an "
                                                                 "account card with balance (by bucket: energy and "
                                                                 "penalties, amount due, due_on, overdue — the "
-                                                                "orange «!»), last_charge, last_reading; a part "
+                                                                "orange «!»), last_charge, last_reading, "
+                                                                "readings_due (true: «Необходимо заявить "
+                                                                "показания»; null when unknown) and "
+                                                                "readings_window {period, from, to, open}; a part "
                                                                 "that could not be fetched is "
                                                                 "{\"unavailable\": true}"})
     contracts = fields.Raw(metadata={"description": "list of contracts, or {\"unavailable\": true}"})
@@ -68,7 +71,11 @@ def dashboard():
             "ListCharges", payments_pb2.ListChargesRequest(account_id=a.account_id, limit=1), timeout=timeout)
         calls[("reading", a.account_id)] = readings().future(
             "ListReadings", readings_pb2.ListReadingsRequest(account_id=a.account_id, limit=1), timeout=timeout)
+    if cards:  # «Необходимо заявить показания» of every account, one call
+        calls["due"] = readings().future("GetReadingsDue", readings_pb2.GetReadingsDueRequest(
+            account_ids=[a.account_id for a in cards]), timeout=timeout)
     results = {key: _settle(key, fut) for key, fut in calls.items()}
+    due = _due_by_account(results.get("due"))
 
     # groups in ListGroups' order (the default first, empty ones too); without it, the accounts' own groups
     listed = results["groups"]
@@ -80,6 +87,7 @@ def dashboard():
         card["balance"] = UNAVAILABLE if balance is None else dump(BalanceOut, balance)
         card["last_charge"] = _latest(ChargeOut, results[("charge", a.account_id)], "charges")
         card["last_reading"] = _latest(ReadingOut, results[("reading", a.account_id)], "readings")
+        card["readings_due"], card["readings_window"] = _due(due, a.account_id)
         group = groups.setdefault(a.group_id, {"group_id": a.group_id, "name": a.group_name, "accounts": []})
         group["accounts"].append(card)
     inbox, contracts = results["inbox"], results["contracts"]
@@ -98,6 +106,19 @@ def _availability(reply) -> dict:
     if reply is None:
         return {"payments_available": False, "payments_notice": "Оплата картой временно недоступна."}
     return {"payments_available": reply.available, "payments_notice": "" if reply.available else reply.message}
+
+
+def _due_by_account(reply) -> dict | None:
+    return None if reply is None else {d.account_id: d for d in reply.accounts}
+
+
+def _due(due: dict | None, account_id: str) -> tuple[bool | None, dict]:
+    """(the orange «Необходимо заявить показания», the window's dates); (None, unavailable) when unknown."""
+    state = None if due is None else due.get(account_id)
+    if state is None:
+        return None, UNAVAILABLE
+    return state.due, {"period": state.period, "from": state.window_from, "to": state.window_to,
+                       "open": state.window_open}
 
 
 def _latest(schema, reply, items: str):

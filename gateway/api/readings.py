@@ -1,20 +1,29 @@
-"""Показания: submit, history and the calculator. Readings checks the values (zones of the meter, format,
-dial, not below the previous one) and payments prices them; the gateway only passes them on."""
+"""Показания: submit, correct, history and the calculator; staff corrections. Readings checks the values (zones
+of the meter, format, dial, not below the previous one), the window and plausibility, and payments prices them;
+the gateway only passes them on."""
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 from kabinet.readings.v1 import readings_pb2 as pb
 from marshmallow import Schema, fields, validate
 
 from gateway.idempotency import idempotency_key
 from gateway.openapi import operation
-from gateway.schema import SHORT, StrictSchema, ZoneValues, body, capped, dump, field, path_id
+from gateway.schema import SHORT, StrictSchema, ZoneValues, body, capped, dump, field, path_id, query, text
 from gateway.security import login_required
 from gateway.services import readings
 from gateway.shapes import ChargeLineOut, ReadingOut
 
 bp = Blueprint("readings", __name__, url_prefix="/api/v1")
+staff_bp = Blueprint("staff_readings", __name__, url_prefix="/staff/v1")
+
+VALUES = dict(keys=fields.String(validate=capped(SHORT)), values=fields.String(validate=capped(SHORT)),
+              validate=validate.Length(max=8, error="Слишком много зон."),
+              metadata={"description": "zone -> value, e.g. {\"day\": \"12345.678\", \"night\": \"5432.1\"}; "
+                                       "the zones are the meter's zone_names; up to 3 decimals, a comma or a point"})
+CONFIRM = dict(metadata={"description": "true: the customer confirms a reading the plausibility check questioned "
+                                        "(422 confirmation_required); it is stored flagged for staff"})
 
 
 class SubmitReadingIn(StrictSchema):
@@ -27,8 +36,34 @@ class SubmitReadingIn(StrictSchema):
                                             "a point"})
 
 
+class SubmitReadingConfirmIn(SubmitReadingIn):
+    confirm = field(fields.Boolean, **CONFIRM)
+
+
+class CorrectReadingIn(StrictSchema):
+    values = field(fields.Dict, required=True, **VALUES)
+    confirm = field(fields.Boolean, **CONFIRM)
+
+
+class StaffCorrectReadingIn(StrictSchema):
+    values = field(fields.Dict, required=True, **VALUES)
+    reason = field(fields.String, required=True, validate=capped(500),
+                   metadata={"description": "why staff corrected it (audited, shown in the history)"})
+
+
+class ReadingListIn(StrictSchema):
+    meter_id = text(SHORT, metadata={"description": "only this meter's readings"})
+    period = text(SHORT, metadata={"description": "YYYY-MM: only readings counted for this period"})
+    page_size = field(fields.Integer, validate=validate.Range(min=1, max=1000, error="Допустимо от 1 до 1000."),
+                      metadata={"description": "1–200 (more is 200), default 20"})
+    limit = field(fields.Integer, validate=validate.Range(min=1, max=1000, error="Допустимо от 1 до 1000."),
+                  metadata={"description": "the former name of page_size"})
+    page_token = text(SHORT, metadata={"description": "next_page_token of the previous page"})
+
+
 class ReadingListOut(Schema):
     readings = fields.List(fields.Nested(ReadingOut))
+    next_page_token = fields.String(metadata={"description": "\"\" on the last page"})
 
 
 class ChargePreviewOut(Schema):
@@ -45,18 +80,41 @@ class ChargePreviewOut(Schema):
 
 
 @bp.post("/accounts/<account_id>/readings")
-@operation("Передать показания", tag="readings", body=SubmitReadingIn, response=ReadingOut, status=201,
+@operation("Передать показания", tag="readings", body=SubmitReadingConfirmIn, response=ReadingOut, status=201,
            errors=(404, 409, 422),
            description="422 invalid_reading with a message per zone when a value does not fit the meter; "
-                       "409 reading_below_previous, 409 automatic_metering (АИИС КУЭ).")
+                       "422 confirmation_required when the consumption is far above the meter's usual (send again "
+                       "with confirm: true; the reading is then flagged for staff); 409 outside_window (the message "
+                       "says the window and the next opening), 409 reading_below_previous, 409 automatic_metering "
+                       "(АИИС КУЭ). Outside the window under the supplier's next_period policy the reading is "
+                       "accepted with the next period.")
 @login_required
 def submit(account_id: str):
-    data = body(SubmitReadingIn)
+    data = body(SubmitReadingConfirmIn)
     key = idempotency_key()
     reply = readings().call("SubmitReading", pb.SubmitReadingRequest(
         account_id=path_id(account_id), meter_id=data["meter_id"], idempotency_key=key,
-        values=[pb.ZoneValue(zone=z, value=v) for z, v in data["values"].items()],
+        values=[pb.ZoneValue(zone=z, value=v) for z, v in data["values"].items()], confirm=data.get("confirm", False),
     ), idempotent=bool(key))
+    return dump(ReadingOut, reply), 201
+
+
+@bp.post("/accounts/<account_id>/readings/<reading_id>/correction")
+@operation("Исправить показания", tag="readings", body=CorrectReadingIn, response=ReadingOut, status=201,
+           errors=(404, 409, 422),
+           description="Replaces the meter's last reading while its period is not billed («ошибочные показания»): "
+                       "the old one becomes superseded, the new one (corrects = the old id) accepted; the "
+                       "preliminary charge is replaced. 409 reading_billed (the message says what to do instead), "
+                       "reading_superseded, not_latest_reading, reading_not_correctable; the values are checked "
+                       "as a submission's (422 invalid_reading, confirmation_required).")
+@login_required
+def correct(account_id: str, reading_id: str):
+    data = body(CorrectReadingIn)
+    key = idempotency_key()
+    reply = readings().call("CorrectReading", pb.CorrectReadingRequest(
+        account_id=path_id(account_id), reading_id=path_id(reading_id), idempotency_key=key,
+        values=[pb.ZoneValue(zone=z, value=v) for z, v in data["values"].items()], confirm=data.get("confirm", False),
+    ))
     return dump(ReadingOut, reply), 201
 
 
@@ -77,10 +135,32 @@ def preview(account_id: str):
 
 
 @bp.get("/accounts/<account_id>/readings")
-@operation("История показаний", tag="readings", response=ReadingListOut, errors=(404,))
+@operation("История показаний", tag="readings", response=ReadingListOut, errors=(404, 422),
+           params=tuple({"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+                        for name in ("meter_id", "period", "page_size", "page_token", "limit")),
+           description="Newest first, with status (accepted, billed, superseded, rejected) and source; filtered "
+                       "by meter and period (YYYY-MM), a page at a time (page_token = the previous "
+                       "next_page_token). 422 invalid_period, invalid_page_token.")
 @login_required
 def history(account_id: str):
-    limit = request.args.get("limit", 20, type=int)
-    reply = readings().call("ListReadings", pb.ListReadingsRequest(account_id=path_id(account_id), limit=limit),
-                            idempotent=True)
+    data = query(ReadingListIn)
+    reply = readings().call("ListReadings", pb.ListReadingsRequest(
+        account_id=path_id(account_id), meter_id=data.get("meter_id", ""), period=data.get("period", ""),
+        page_size=data.get("page_size") or data.get("limit") or 0, page_token=data.get("page_token", "")),
+        idempotent=True)
     return dump(ReadingListOut, reply)
+
+
+@staff_bp.post("/readings/<reading_id>/correction")
+@operation("Исправить показания (сотрудник)", tag="staff", body=StaffCorrectReadingIn, response=ReadingOut,
+           status=201, errors=(403, 404, 409, 422),
+           description="Roles admin, operator; audited. The reading's source becomes staff, with the reason; no "
+                       "window and no plausibility question. 409 reading_billed and the other refusals of a "
+                       "customer's correction; 422 reason_required.")
+@login_required
+def staff_correct(reading_id: str):
+    data = body(StaffCorrectReadingIn)
+    reply = readings().call("StaffCorrectReading", pb.StaffCorrectReadingRequest(
+        reading_id=path_id(reading_id), reason=data["reason"],
+        values=[pb.ZoneValue(zone=z, value=v) for z, v in data["values"].items()]))
+    return dump(ReadingOut, reply), 201

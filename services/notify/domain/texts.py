@@ -139,6 +139,25 @@ def reading_accepted_notice(*, message_id: str, user_id: str, account_id: str, v
                         body=body, created_at=created_at, account_id=account_id)
 
 
+def reading_corrected_notice(*, message_id: str, user_id: str, account_id: str, values: Mapping[str, Decimal],
+                             consumption: Mapping[str, Decimal], reason: str,
+                             created_at: dt.datetime) -> InboxMessage:
+    """«Показания исправлены»: the new values, who corrected them (staff: with the reason), and that the
+    preliminary charge is recalculated."""
+    parts = []
+    for zone in sorted(values, key=_reading_order):
+        part = f"{ZONE.title(zone)}: {format_kwh(values[zone])}"
+        if zone in consumption:
+            part += f" (расход {format_kwh(consumption[zone])}{NBSP}кВт·ч)"
+        parts.append(part)
+    who = f"Сотрудник поставщика исправил показания счётчика (причина: {reason})" if reason \
+        else "Показания счётчика исправлены"
+    body = (f"{who} — {'; '.join(parts)}. Предварительное начисление пересчитано по исправленным "
+            "показаниям: смотрите раздел «Начисления».")
+    return InboxMessage(message_id=message_id, user_id=user_id, category="readings", title="Показания исправлены",
+                        body=body, created_at=created_at, account_id=account_id)
+
+
 def _reading_order(zone: str) -> int:
     """Zones as people read them (the ZONE vocabulary's order); a zone it does not know goes last."""
     return ZONE.codes.index(zone) if zone in ZONE else len(ZONE.codes)

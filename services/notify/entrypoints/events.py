@@ -60,7 +60,8 @@ def subscriptions(senders: Mapping[str, delivery.Sender], retries: delivery.Retr
     return [
         Subscription(durable="notify-auth", handlers={"auth.code.requested": on_code_requested},
                      max_deliver=max(max_deliver, 10)),
-        Subscription(durable="notify-readings", handlers={"readings.reading.accepted": on_reading_accepted}),
+        Subscription(durable="notify-readings", handlers={"readings.reading.accepted": on_reading_accepted,
+                                                          "readings.reading.corrected": on_reading_corrected}),
         Subscription(durable="notify-payments", handlers={"payments.charge.posted": on_charge_posted}),
         Subscription(durable="notify-accounts",
                      handlers={"accounts.contract.confirmation_requested": on_contract_confirmation},
@@ -83,6 +84,15 @@ def on_reading_accepted(event: Event, uow) -> None:
         values={v.zone: field_decimal(v.value, v.zone) for v in p.values},
         consumption={v.zone: field_decimal(v.value, v.zone) for v in p.consumption},
         occurred_at=event.occurred_at)
+
+
+def on_reading_corrected(event: Event, uow) -> None:
+    p = event.payload
+    inbox.notify_reading_corrected(
+        uow, event_id=event.id, user_id=_user(p.customer_id), account_id=field_uuid(p.reading.account_id, "account_id"),
+        values={v.zone: field_decimal(v.value, v.zone) for v in p.reading.values},
+        consumption={v.zone: field_decimal(v.value, v.zone) for v in p.reading.consumption},
+        reason=p.reason, occurred_at=event.occurred_at)
 
 
 def on_charge_posted(event: Event, uow) -> None:

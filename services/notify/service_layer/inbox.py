@@ -26,6 +26,20 @@ def notify_reading_accepted(uow, *, event_id: str, user_id: str, account_id: str
     return message
 
 
+def notify_reading_corrected(uow, *, event_id: str, user_id: str, account_id: str,
+                             values: Mapping[str, Decimal], consumption: Mapping[str, Decimal], reason: str,
+                             occurred_at: dt.datetime) -> InboxMessage | None:
+    """«Показания исправлены» to the customer whose reading was corrected (by them or by staff, with the
+    reason); the preliminary charge is replaced by payments."""
+    if not user_id:
+        return None
+    message = texts.reading_corrected_notice(message_id=message_id_for(event_id, "inbox"), user_id=user_id,
+                                             account_id=account_id, values=values, consumption=consumption,
+                                             reason=reason, created_at=occurred_at)
+    uow.inbox.add(message)
+    return message
+
+
 def notify_charge_posted(uow, *, event_id: str, user_id: str, account_id: str, kind: str, amount_kop: int,
                          balance_kop: int, balance_state: str, occurred_at: dt.datetime) -> InboxMessage | None:
     """«Предварительное начисление: …» to the customer whose reading caused it."""

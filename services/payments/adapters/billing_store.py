@@ -280,6 +280,7 @@ class BillingStore:
           # the chunk's account range bounds the period's charges; LATERAL: each charge's lines by their primary
           # key, never a scan of every line
           "  FROM bc JOIN charges c ON c.account_id = bc.account_id AND c.kind = 'preliminary' AND c.period = :p"
+          "   AND c.replaced_by IS NULL"  # a corrected reading's charge is replaced (its entry reversed already)
           "   AND c.account_id BETWEEN CAST(:lo AS uuid) AND CAST(:hi AS uuid)"
           "  CROSS JOIN LATERAL (SELECT zones, zone, consumption, ratio, count(*) OVER () AS lines"
           "    FROM charge_lines l WHERE l.charge_id = c.charge_id) l) r GROUP BY account_id, zones, zone", **p)
@@ -370,7 +371,7 @@ class BillingStore:
           "SELECT uuidv7(), l.account_id, l.kind, -l.amount_kop, :now, l.bucket, :p, :due, l.entry_id, "
           "  CAST(:r AS uuid), :d "
           "FROM ledger l JOIN bf ON bf.account_id = l.account_id "
-          "JOIN charges c ON c.charge_id = l.charge_id AND c.kind = 'preliminary' "
+          "JOIN charges c ON c.charge_id = l.charge_id AND c.kind = 'preliminary' AND c.replaced_by IS NULL "
           "WHERE l.account_id BETWEEN CAST(:lo AS uuid) AND CAST(:hi AS uuid) AND l.period = :p "
           "  AND l.kind = 'charge' AND l.reverses IS NULL",
           d=f"Сторно предварительного начисления за {title}", **p)

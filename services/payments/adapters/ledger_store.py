@@ -112,6 +112,16 @@ class LedgerStore:
         return [Debt(entry_id=str(r.entry_id), bucket=r.bucket, due_on=r.due, posted_at=r.posted_at,
                      owed_kop=int(r.owed), remainder_kop=int(r.remainder)) for r in rows]
 
+    def charged_by_period(self, account_id: str, *, since: dt.date | None) -> dict[dt.date, int]:
+        """Per billing period: −(its charge, reversal and adjustment entries), as an invoice's «начислено» counts
+        (`adapters/billing_store.py:BillingStore._invoices`)."""
+        rows = self.session.execute(text("""
+            SELECT period, -sum(amount_kop) AS charged FROM ledger
+            WHERE account_id = :account_id AND kind IN ('charge', 'adjustment') AND period IS NOT NULL
+              AND (CAST(:since AS date) IS NULL OR period >= :since)
+            GROUP BY period ORDER BY period"""), {"account_id": account_id, "since": since}).all()
+        return {r.period: int(r.charged) for r in rows}
+
     def page(self, account_id: str, *, period: dt.date | None, size: int, token: str, tz: str,
              due_day: int | None = None) -> Page:
         """Entries newest first (posting time, then id), `size` of them after the position of `token`, of one

@@ -91,6 +91,9 @@ charges = Table(
     Column("meter_id", UUID(as_uuid=False)),
     Column("run_id", UUID(as_uuid=False)),  # the billing run of a final charge
     Column("basis", Text),  # BILLING_BASIS of a final charge: readings, average, norm
+    # a preliminary charge whose reading was corrected: the charge of the correction (its entry is reversed;
+    # the billing run counts neither it nor its entry)
+    Column("replaced_by", UUID(as_uuid=False)),
     CheckConstraint("kind IN ('preliminary', 'final', 'adjustment')", name="charges_kind"),
     # A reading is charged once per kind: a redelivered or republished event has one effect.
     UniqueConstraint("reading_id", "kind", name="charges_one_per_reading"),

@@ -6,7 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from prometheus_client import Counter
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -88,6 +88,12 @@ class ChargeRepository:
             for i, line in enumerate(charge.lines)
         ])
 
+    def mark_replaced(self, charge_id: str, by: str) -> bool:
+        """A preliminary charge replaced by the charge of its reading's correction; False if it was already."""
+        return self.session.execute(
+            update(charges).where(charges.c.charge_id == charge_id, charges.c.replaced_by.is_(None))
+            .values(replaced_by=by)).rowcount == 1
+
     def for_reading(self, reading_id: str, kind: str) -> Charge | None:
         found = self._load(select(charges).where(charges.c.reading_id == reading_id, charges.c.kind == kind))
         return found[0] if found else None
@@ -136,6 +142,18 @@ class LedgerRepository:
         ).first()
         return added is not None
 
+
+    def entry_of_charge(self, charge_id: str) -> LedgerEntry | None:
+        """The ledger entry of a charge while nothing reversed it."""
+        reversal = ledger.alias("reversal")
+        row = self.session.execute(
+            select(ledger).where(ledger.c.charge_id == charge_id, ~select(reversal.c.entry_id)
+                                 .where(reversal.c.reverses == ledger.c.entry_id).exists())).mappings().first()
+        if row is None:
+            return None
+        return LedgerEntry(account_id=row["account_id"], kind=row["kind"], amount_kop=row["amount_kop"],
+                           posted_at=row["posted_at"], charge_id=row["charge_id"], entry_id=row["entry_id"],
+                           bucket=row["bucket"], period=row["period"], due_on=row["due_on"])
 
     def balance_kop(self, account_id: str) -> int:
         return int(self.session.execute(

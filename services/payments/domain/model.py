@@ -303,6 +303,7 @@ class AcceptedReading:
     submitted_by: str = ""  # user id; empty for automatic readings
     values: Mapping[str, Decimal] = field(default_factory=dict)  # zone -> the meter's value read
     meter_id: str = ""
+    period: dt.date | None = None  # the billing month readings counted it for (None: the month it was taken in)
 
 
 @dataclass(frozen=True)

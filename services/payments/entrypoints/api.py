@@ -63,7 +63,8 @@ class PaymentsServicer(LedgerRpcs, InvoiceRpcs, BillingRpcs, PenaltyRpcs, Regist
                                                          account_id=request.account_id, now=dt.datetime.now(dt.UTC)))
 
     def PreviewCharge(self, request, context):
-        require_caller()  # no account to check: readings has checked it, and tariffs are no secret
+        # no caller needed: no account is named (readings has checked it), and tariffs are no secret (readings
+        # submitted without signing in are priced too)
         return preview_to_pb(charging.preview_charge(self.uow(), **preview_request(request)))
 
     # ---- staff: master data ----

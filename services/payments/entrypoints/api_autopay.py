@@ -9,8 +9,8 @@ import datetime as dt
 
 from kabinet.payments.v1 import payments_pb2 as pb
 
+from kit.clock import parse_instant
 from kit.context import require_caller
-from kit.errors import InvalidInput
 from services.payments.domain.autopay import AutopayRun, Card, Settings
 from services.payments.service_layer import autopay, cards
 from services.payments.service_layer.master_data import WRITERS, audit, staff_member
@@ -51,23 +51,13 @@ class AutopayRpcs:
         staff = staff_member(require_caller(), WRITERS)
         now = _now()
         if request.as_of and self.test_clock:
-            now = _instant(request.as_of)
+            now = parse_instant(request.as_of)
         counts = autopay.run(self.uow, self.provider, now=now)
         with self.uow() as uow:
             audit(uow, staff, "autopay.run", "autopay", after={"as_of": now.isoformat(), **vars(counts)})
             uow.commit()
         return pb.StaffRunAutopayReply(paid=counts.paid, skipped=counts.skipped, retrying=counts.retrying,
                                        failed=counts.failed, as_of=now.isoformat())
-
-
-def _instant(text: str) -> dt.datetime:
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(fields={"as_of": "Укажите момент в формате RFC 3339."}) from None
-    if moment.tzinfo is None:
-        raise InvalidInput(fields={"as_of": "Укажите часовой пояс."})
-    return moment
 
 
 def card_to_pb(card: Card) -> pb.SavedCard:

@@ -14,6 +14,12 @@ from services.payments.service_layer import ledger
 
 
 class LedgerRpcs:
+    def ListChargedByPeriod(self, request, context):
+        charged = ledger.charged_by_period(self.uow(), self.accounts, user_id=require_caller().user_id,
+                                           account_id=request.account_id, since=request.since)
+        return pb.ListChargedByPeriodReply(periods=[
+            pb.PeriodCharged(period=period.strftime("%Y-%m"), charged_kop=kop) for period, kop in charged.items()])
+
     def ListLedger(self, request, context):
         user = require_caller()
         page = ledger.list_ledger(self.uow(), self.accounts, user_id=user.user_id, account_id=request.account_id,

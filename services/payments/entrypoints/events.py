@@ -6,16 +6,19 @@ import datetime as dt
 
 from kit.access import binding_handlers
 from kit.consumer import Subscription
+from kit.errors import InvalidInput
 from kit.events import Event, field_decimal, field_uuid
 from services.payments.adapters.accounts import facts_from_pb, supplier_from_pb
+from services.payments.domain.billing import parse_period
 from services.payments.domain.model import AcceptedReading
 from services.payments.service_layer.accounts import project_account, project_supplier
-from services.payments.service_layer.charging import post_preliminary_charge
+from services.payments.service_layer.charging import post_preliminary_charge, replace_preliminary_charge
 
 
 def subscriptions() -> list[Subscription]:
     return [Subscription(durable="payments-readings",
-                         handlers={"readings.reading.accepted": on_reading_accepted}),
+                         handlers={"readings.reading.accepted": on_reading_accepted,
+                                   "readings.reading.corrected": on_reading_corrected}),
             Subscription(durable="payments-accounts", handlers=binding_handlers(lambda uow: uow.access)),
             # a durable of its own: a new consumer reads the stream from its start, so every account that
             # accounts announced before this subscription existed is projected too
@@ -25,6 +28,11 @@ def subscriptions() -> list[Subscription]:
 
 def on_reading_accepted(event: Event, uow) -> None:
     post_preliminary_charge(uow, accepted_reading(event.payload), now=dt.datetime.now(dt.UTC))
+
+
+def on_reading_corrected(event: Event, uow) -> None:
+    replace_preliminary_charge(uow, accepted_reading(event.payload.reading),
+                               corrects=field_uuid(event.payload.corrects, "corrects"), now=dt.datetime.now(dt.UTC))
 
 
 def on_account_changed(event: Event, uow) -> None:
@@ -51,4 +59,15 @@ def accepted_reading(p) -> AcceptedReading:
         submitted_by=field_uuid(p.submitted_by, "submitted_by") if p.submitted_by else "",
         values={z.zone: field_decimal(z.value, z.zone) for z in p.values},
         meter_id=field_uuid(p.meter_id, "meter_id") if p.meter_id else "",
+        period=_period(p.period),
     )
+
+
+def _period(text: str) -> dt.date | None:
+    """ReadingAccepted.period ("YYYY-MM"; "" from older producers); malformed: poison."""
+    if not text:
+        return None
+    period = parse_period(text)
+    if period is None:
+        raise InvalidInput(f"period: not YYYY-MM: {text!r}", code="malformed_event")
+    return period

@@ -31,7 +31,8 @@ def post_preliminary_charge(uow, reading: model.AcceptedReading, *, now: dt.date
     tariff = tariff_in_force(uow, supplier_id=reading.supplier_id, category=reading.category,
                              moment=reading.taken_at)
     supplier = uow.suppliers.get(reading.supplier_id)
-    taken_in = billing.period_of(reading.taken_at, supplier)
+    # readings names the period (a reading outside the window under "next_period" counts for the next one)
+    taken_in = reading.period or billing.period_of(reading.taken_at, supplier)
     # A run of the period is either not started (it will supersede this charge) or sees the charge booked
     # to the next open period: the shared lock waits for a run being created (BillingStore.close_period_lock).
     uow.billing.close_period_lock(reading.supplier_id, taken_in, shared=True)
@@ -49,6 +50,38 @@ def post_preliminary_charge(uow, reading: model.AcceptedReading, *, now: dt.date
     uow.ledger.add(entry)
     balance = model.Balance(reading.account_id, uow.ledger.balance_kop(reading.account_id))
     uow.emit(events.charge_posted(charge, user_id=reading.submitted_by, balance=balance))
+    return charge
+
+
+def replace_preliminary_charge(uow, reading: model.AcceptedReading, *, corrects: str,
+                               now: dt.datetime) -> model.Charge | None:
+    """readings.reading.corrected: the superseded reading's preliminary charge is replaced — its ledger entry
+    reversed (`reverses`), the charge marked replaced (the billing run counts neither) — and the corrected
+    reading charged as any accepted one. Exactly once: None if the correction was charged already."""
+    uow.ledger.lock_account(reading.account_id)
+    if any(uow.charges.for_reading(reading.reading_id, kind) is not None for kind in (model.PRELIMINARY, ADJUSTMENT)):
+        return None
+    # the superseded reading's charge: preliminary, or an adjustment when it arrived after its period was billed
+    old = next((c for c in (uow.charges.for_reading(corrects, kind) for kind in (model.PRELIMINARY, ADJUSTMENT))
+                if c is not None), None)
+    # the reversal first, so that the balance the new charge announces has it
+    entry = uow.ledger.entry_of_charge(old.charge_id) if old is not None else None
+    if entry is not None:
+        uow.ledger.add(model.LedgerEntry(
+            account_id=entry.account_id, kind=entry.kind, amount_kop=-entry.amount_kop, posted_at=now,
+            bucket=entry.bucket, period=entry.period, due_on=entry.due_on, reverses=entry.entry_id,
+            description="Сторно предварительного начисления: показания исправлены"))
+    charge = post_preliminary_charge(uow, reading, now=now)
+    if old is not None and charge is not None:
+        uow.charges.mark_replaced(old.charge_id, charge.charge_id)
+        if entry is None:  # a run billed the old reading meanwhile: the correction is charged as an adjustment,
+            # the old amount comes back with it
+            supplier = uow.suppliers.get(reading.supplier_id)
+            uow.ledger.add(model.LedgerEntry(
+                account_id=reading.account_id, kind=model.ADJUSTMENT, amount_kop=old.amount_kop, posted_at=now,
+                period=charge.period, due_on=billing.due_date(charge.period, supplier.payment_due_day if supplier
+                                                              else None),
+                description="Корректировка: показания исправлены после начисления"))
     return charge
 
 

@@ -63,6 +63,15 @@ def parse_period(text: str) -> dt.date | None:
     return dt.date(int(found[1]), int(found[2]), 1)
 
 
+def charged_by_period(uow, accounts: AccountsPort, *, user_id: str, account_id: str,
+                      since: str = "") -> dict[dt.date, int]:
+    """What each billing period charged one of the user's accounts (the invoice's «начислено»), from `since`."""
+    first = parse_period(since)
+    with uow:
+        ensure_allowed(uow, accounts, user_id=user_id, account_id=account_id)
+        return uow.ledger_store.charged_by_period(account_id, since=first)
+
+
 def list_ledger(uow, accounts: AccountsPort, *, user_id: str, account_id: str, period: str = "",
                 page_size: int = 0, page_token: str = ""):
     """Entries of one of the user's accounts, newest first, a page at a time, of one period when given."""

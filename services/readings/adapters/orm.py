@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, Index, MetaData, Table, Text, UniqueConstraint, func
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from kit.access import access_table
+from kit.audit import audit_table
 
 metadata = MetaData()
 
@@ -43,6 +57,58 @@ account_access = access_table(metadata)
 
 # --- windows, plausibility, corrections, status (section: submission rules) ---
 
+# What a reading became (READING_STATUS), the period it counts for, its supplier (the billing run marks a
+# supplier's period billed in one statement), the plausibility flag, the correction link.
+for _column in (
+    Column("period", Date, nullable=False),  # first day of the billing month
+    Column("status", Text, nullable=False, server_default="accepted"),
+    Column("supplier_id", UUID(as_uuid=False)),
+    Column("flag_reason", Text),  # not NULL: confirmed by the customer despite the plausibility check
+    Column("corrects", UUID(as_uuid=False)),  # the reading this one superseded
+    Column("reason", Text),  # a staff correction's reason
+):
+    readings.append_column(_column)
+Index("readings_account_period", readings.c.account_id, readings.c.period)
+Index("readings_supplier_period_accepted", readings.c.supplier_id, readings.c.period,
+      postgresql_where=readings.c.status == "accepted")
+
+# The projection of suppliers' facts (accounts.supplier.changed): time zone and readings window.
+supplier_facts = Table(
+    "supplier_facts", metadata,
+    Column("supplier_id", UUID(as_uuid=False), primary_key=True),
+    Column("timezone", Text, nullable=False),
+    Column("window_from_day", SmallInteger, nullable=False),
+    Column("window_to_day", SmallInteger, nullable=False),
+    Column("outside_policy", Text, nullable=False),
+    Column("as_of", DateTime(timezone=True), nullable=False),
+)
+
+audit_log = audit_table(metadata)  # staff corrections
+
 # --- the due flag and its reminders (section: due, batch, public) ---
+
+# One row per reminder planned: the scheduler inserts (account, period, kind) once — ON CONFLICT DO NOTHING
+# makes a second run, or a concurrent one, plan nothing twice — with the readings.due event in the same
+# transaction.
+readings_due_notices = Table(
+    "readings_due_notices", metadata,
+    Column("account_id", UUID(as_uuid=False), primary_key=True),
+    Column("period", Date, primary_key=True),  # the first day of the month
+    Column("kind", Text, primary_key=True),    # "opened" | "closing"
+    Column("supplier_id", UUID(as_uuid=False), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+# A supplier's reminders of a kind are planned in full once per its local day (the worker's 10-minute ticks after
+# that cost one lookup); accounts that arrive later that day are reminded on the next one.
+readings_due_runs = Table(
+    "readings_due_runs", metadata,
+    Column("supplier_id", UUID(as_uuid=False), primary_key=True),
+    Column("kind", Text, primary_key=True),
+    Column("day", Date, primary_key=True),  # the supplier's local date
+    Column("planned", Integer, nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+# the scheduler walks a supplier's accounts in id order, a chunk at a time
+Index("account_facts_supplier", account_facts.c.supplier_id, account_facts.c.account_id)
 
 # --- consumption series (section: consumption) ---

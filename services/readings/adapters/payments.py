@@ -1,4 +1,5 @@
-"""The payments service, as readings sees it: what a reading would be charged (the calculator)."""
+"""The payments service, as readings sees it: what a reading would be charged (the calculator), what each period
+charged (the consumption series)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ class PaymentsClient:
         request.as_of.FromDatetime(as_of)
         reply = self.client.call("PreviewCharge", request, idempotent=True)
         return charge_from_pb(reply)
+
+    def charged_by_period(self, account_id: str, *, since: dt.datetime) -> dict[dt.date, int]:
+        """Charged per billing period from the month of `since` (positive = owed): payments' ListChargedByPeriod,
+        with the caller's token (payments counts it as the invoice does)."""
+        reply = self.client.call("ListChargedByPeriod", payments_pb2.ListChargedByPeriodRequest(
+            account_id=account_id, since=since.strftime("%Y-%m")), idempotent=True)
+        return {dt.date.fromisoformat(p.period + "-01"): p.charged_kop for p in reply.periods}
 
 
 def charge_from_pb(reply: payments_pb2.ChargePreview) -> PreliminaryCharge:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.orm import Session
 
-from services.readings.adapters.orm import account_access, account_facts
+from services.readings.adapters.orm import account_access, account_facts, supplier_facts
 from services.readings.domain.model import AccountFacts, Meter
+from services.readings.domain.windows import SupplierFacts
 
 
 class AccountsProjection:
@@ -24,19 +25,62 @@ class AccountsProjection:
             .where(account_access.c.user_id == user_id, account_access.c.account_id == account_id,
                    account_access.c.bound)
         ).mappings().first()
-        if row is None:
-            return None
-        return AccountFacts(
-            account_id=row["account_id"], supplier_id=row["supplier_id"], category=row["category"],
-            automatic_metering=row["automatic_metering"],
-            meters=tuple(Meter(meter_id=m["meter_id"], zones=m["zones"], digits=m["digits"],
-                               ratio=Decimal(m["ratio"])) for m in row["meters"]))
+        return _facts(row) if row is not None else None
+
+    def allowed_facts_many(self, user_id: str, account_ids: list[str]) -> dict[str, AccountFacts]:
+        """`allowed_facts` of several accounts in one query (the dashboard's due flags): those it knows."""
+        if not account_ids:
+            return {}
+        rows = self.session.execute(
+            select(account_facts).join(account_access, account_access.c.account_id == account_facts.c.account_id)
+            .where(account_access.c.user_id == user_id, account_access.c.bound,
+                   account_access.c.account_id == any_(bindparam("ids", account_ids,
+                                                                 type_=ARRAY(UUID(as_uuid=False)))))
+        ).mappings()
+        return {row["account_id"]: _facts(row) for row in rows}
+
+    def facts(self, account_id: str) -> AccountFacts | None:
+        """The account's facts, whoever asks: only for a caller who proved the account another way (a reading
+        without signing in: the account number and its meter's number)."""
+        row = self.session.execute(select(account_facts).where(account_facts.c.account_id == account_id)
+                                   ).mappings().first()
+        return _facts(row) if row is not None else None
 
     def put_facts(self, facts: AccountFacts, as_of: dt.datetime) -> None:
         values = dict(supplier_id=facts.supplier_id, category=facts.category,
                       automatic_metering=facts.automatic_metering, as_of=as_of,
-                      meters=[{"meter_id": m.meter_id, "zones": m.zones, "digits": m.digits, "ratio": str(m.ratio)}
-                              for m in facts.meters])
+                      meters=[{"meter_id": m.meter_id, "zones": m.zones, "digits": m.digits, "ratio": str(m.ratio),
+                               "number": m.number} for m in facts.meters])
         stmt = insert(account_facts).values(account_id=facts.account_id, **values)
         self.session.execute(stmt.on_conflict_do_update(
             index_elements=[account_facts.c.account_id], set_=values, where=account_facts.c.as_of < stmt.excluded.as_of))
+
+
+def _facts(row) -> AccountFacts:
+    return AccountFacts(
+        account_id=row["account_id"], supplier_id=row["supplier_id"], category=row["category"],
+        automatic_metering=row["automatic_metering"],
+        meters=tuple(Meter(meter_id=m["meter_id"], zones=m["zones"], digits=m["digits"],
+                           ratio=Decimal(m["ratio"]), number=m.get("number", "")) for m in row["meters"]))
+
+
+class SupplierProjection:
+    """The projection of suppliers' facts (accounts.supplier.changed): time zone and readings window."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, supplier_id: str) -> SupplierFacts | None:
+        row = self.session.execute(select(supplier_facts).where(supplier_facts.c.supplier_id == supplier_id)).first()
+        if row is None:
+            return None
+        return SupplierFacts(supplier_id=row.supplier_id, timezone=row.timezone, window_from_day=row.window_from_day,
+                             window_to_day=row.window_to_day, outside_policy=row.outside_policy)
+
+    def put(self, supplier: SupplierFacts, as_of: dt.datetime) -> None:
+        values = dict(timezone=supplier.timezone, window_from_day=supplier.window_from_day,
+                      window_to_day=supplier.window_to_day, outside_policy=supplier.outside_policy, as_of=as_of)
+        stmt = insert(supplier_facts).values(supplier_id=supplier.supplier_id, **values)
+        self.session.execute(stmt.on_conflict_do_update(
+            index_elements=[supplier_facts.c.supplier_id], set_=values,
+            where=supplier_facts.c.as_of < stmt.excluded.as_of))

@@ -19,7 +19,14 @@ ROLLOVER_SHARE = Decimal("0.1")  # a drop is a roll-over only if it implies < 10
 
 CABINET = READING_SOURCE.CABINET    # typed by a customer in the cabinet
 SEED = READING_SOURCE.SEED          # the supplier's billing system (demo data)
-ACCEPTED = READING_STATUS.ACCEPTED
+STAFF = READING_SOURCE.STAFF        # corrected by the supplier's staff
+ACCEPTED = READING_STATUS.ACCEPTED  # stored, counted for its period, not yet billed
+BILLED = READING_STATUS.BILLED      # taken into the period's billing run
+SUPERSEDED = READING_STATUS.SUPERSEDED  # replaced by a correction (the history keeps it)
+REJECTED = READING_STATUS.REJECTED  # not counted
+COUNTED = (ACCEPTED, BILLED)        # the readings consumption is counted from
+# АИИС КУЭ refuses readings typed by people (a customer); the supplier's own sources pass.
+TYPED_SOURCES = (CABINET, READING_SOURCE.PUBLIC, READING_SOURCE.SMS)
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,7 @@ class Meter:
     zones: int
     digits: int
     ratio: Decimal = Decimal(1)
+    number: str = ""  # as printed on the meter and the invoice (the public submission's second fact)
 
     @property
     def zone_names(self) -> tuple[str, ...]:
@@ -72,6 +80,18 @@ class Reading:
     submitted_by: str | None = None
     idempotency_key: str | None = None
     reading_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    period: dt.date | None = None        # the billing month it counts for (first day)
+    status: str = ACCEPTED
+    flag_reason: str | None = None       # confirmed despite the plausibility check: why staff should look
+    corrects: str | None = None          # the reading this one superseded
+    reason: str | None = None            # a staff correction's reason
+    supplier_id: str | None = None
+    created_at: dt.datetime | None = None  # when stored (orders readings taken at the same moment)
+
+    @property
+    def total(self) -> Decimal:
+        """Consumption of all zones together (metered kWh)."""
+        return sum(self.consumption.values(), Decimal(0))
 
 
 # The one format of a register value: digits, optionally a decimal point or comma and more digits,
@@ -158,16 +178,28 @@ def consumption_since(meter: Meter, previous: Reading | None, values: dict[str, 
 
 
 def accept_reading(account: AccountFacts, meter_id: str, raw: dict[str, str], previous: Reading | None, *,
-                   submitted_by: str | None, idempotency_key: str | None, now: dt.datetime) -> Reading:
-    """Validate a customer's reading and return it accepted, with its consumption."""
-    if account.automatic_metering:
-        raise Rejected("Показания по этому счёту поступают автоматически (АИИС КУЭ).",
-                       code="automatic_metering")
+                   submitted_by: str | None, idempotency_key: str | None, now: dt.datetime,
+                   source: str = CABINET) -> Reading:
+    """Validate a reading and return it accepted, with its consumption (period and status are the caller's)."""
+    refuse_automatic(account, source)
     meter = account.meter(meter_id)
     values = parse_values(meter, raw)
     consumption = consumption_since(meter, previous, values)
     return Reading(account_id=account.account_id, meter_id=meter_id, values=values, consumption=consumption,
-                   taken_at=now, submitted_by=submitted_by, idempotency_key=idempotency_key)
+                   taken_at=now, submitted_by=submitted_by, idempotency_key=idempotency_key, source=source,
+                   supplier_id=account.supplier_id)
+
+
+def refuse_automatic(account: AccountFacts, source: str) -> None:
+    """АИИС КУЭ accounts take no readings people type."""
+    if account.automatic_metering and source in TYPED_SOURCES:
+        raise Rejected("Показания по этому счёту поступают автоматически (АИИС КУЭ).",
+                       code="automatic_metering")
+
+
+def rolled_over(previous: Reading | None, values: dict[str, Decimal]) -> bool:
+    """The dial passed zero since the previous reading (a value below it, taken as a roll-over)."""
+    return previous is not None and any(v < previous.values.get(z, Decimal(0)) for z, v in values.items())
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from kabinet_vocabulary import READING_SOURCE, ZONE
 
 from kit.errors import Rejected
 from kit.registry import RowError, account_number, date, required
-from services.readings.domain.model import Meter, Reading, consumption_since, parse_value
+from services.readings.domain.model import BILLED, Meter, Reading, consumption_since, parse_value
 
 REGISTRY = READING_SOURCE.REGISTRY  # the supplier's billing system, by the registry import
 COLUMNS = ("supplier_code", "account_number", "meter_number", "taken_at")
@@ -92,4 +92,4 @@ def registry_reading(row: ReadingRow, account_id: str, meter: Meter, last: Readi
     except Rejected as exc:
         raise RowError(exc.message) from None
     return Reading(account_id=account_id, meter_id=meter.meter_id, values=values, consumption=consumption,
-                   taken_at=row.taken_at, source=REGISTRY)
+                   taken_at=row.taken_at, source=REGISTRY, status=BILLED)  # the supplier's billing billed it

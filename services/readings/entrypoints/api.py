@@ -7,7 +7,7 @@ from kabinet.readings.v1 import readings_pb2_grpc as pb_grpc
 
 from kit.context import require_caller
 from kit.registry_pb import report_pb
-from services.readings.domain.model import ACCEPTED, ChargePreview, Reading
+from services.readings.domain.model import ChargePreview, Reading
 from services.readings.entrypoints.api_consumption import ConsumptionRpcs
 from services.readings.entrypoints.api_due import DueRpcs
 from services.readings.service_layer import calculator, registry, submission, views
@@ -26,15 +26,24 @@ class ReadingsServicer(DueRpcs, ConsumptionRpcs, pb_grpc.ReadingsServicer):
         reading = submission.submit_reading(
             self.uow(), self.accounts, user_id=user.user_id, account_id=request.account_id,
             meter_id=request.meter_id, values={v.zone: v.value for v in request.values},
-            idempotency_key=request.idempotency_key or None)
+            idempotency_key=request.idempotency_key or None, confirm=request.confirm)
         return to_pb(reading)
 
     def ListReadings(self, request, context):
         user = require_caller()
-        limit = min(max(request.limit or 20, 1), 200)
-        readings = views.list_readings(self.uow(), self.accounts, user_id=user.user_id,
-                                       account_id=request.account_id, limit=limit)
-        return pb.ListReadingsReply(readings=[to_pb(r) for r in readings])
+        readings, token = views.list_readings(
+            self.uow(), self.accounts, user_id=user.user_id, account_id=request.account_id,
+            limit=views.page_size(request.page_size or request.limit), meter_id=request.meter_id,
+            period=request.period, page_token=request.page_token)
+        return pb.ListReadingsReply(readings=[to_pb(r) for r in readings], next_page_token=token)
+
+    def CorrectReading(self, request, context):
+        user = require_caller()
+        reading = submission.correct_reading(
+            self.uow(), self.accounts, user_id=user.user_id, account_id=request.account_id,
+            reading_id=request.reading_id, values={v.zone: v.value for v in request.values},
+            confirm=request.confirm)
+        return to_pb(reading)
 
     def PreviewCharge(self, request, context):
         user = require_caller()
@@ -51,12 +60,20 @@ class ReadingsServicer(DueRpcs, ConsumptionRpcs, pb_grpc.ReadingsServicer):
                                           request.readings)
         return pb.StaffImportReadingsReply(file=report_pb(report))
 
+    def StaffCorrectReading(self, request, context):
+        reading = submission.staff_correct_reading(
+            self.uow(), self.accounts, require_caller(), reading_id=request.reading_id,
+            values={v.zone: v.value for v in request.values}, reason=request.reason)
+        return to_pb(reading)
+
 
 def to_pb(reading: Reading) -> pb.Reading:
     msg = pb.Reading(
         reading_id=reading.reading_id, account_id=reading.account_id, meter_id=reading.meter_id,
-        source=reading.source, status=ACCEPTED, values=zone_values(reading.values),
-        consumption=zone_values(reading.consumption),
+        source=reading.source, status=reading.status, values=zone_values(reading.values),
+        consumption=zone_values(reading.consumption), period=f"{reading.period:%Y-%m}" if reading.period else "",
+        flagged=reading.flag_reason is not None, flag_reason=reading.flag_reason or "",
+        corrects=reading.corrects or "", reason=reading.reason or "",
     )
     msg.taken_at.FromDatetime(reading.taken_at)
     return msg
@@ -71,7 +88,12 @@ def preview_to_pb(preview: ChargePreview) -> pb.ChargePreview:
     return pb.ChargePreview(
         account_id=reading.account_id, meter_id=reading.meter_id, values=zone_values(reading.values),
         consumption=zone_values(reading.consumption),
-        lines=[pb.ChargeLine(zone=line.zone, consumption=str(line.billed_kwh),
-                             price_kop_per_kwh_x100=line.price_kop_per_kwh_x100, amount_kop=line.amount_kop)
-               for line in charge.lines],
-        amount_kop=charge.amount_kop, tariff_valid_from=charge.tariff_valid_from.isoformat())
+        lines=preview_lines(charge), amount_kop=charge.amount_kop,
+        tariff_valid_from=charge.tariff_valid_from.isoformat())
+
+
+def preview_lines(charge) -> list[pb.ChargeLine]:
+    """The lines of a preliminary charge (the calculator's and a public reading's)."""
+    return [pb.ChargeLine(zone=line.zone, consumption=str(line.billed_kwh),
+                          price_kop_per_kwh_x100=line.price_kop_per_kwh_x100, amount_kop=line.amount_kop)
+            for line in charge.lines]

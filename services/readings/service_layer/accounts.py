@@ -9,6 +9,7 @@ from typing import Protocol
 from kit.errors import NotFound
 from kit.ids import is_uuid
 from services.readings.domain import model
+from services.readings.domain.windows import SupplierFacts
 
 
 class AccountsPort(Protocol):
@@ -26,3 +27,8 @@ def allowed_account(uow, accounts: AccountsPort, *, user_id: str, account_id: st
 def project_account(uow, facts: model.AccountFacts, as_of: dt.datetime) -> None:
     """accounts.account.changed: keep the newest facts (an event handler; the kit commits)."""
     uow.accounts.put_facts(facts, as_of)
+
+
+def project_supplier(uow, supplier: SupplierFacts, as_of: dt.datetime) -> None:
+    """accounts.supplier.changed: keep the newest time zone and readings window (an event handler)."""
+    uow.suppliers.put(supplier, as_of)

@@ -1,30 +1,124 @@
-"""Submitting a register reading (передать показания)."""
+"""Submitting a register reading (передать показания), correcting one («ошибочные показания»), and the
+billing run that makes readings billed."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from kit.errors import Forbidden, NotFound, Unauthenticated
+from kit.ids import is_uuid
 from services.readings.adapters import events
-from services.readings.domain import model
+from services.readings.domain import corrections, model, plausibility, windows
 from services.readings.service_layer.accounts import AccountsPort, allowed_account
 
+STAFF_ROLES = ("admin", "operator")
 
-def submit_reading(uow, accounts: AccountsPort, *, user_id: str, account_id: str, meter_id: str,
-                   values: dict[str, str], idempotency_key: str | None,
-                   now: dt.datetime | None = None) -> model.Reading:
-    """Accept a customer's reading and announce it; a retry with the same key returns the first result."""
+
+def submit_reading(uow, accounts: AccountsPort, *, user_id: str | None, account_id: str, meter_id: str,
+                   values: dict[str, str], idempotency_key: str | None, confirm: bool = False,
+                   source: str = model.CABINET, now: dt.datetime | None = None,
+                   account: model.AccountFacts | None = None) -> model.Reading:
+    """Accept a reading and announce it; a retry with the same key returns the first result.
+
+    Signed in: `user_id` is the caller and access is checked. Without signing in (public) `user_id` is None
+    and `account` the facts the caller proved another way (no access check; the key is the account's)."""
+    if user_id is None and account is None:
+        raise Unauthenticated()
+    now = now or dt.datetime.now(dt.UTC)
     with uow:
-        account = allowed_account(uow, accounts, user_id=user_id, account_id=account_id)
+        if account is None:
+            account = allowed_account(uow, accounts, user_id=user_id, account_id=account_id)
         if idempotency_key:
-            earlier = uow.readings.by_idempotency_key(user_id, idempotency_key)
+            earlier = uow.readings.by_idempotency_key(user_id, idempotency_key, account.account_id)
             if earlier is not None:
                 return earlier
         account.meter(meter_id)  # a meter of another account (or no meter at all) is refused before any lookup
+        model.refuse_automatic(account, source)  # before the window: АИИС КУЭ is never a matter of dates
+        supplier = windows.supplier_or_default(account.supplier_id, uow.suppliers.get(account.supplier_id))
+        period = windows.submission_period(supplier, now, source)
         uow.readings.lock_meter(meter_id)
-        previous = uow.readings.last_for_meter(meter_id)
+        # one query for the previous reading and the year the plausibility check judges by
+        history = uow.readings.history_for_meter(meter_id, now - dt.timedelta(days=plausibility.HISTORY_DAYS))
+        previous = history[-1] if history else uow.readings.last_for_meter(meter_id)
         reading = model.accept_reading(account, meter_id, values, previous, submitted_by=user_id,
-                                       idempotency_key=idempotency_key, now=now or dt.datetime.now(dt.UTC))
+                                       idempotency_key=idempotency_key, now=now, source=source)
+        reading.period = period
+        reading.flag_reason = _plausible(reading, previous, history, confirm=confirm, source=source)
         uow.readings.add(reading)
         uow.emit(events.reading_accepted(reading, account))
         uow.commit()
     return reading
+
+
+def correct_reading(uow, accounts: AccountsPort, *, user_id: str, account_id: str, reading_id: str,
+                    values: dict[str, str], confirm: bool = False, now: dt.datetime | None = None) -> model.Reading:
+    """A customer corrects the last reading of a meter of their account while its period is not billed."""
+    with uow:
+        account = allowed_account(uow, accounts, user_id=user_id, account_id=account_id)
+        old = _reading_of(uow, reading_id, account_id=account.account_id)
+        reading = _replace(uow, account, old, values, submitted_by=user_id, source=model.CABINET,
+                           confirm=confirm, reason=None, now=now)
+        uow.commit()
+    return reading
+
+
+def staff_correct_reading(uow, accounts: AccountsPort, caller, *, reading_id: str, values: dict[str, str],
+                          reason: str, now: dt.datetime | None = None) -> model.Reading:
+    """Staff correct a reading (roles admin, operator) with a reason; audited; no window, no question."""
+    if caller.kind != "staff" or not set(caller.roles) & set(STAFF_ROLES):
+        raise Forbidden("Недостаточно прав для этого действия.", code="staff_only")
+    reason = corrections.staff_reason(reason)
+    with uow:
+        old = _reading_of(uow, reading_id)
+        account = uow.accounts.facts(old.account_id)
+        if account is None:
+            raise NotFound("Лицевой счёт не найден.", code="account_not_found")
+        reading = _replace(uow, account, old, values, submitted_by=caller.user_id, source=model.STAFF,
+                           confirm=True, reason=reason, now=now)
+        uow.audit.record(actor_id=caller.user_id, roles=tuple(caller.roles), action="reading.correct",
+                         entity="reading", entity_id=old.reading_id,
+                         before={"values": {z: str(v) for z, v in old.values.items()}},
+                         after={"reading_id": reading.reading_id, "reason": reason,
+                                "values": {z: str(v) for z, v in reading.values.items()}})
+        uow.commit()
+    return reading
+
+
+def mark_billed(uow, *, supplier_id: str, period: dt.date) -> int:
+    """payments.billing_run.finished: the supplier's accepted readings of the period are billed (an event
+    handler; the kit commits)."""
+    return uow.readings.mark_billed(supplier_id, period)
+
+
+def _replace(uow, account: model.AccountFacts, old: model.Reading, values: dict[str, str], *,
+             submitted_by: str, source: str, confirm: bool, reason: str | None,
+             now: dt.datetime | None) -> model.Reading:
+    uow.readings.lock_meter(old.meter_id)
+    corrections.check_correctable(old, uow.readings.last_for_meter(old.meter_id), by_staff=source == model.STAFF)
+    previous = uow.readings.before(old)
+    new = model.accept_reading(account, old.meter_id, values, previous, submitted_by=submitted_by,
+                               idempotency_key=None, now=now or dt.datetime.now(dt.UTC), source=source)
+    reading = corrections.corrected(old, new, reason=reason)
+    since = reading.taken_at - dt.timedelta(days=plausibility.HISTORY_DAYS)
+    history = [r for r in uow.readings.history_for_meter(old.meter_id, since) if r.reading_id != old.reading_id]
+    reading.flag_reason = _plausible(reading, previous, history, confirm=confirm, source=source)
+    uow.readings.set_status(old.reading_id, model.SUPERSEDED)
+    uow.readings.add(reading)
+    uow.emit(events.reading_corrected(reading, account, old))
+    return reading
+
+
+def _plausible(reading: model.Reading, previous: model.Reading | None, history: list[model.Reading], *,
+               confirm: bool, source: str) -> str | None:
+    """The flag of a reading people typed (asked to confirm first); staff and automatic sources are not asked.
+    `history`: the meter's counted readings of the year before, oldest first."""
+    if source not in model.TYPED_SOURCES:
+        return None
+    return plausibility.require_confirmation(plausibility.doubt(reading, previous, history), confirm)
+
+
+def _reading_of(uow, reading_id: str, *, account_id: str | None = None) -> model.Reading:
+    old = uow.readings.get(reading_id) if is_uuid(reading_id) else None
+    if old is None or (account_id is not None and old.account_id != account_id):
+        raise NotFound("Показания не найдены.", code="reading_not_found")
+    return old

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from kit.access import AccessProjection
+from kit.audit import AuditLog
 from kit.db import UnitOfWork
-from services.readings.adapters.orm import account_access
-from services.readings.adapters.projection import AccountsProjection
+from services.readings.adapters.consumption_store import ConsumptionStore
+from services.readings.adapters.due_store import DueStore
+from services.readings.adapters.orm import account_access, audit_log
+from services.readings.adapters.projection import AccountsProjection, SupplierProjection
 from services.readings.adapters.repository import ReadingRepository
 
 
@@ -13,8 +16,16 @@ class ReadingsUnitOfWork(UnitOfWork):
     readings: ReadingRepository
     accounts: AccountsProjection
     access: AccessProjection
+    suppliers: SupplierProjection
+    audit: AuditLog
+    consumption: ConsumptionStore
+    due: DueStore
 
     def _open_repositories(self, session) -> None:
         self.readings = ReadingRepository(session)
         self.accounts = AccountsProjection(session)
         self.access = AccessProjection(session, account_access)
+        self.suppliers = SupplierProjection(session)
+        self.audit = AuditLog(session, audit_log)
+        self.consumption = ConsumptionStore(session)
+        self.due = DueStore(session)

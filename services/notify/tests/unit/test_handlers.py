@@ -191,3 +191,21 @@ def test_dev_adapters_are_the_default_in_dev_and_refused_in_production():
 def test_production_needs_the_public_url_for_links():
     with pytest.raises(ConfigError):
         load(NotifyConfig, profile="prod", **{k: v for k, v in BASE.items() if k != "public_url"})
+
+
+def test_a_corrected_reading_tells_the_customer_once_and_staff_corrections_say_why():
+    uow = FakeUnitOfWork()
+    for _ in range(2):
+        inbox.notify_reading_corrected(uow, event_id=EVENT, user_id=USER, account_id="a1",
+                                       values={"total": Decimal("1120.000")}, consumption={"total": Decimal("20.000")},
+                                       reason="", occurred_at=AT)
+    staff = inbox.notify_reading_corrected(uow, event_id=str(uuid.uuid4()), user_id=USER, account_id="a1",
+                                           values={"total": Decimal("1130.000")},
+                                           consumption={"total": Decimal("30.000")}, reason="Фото счётчика",
+                                           occurred_at=AT + dt.timedelta(seconds=1))
+    messages = inbox.list_inbox(uow, user_id=USER, limit=10)
+    assert [m.title for m in messages] == ["Показания исправлены", "Показания исправлены"]
+    assert "причина: Фото счётчика" in staff.body and "Предварительное начисление пересчитано" in staff.body
+    assert messages[1].body.startswith("Показания счётчика исправлены — Круглосуточные: 1")
+    assert inbox.notify_reading_corrected(uow, event_id=EVENT, user_id="", account_id="a1", values={},
+                                          consumption={}, reason="", occurred_at=AT) is None

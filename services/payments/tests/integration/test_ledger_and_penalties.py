@@ -354,6 +354,25 @@ def test_the_api_answers_the_balance_by_bucket_and_pages_the_ledger(rt):
             as_user(api.ListLedger, bad)
 
 
+def test_charged_per_period_is_minus_the_charges_their_reversals_and_adjustments_as_the_invoice_counts_it(rt):
+    account_id = new_account(rt, supplier(timezone="Europe/Moscow"))
+    preliminary = debt(account_id, 1_200, period=dt.date(2026, 10, 1))
+    book(rt, preliminary, debt(account_id, 30_000, period=dt.date(2026, 11, 1)),
+         LedgerEntry(account_id=account_id, kind="charge", amount_kop=1_200, posted_at=POSTED, reverses=preliminary.entry_id,
+                     period=dt.date(2026, 10, 1)),  # the final charge's reversal of the preliminary one
+         LedgerEntry(account_id=account_id, kind="adjustment", amount_kop=-500, posted_at=POSTED,
+                     period=dt.date(2026, 10, 1)),
+         LedgerEntry(account_id=account_id, kind="penalty", amount_kop=-70, bucket="penalties", posted_at=POSTED,
+                     period=dt.date(2026, 10, 1)),
+         payment(account_id, 50_000, dt.date(2026, 11, 20)), debt(account_id, 999, period=dt.date(2026, 8, 1)))
+    api = PaymentsServicer(rt.uow, Allowed())
+    reply = as_user(api.ListChargedByPeriod, payments_pb2.ListChargedByPeriodRequest(account_id=account_id,
+                                                                                      since="2026-09"))
+    assert [(p.period, p.charged_kop) for p in reply.periods] == [("2026-10", 500), ("2026-11", 30_000)]
+    everything = as_user(api.ListChargedByPeriod, payments_pb2.ListChargedByPeriodRequest(account_id=account_id))
+    assert [p.period for p in everything.periods] == ["2026-08", "2026-10", "2026-11"]
+
+
 def test_the_daily_job_accrues_through_yesterday(rt):
     the_supplier = supplier(timezone="Europe/Moscow")
     account_id = new_account(rt, the_supplier)

@@ -196,5 +196,6 @@ def test_a_preview_through_the_api_prices_like_the_charge_and_writes_nothing(rt,
     with pytest.raises(Rejected) as err:
         as_user(api.PreviewCharge, request, None)
     assert err.value.code == "tariff_not_found"
-    with pytest.raises(Unauthenticated):
+    with pytest.raises(Rejected) as anonymous:  # no caller needed: readings without signing in are priced too
         api.PreviewCharge(request, None)
+    assert anonymous.value.code == "tariff_not_found"

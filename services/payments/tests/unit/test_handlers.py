@@ -1,14 +1,17 @@
 """The use cases with in-memory repositories: charging a reading once, and who may see a balance."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import pytest
 from kabinet.payments.v1 import payments_pb2 as pb
+from kabinet.readings.v1 import readings_pb2
 
 from kit.errors import InvalidInput, NotFound, Rejected
 from services.payments.domain.model import AcceptedReading, AccountFacts, LedgerEntry, Supplier, Tariff
 from services.payments.entrypoints.api import preview_request
+from services.payments.entrypoints.events import accepted_reading
 from services.payments.service_layer import charging, views
 from services.payments.tests.unit.fakes import FakeAccess, FakeAccounts, FakeUnitOfWork
 
@@ -137,3 +140,15 @@ def test_a_preview_request_is_read_field_by_field():
         preview_request(bad)
     assert err.value.code == "invalid_input"
     assert set(err.value.fields) == {"supplier_id", "ratio", "consumption.total", "consumption.day"}
+
+
+def test_a_readings_period_travels_in_the_event_and_a_malformed_one_is_poison():
+    payload = readings_pb2.ReadingAccepted(reading_id=str(uuid.uuid4()), account_id=str(uuid.uuid4()),
+                                           supplier_id=str(uuid.uuid4()), category="urban", ratio="1",
+                                           period="2027-01")
+    assert accepted_reading(payload).period == dt.date(2027, 1, 1)
+    payload.period = ""
+    assert accepted_reading(payload).period is None  # an older producer: the month it was taken in
+    payload.period = "январь"
+    with pytest.raises(InvalidInput):
+        accepted_reading(payload)

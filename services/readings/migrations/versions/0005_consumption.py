@@ -1,4 +1,8 @@
-"""readings: what the consumption series needs (indexes, interval values).
+"""readings: what the consumption series needs — nothing new yet.
+
+The monthly series is one range scan of the account's readings on readings_account_taken (account_id,
+taken_at), a few dozen rows a year per account; no index of its own pays for its writes. Interval values
+(hourly/daily profiles, issue 12) will come in a table of their own in a later revision.
 
 Revision ID: 0005
 Revises: 0004
@@ -13,7 +17,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    """Deliberately empty: see the module's docstring."""
 
 
 def downgrade() -> None:

@@ -4,7 +4,7 @@ and payments."""
 import datetime as dt
 
 from kit.errors import NotFound
-from services.readings.domain.model import ChargeLine, PreliminaryCharge
+from services.readings.domain.model import COUNTED, ChargeLine, PreliminaryCharge
 
 
 class FakeReadings:
@@ -18,13 +18,47 @@ class FakeReadings:
         pass
 
     def last_for_meter(self, meter_id):
-        return next((r for r in reversed(self.rows) if r.meter_id == meter_id), None)
+        return next((r for r in reversed(self.rows) if r.meter_id == meter_id and r.status in COUNTED), None)
 
-    def by_idempotency_key(self, user_id, key):
-        return next((r for r in self.rows if (r.submitted_by, r.idempotency_key) == (user_id, key)), None)
+    def before(self, reading):
+        return next((r for r in reversed(self.rows) if r.meter_id == reading.meter_id and r.status in COUNTED
+                     and r.reading_id != reading.reading_id and r.taken_at <= reading.taken_at), None)
 
-    def list_for_account(self, account_id, limit):
-        return [r for r in reversed(self.rows) if r.account_id == account_id][:limit]
+    def history_for_meter(self, meter_id, since):
+        return [r for r in self.rows if r.meter_id == meter_id and r.status in COUNTED and r.taken_at >= since]
+
+    def get(self, reading_id):
+        return next((r for r in self.rows if r.reading_id == reading_id), None)
+
+    def set_status(self, reading_id, status):
+        self.get(reading_id).status = status
+
+    def by_idempotency_key(self, user_id, key, account_id=None):
+        return next((r for r in self.rows if (r.submitted_by, r.idempotency_key) == (user_id, key)
+                     and (user_id is not None or r.account_id == account_id)), None)
+
+    def list_for_account(self, account_id, limit, *, meter_id=None, period=None, after=None):
+        rows = [r for r in reversed(self.rows) if r.account_id == account_id
+                and (not meter_id or r.meter_id == meter_id) and (not period or r.period == period)]
+        if after:
+            rows = rows[[r.reading_id for r in rows].index(after[2]) + 1:]
+        return rows[:limit]
+
+
+class FakeSuppliers:
+    def __init__(self, *known):
+        self.known = {s.supplier_id: s for s in known}
+
+    def get(self, supplier_id):
+        return self.known.get(supplier_id)
+
+
+class FakeAudit:
+    def __init__(self):
+        self.entries = []
+
+    def record(self, **entry):
+        self.entries.append(entry)
 
 
 class FakeProjection:
@@ -36,8 +70,9 @@ class FakeProjection:
 
 
 class FakeUnitOfWork:
-    def __init__(self, bound=()):
+    def __init__(self, bound=(), suppliers=()):
         self.readings, self.accounts = FakeReadings(), FakeProjection(bound)
+        self.suppliers, self.audit = FakeSuppliers(*suppliers), FakeAudit()
         self.events, self.committed = [], 0
 
     def __enter__(self):

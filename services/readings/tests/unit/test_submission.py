@@ -63,5 +63,5 @@ def test_an_account_id_that_is_not_a_uuid_is_simply_not_found():
 def test_history_is_newest_first():
     uow, accounts = FakeUnitOfWork(), FakeAccounts(FACTS)
     first, second = submit(uow, accounts), submit(uow, accounts, day="12", night="7")
-    assert list_readings(uow, accounts, user_id=USER, account_id=FACTS.account_id, limit=10) == [second, first]
+    assert list_readings(uow, accounts, user_id=USER, account_id=FACTS.account_id, limit=10) == ([second, first], "")
     assert second.consumption == {"day": Decimal("2.000"), "night": Decimal("2.000")}
