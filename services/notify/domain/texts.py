@@ -224,8 +224,21 @@ def _due_sentence(amount_due_kop: int, due_on: dt.date | None) -> str:
     return f"К оплате: {format_rub(amount_due_kop)}" + (f" до {due_on:%d.%m.%Y}." if due_on else ".")
 
 
+def _for_account(account_number: str) -> str:
+    """« по лицевому счёту 12-10000001», or nothing when the number is not known."""
+    return f" по лицевому счёту {account_number}" if account_number else ""
+
+
+def _check_email(email: str, link: str | None = None, *, link_name: str = "Ссылка подтверждения") -> None:
+    """An e-mail needs its recipient, and a link it carries must be an http(s) address."""
+    if link is not None and not link.startswith(("https://", "http://")):
+        raise Rejected(f"{link_name} должна быть адресом http(s).", code="bad_link")
+    if not email.strip():
+        raise Rejected("Не указан получатель.", code="no_destination")
+
+
 def _invoice_sentence(number: int, account_number: str, period: dt.date) -> str:
-    account = f" по лицевому счёту {account_number}" if account_number else ""
+    account = _for_account(account_number)
     return f"Сформирована квитанция № {number} за {month_text(period)}{account}".removesuffix(".") + "."
 
 
@@ -244,11 +257,8 @@ def invoice_email(*, message_id: str, email: str, account_number: str, period: d
                   amount_due_kop: int, due_on: dt.date | None, link: str) -> Outgoing:
     """The e-mail of a new invoice, with the link to its PDF (opened in the cabinet: sign-in needed), to a
     customer whose account has the invoice delivered by e-mail."""
-    if not link.startswith(("https://", "http://")):
-        raise Rejected("Ссылка на квитанцию должна быть адресом http(s).", code="bad_link")
-    if not email.strip():
-        raise Rejected("Не указан получатель.", code="no_destination")
-    account = f" по лицевому счёту {account_number}" if account_number else ""
+    _check_email(email, link, link_name="Ссылка на квитанцию")
+    account = _for_account(account_number)
     body = ("Здравствуйте!\n\n"
             f"{_invoice_sentence(number, account_number, period)} {_due_sentence(amount_due_kop, due_on)}\n\n"
             f"Квитанция в PDF с QR-кодом для оплаты: {link}\n"
@@ -267,11 +277,8 @@ def autopay_confirmation(*, message_id: str, email: str, account_number: str, ca
                          mode: str, amount_kop: int, cap_kop: int, link: str) -> Outgoing:
     """The e-mail whose link switches an autopay on (or moves it to another card): nothing is charged until it
     is followed."""
-    if not link.startswith(("https://", "http://")):
-        raise Rejected("Ссылка подтверждения должна быть адресом http(s).", code="bad_link")
-    if not email.strip():
-        raise Rejected("Не указан получатель.", code="no_destination")
-    account = f" по лицевому счёту {account_number}" if account_number else ""
+    _check_email(email, link)
+    account = _for_account(account_number)
     amount = (f"{AUTOPAY_MODE_TEXT['fixed']} {format_rub(amount_kop)}" if mode == "fixed"
               else AUTOPAY_MODE_TEXT["amount_due"])
     body = ("Здравствуйте!\n\n"
@@ -288,9 +295,8 @@ def autopay_confirmation(*, message_id: str, email: str, account_number: str, ca
 def autopay_failed(*, message_id: str, email: str, account_number: str, period: dt.date, amount_kop: int,
                    reason_text: str) -> Outgoing:
     """The e-mail saying the month's autopay did not go through after its attempts: pay by hand."""
-    if not email.strip():
-        raise Rejected("Не указан получатель.", code="no_destination")
-    account = f" по лицевому счёту {account_number}" if account_number else ""
+    _check_email(email)
+    account = _for_account(account_number)
     body = ("Здравствуйте!\n\n"
             f"Автоплатёж{account} за {month_text(period)} на сумму {format_rub(amount_kop)} не прошёл: "
             f"{reason_text}\n\n"
