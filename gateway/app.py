@@ -15,8 +15,10 @@ from gateway.api import (
     contracts,
     dashboard,
     groups,
+    interval_profiles,
     invoices,
     me,
+    metering,
     money,
     notifications,
     partners,
@@ -24,6 +26,7 @@ from gateway.api import (
     readings,
     readings_batch,
     service_requests,
+    sms_inbound,
     staff,
     staff_accounts,
     staff_bank_registries,
@@ -82,6 +85,7 @@ def create_app(config: GatewayConfig | None = None, *, verifier=None) -> Flask:
                       dashboard.bp, staff_suppliers.bp, tariffs.bp, invoices.bp, staff_billing.bp,
                       staff_penalties.bp, payments.bp, payments.provider_bp, staff_payments.bp, autopay.bp,
                       autopay.staff_bp, partners.bp, staff_partners.bp, staff_bank_registries.bp,
-                      readings_batch.bp, readings_batch.staff_bp, consumption.bp, readings.staff_bp):
+                      readings_batch.bp, readings_batch.staff_bp, consumption.bp, readings.staff_bp, sms_inbound.bp,
+                      metering.bp, metering.staff_bp, interval_profiles.bp, interval_profiles.staff_bp):
         app.register_blueprint(blueprint)
     return app

@@ -13,7 +13,7 @@ from gateway.security import login_required
 from gateway.services import auth
 
 bp = Blueprint("staff_partners", __name__, url_prefix="/staff/v1")
-KIND = "auth's closed list: payment_agent | bank | sms_gateway"
+KIND = "auth's closed list: payment_agent | bank | sms_gateway | metering"
 
 
 class PartnerIn(StrictSchema):

@@ -1,4 +1,4 @@
-"""Partners (партнёры: payment agents, banks, SMS gateways): identities that sign their requests with a key
+"""Partners (партнёры: payment agents, banks, SMS gateways, АИИС КУЭ operators): identities that sign their requests with a key
 instead of signing in. What a partner is, when a key works, and when a signed request is fresh."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from kit.errors import InvalidInput, Unauthenticated
 from kit.ids import is_uuid
 
 PARTNER = "partner"                                 # the access token's kind
-KINDS = ("payment_agent", "bank", "sms_gateway")
+KINDS = ("payment_agent", "bank", "sms_gateway", "metering")  # metering: an АИИС КУЭ operator's feed
 NAME_MAX = 200
 SKEW = dt.timedelta(minutes=5)                      # a timestamp this far from our clock, either way, is stale
 NONCE_KEPT = 2 * SKEW                               # a nonce older than this can never be replayed: its
@@ -56,7 +56,7 @@ def new_partner_fields(*, name: str, kind: str, supplier_id: str) -> tuple[str, 
     if not 1 <= len(name) <= NAME_MAX:
         errors["name"] = ("invalid_partner_name", f"Название партнёра: от 1 до {NAME_MAX} символов.")
     if kind not in KINDS:
-        errors["kind"] = ("invalid_partner_kind", "Тип партнёра: payment_agent, bank или sms_gateway.")
+        errors["kind"] = ("invalid_partner_kind", "Тип партнёра: payment_agent, bank, sms_gateway или metering.")
     if supplier_id and not is_uuid(supplier_id):
         errors["supplier_id"] = ("invalid_supplier_id", "Неверный идентификатор поставщика.")
     if errors:

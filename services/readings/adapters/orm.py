@@ -10,6 +10,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     SmallInteger,
     Table,
     Text,
@@ -112,3 +113,24 @@ readings_due_runs = Table(
 Index("account_facts_supplier", account_facts.c.supplier_id, account_facts.c.account_id)
 
 # --- consumption series (section: consumption) ---
+
+# --- SMS readings (section: sms) ---
+
+# --- АИИС КУЭ, the automatic metering feed (section: metering) ---
+
+# Hourly energy per meter, whatever brought it: the АИИС КУЭ feed (source "automatic", written by metering) and
+# accepted interval profiles of legal entities (source "interval", written when staff accept a profile). The
+# consumption series reads day and hour granularity from here. One value per meter and hour: a re-sent hour is
+# stored once (ON CONFLICT). `hour_start` is the hour's first instant in UTC.
+hourly_values = Table(
+    "hourly_values", metadata,
+    Column("meter_id", UUID(as_uuid=False), primary_key=True),
+    Column("hour_start", DateTime(timezone=True), primary_key=True),
+    Column("account_id", UUID(as_uuid=False), nullable=False),
+    Column("kwh", Numeric(20, 7), nullable=False),
+    Column("source", Text, nullable=False),  # READING_SOURCE.AUTOMATIC | "interval"
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("hourly_values_account_hour", hourly_values.c.account_id, hourly_values.c.hour_start)
+
+# --- interval (hourly) profiles of legal entities (section: interval profiles) ---

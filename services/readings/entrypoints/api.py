@@ -10,12 +10,15 @@ from kit.registry_pb import report_pb
 from services.readings.domain.model import ChargePreview, Reading
 from services.readings.entrypoints.api_consumption import ConsumptionRpcs
 from services.readings.entrypoints.api_due import DueRpcs
+from services.readings.entrypoints.api_interval import IntervalRpcs
+from services.readings.entrypoints.api_metering import MeteringRpcs
+from services.readings.entrypoints.api_sms import SmsRpcs
 from services.readings.service_layer import calculator, registry, submission, views
 from services.readings.service_layer.accounts import AccountsPort
 from services.readings.service_layer.calculator import PaymentsPort
 
 
-class ReadingsServicer(DueRpcs, ConsumptionRpcs, pb_grpc.ReadingsServicer):
+class ReadingsServicer(DueRpcs, ConsumptionRpcs, SmsRpcs, MeteringRpcs, IntervalRpcs, pb_grpc.ReadingsServicer):
     def __init__(self, uow_factory, accounts: AccountsPort, payments: PaymentsPort) -> None:
         self.uow = uow_factory
         self.accounts = accounts
