@@ -9,6 +9,7 @@ one source: its `*Out` schema, which is also what the OpenAPI document shows.
 
 from __future__ import annotations
 
+import functools
 import json
 from decimal import Decimal
 
@@ -60,10 +61,17 @@ class StrictSchema(Schema):
         unknown = "raise"
 
 
+@functools.cache
+def instance(schema: type[Schema]) -> Schema:
+    """One instance per schema class: binding a schema's fields costs more than loading a body, and an
+    instance holds no state between loads and dumps (marshmallow's maintainers: reuse them)."""
+    return schema()
+
+
 def load(schema: type[Schema], data) -> dict:
     if not isinstance(data, dict):
         raise ValidationError({"_": ["Ожидается JSON-объект."]})
-    return schema().load(data)
+    return instance(schema).load(data)
 
 
 def body(schema: type[Schema], *, optional: bool = False) -> dict:
@@ -100,7 +108,7 @@ def attachment(reply, mimetype: str, fallback: str):
 
 def dump(schema: type[Schema], obj) -> dict:
     """The public JSON of a reply: the one place a shape is produced."""
-    return schema().dump(obj)
+    return instance(schema).dump(obj)
 
 
 # --- output fields for protobuf replies ---

@@ -3,6 +3,11 @@
 For each message: decode the envelope; in one database transaction record
 (consumer, event id) in processed_events and run the handler; commit; then ack.
 A duplicate finds its id already recorded and is acked without effect.
+A subscription whose handlers only write to the database may share one
+transaction among the messages of a fetch (`shared_transaction`): each message
+in a savepoint of its own, one commit for them all; at the first message that
+fails, the ones before it are committed and it and the rest are settled one at
+a time as above.
 Transient failures are nak'ed with a growing delay; poison messages (undecodable,
 or refused by the domain) and messages past max_deliver are recorded as dead
 letters and terminated.
@@ -31,6 +36,8 @@ from kit.tracing import consuming
 
 log = logging.getLogger("kit.consumer")
 
+_CLAIM = pg_insert(processed_events).on_conflict_do_nothing().returning(processed_events.c.event_id)  # built once
+
 Handler = Callable[[Event, object], None]  # (event, unit of work) -> None; the kit commits
 
 
@@ -43,6 +50,9 @@ class Subscription:
     max_deliver: int = 10
     ack_wait: float = 30.0
     batch: int = 64
+    # the messages of a fetch in one transaction (a savepoint each): only for handlers whose every effect is a
+    # write in the unit of work (no provider call, nothing sent) — a failed commit runs them again
+    shared_transaction: bool = False
 
     @property
     def stream(self) -> str:
@@ -77,6 +87,8 @@ class ConsumerLoop:
                 log.warning("consumer %s fetch failed: %s", self.sub.durable, exc)
                 await sleep_or_stop(stop, 0.5)
                 continue
+            if self.sub.shared_transaction and len(msgs) > 1:
+                msgs = await self._process_together(msgs)
             for msg in msgs:
                 started = time.perf_counter()
                 outcome = await self._process(msg)
@@ -115,17 +127,66 @@ class ConsumerLoop:
         await msg.ack()
         return "ok" if fresh else "duplicate"
 
+    async def _process_together(self, msgs: list) -> list:
+        """Settle the longest run of messages from the first that their handlers take in one transaction; return
+        the messages left for one at a time (from the first that could not be decoded, handled or committed)."""
+        items = []
+        for msg in msgs:
+            try:
+                event = decode(msg.data)
+            except UndecodableEvent:
+                break
+            handler = self.sub.handlers.get(msg.subject)
+            if handler is None:
+                break
+            items.append((handler, event))
+        if not items:
+            return msgs
+        started = time.perf_counter()
+        try:
+            outcomes = await asyncio.to_thread(self._handle_together, items)
+        except Exception as exc:  # noqa: BLE001 - the commit failed: each on its own, with its own retries
+            log.warning("shared transaction failed, one at a time: %r", exc, extra=ctx(consumer=self.sub.durable))
+            return msgs
+        elapsed = (time.perf_counter() - started) / max(len(outcomes), 1)
+        for msg, outcome in zip(msgs, outcomes, strict=False):
+            await msg.ack()
+            consumed(self.sub.durable, msg, outcome, elapsed)
+        return msgs[len(outcomes):]
+
+    def _handle_together(self, items: list[tuple[Handler, Event]]) -> list[str]:
+        """Handle events in one transaction, each in a savepoint, up to the first whose handler fails (its
+        savepoint undone); commit; the outcomes of those handled ("ok" or "duplicate")."""
+        outcomes: list[str] = []
+        with self.uow_factory() as uow:
+            for handler, event in items:
+                token = request_id_var.set(event.trace_id)
+                try:
+                    with consuming(event, self.sub.durable), uow.savepoint():
+                        fresh = self._claim(uow, event)
+                        if fresh:
+                            handler(event, uow)
+                except Exception:  # noqa: BLE001 - settled on its own next, where it is logged and retried
+                    break
+                finally:
+                    request_id_var.reset(token)
+                outcomes.append("ok" if fresh else "duplicate")
+            uow.commit()
+        return outcomes
+
+    def _claim(self, uow, event: Event) -> bool:
+        """Record (consumer, event id); False when it was recorded before (a duplicate)."""
+        fresh = uow.session.execute(_CLAIM, {"consumer": self.sub.durable, "event_id": event.id}).first()
+        if fresh is None:
+            log.info("duplicate event skipped", extra=ctx(event_id=event.id, subject=event.type))
+        return fresh is not None
+
     def _handle_once(self, handler: Handler, event: Event) -> bool:
         """False when the event was processed before (a duplicate)."""
         token = request_id_var.set(event.trace_id)
         try:
             with consuming(event, self.sub.durable), self.uow_factory() as uow:
-                fresh = uow.session.execute(
-                    pg_insert(processed_events).values(consumer=self.sub.durable, event_id=event.id)
-                    .on_conflict_do_nothing().returning(processed_events.c.event_id)
-                ).first()
-                if fresh is None:
-                    log.info("duplicate event skipped", extra=ctx(event_id=event.id, subject=event.type))
+                if not self._claim(uow, event):
                     return False
                 handler(event, uow)
                 uow.commit()

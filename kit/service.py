@@ -26,7 +26,11 @@ class ServiceRuntime:
     def __init__(self, name: str, config: ServiceConfig, uow_class: type) -> None:
         self.name = name
         self.config = config
-        self.engine = tracing.traced_engine(make_engine(config.database_url, pool_size=config.db_pool_size,
+        # At least a connection per gRPC thread: a pool smaller than the threads that use it opens and closes its
+        # overflow connections under load (a backend fork and a SCRAM exchange each), which cost more than the
+        # statements they run.
+        pool_size = max(config.db_pool_size, config.grpc_threads)
+        self.engine = tracing.traced_engine(make_engine(config.database_url, pool_size=pool_size,
                                                         application_name=name))
         self._sessions = session_factory(self.engine)
         self.uow_class = uow_class

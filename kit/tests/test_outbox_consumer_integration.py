@@ -126,13 +126,14 @@ def test_relay_wakes_on_notify_without_polling(db, nats_url):
     asyncio.run(scenario())
 
 
-def _consume(url, engine, nats_url, handler, publish, until, max_deliver=3):
+def _consume(url, engine, nats_url, handler, publish, until, max_deliver=3, shared=False):
     async def scenario():
         nc, js = await fresh_stream(nats_url)
         for data, msg_id in publish:
             await js.publish("readings.reading.accepted", data, headers={"Nats-Msg-Id": msg_id})
         loop = ConsumerLoop(js, Subscription(durable=f"t-{uuid.uuid4().hex[:8]}", max_deliver=max_deliver,
-                                             handlers={"readings.reading.accepted": handler}),
+                                             handlers={"readings.reading.accepted": handler},
+                                             shared_transaction=shared),
                             uow_factory(engine))
         await run_until(loop.run, until, timeout=20)
         await nc.close()
@@ -204,3 +205,31 @@ def test_transient_failures_are_retried_then_dead_lettered_past_max_deliver(db, 
     assert attempts == {"once": 2, "never": 3}
     with engine.connect() as conn:
         assert conn.execute(select(dead_letters.c.deliveries)).scalar_one() == 3
+
+
+def test_a_shared_transaction_keeps_what_succeeded_and_settles_the_failing_one_alone(db, nats_url):
+    url, engine = db
+    from kit.events import encode
+
+    events = [reading_event(name) for name in ("a", "b", "refused", "c", "d")]
+    calls: dict[str, int] = {}
+
+    def handler(event, uow):
+        calls[event.aggregate_id] = calls.get(event.aggregate_id, 0) + 1
+        record_effect(event, uow)
+        uow.emit(Event(type="readings.reading.accepted", aggregate_id=f"echo-{event.aggregate_id}",
+                       payload=event.payload))
+        if event.aggregate_id == "refused":
+            raise Rejected("нет тарифа", code="no_tariff")
+
+    async def settled():
+        return _count(engine, processed_events) >= 4 and _count(engine, dead_letters) >= 1
+
+    publish = [(encode(e, "readings"), e.id) for e in events] + [(encode(events[0], "readings"), "again")]
+    _consume(url, engine, nats_url, handler, publish, settled, shared=True)
+    with engine.connect() as conn:
+        effects = dict(conn.execute(text("SELECT event_id, n FROM effects")).all())
+        echoed = sorted(r.aggregate_id for r in conn.execute(select(outbox.c.aggregate_id)))
+    assert effects == {e.id: 1 for e in events if e.aggregate_id != "refused"}  # the duplicate: no effect
+    assert echoed == ["echo-a", "echo-b", "echo-c", "echo-d"]  # the refused one's event went with its savepoint
+    assert calls["refused"] == 2  # in the shared transaction, then alone (where it became a dead letter)

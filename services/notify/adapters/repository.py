@@ -11,6 +11,10 @@ from sqlalchemy.orm import Session
 from services.notify.adapters.orm import contacts, deliveries, dev_outbox, inbox
 from services.notify.domain.model import Delivery, InboxMessage, Outgoing
 
+# every reading and charge puts a message in an inbox: built once
+_ADD_TO_INBOX = pg_insert(inbox).on_conflict_do_nothing(index_elements=[inbox.c.message_id]).returning(
+    inbox.c.message_id)
+
 
 class InboxRepository:
     def __init__(self, session: Session) -> None:
@@ -18,11 +22,11 @@ class InboxRepository:
 
     def add(self, message: InboxMessage) -> bool:
         """Adds the message unless one with its id exists; True if added."""
-        added = self.session.execute(pg_insert(inbox).values(
+        added = self.session.execute(_ADD_TO_INBOX, dict(
             message_id=message.message_id, user_id=message.user_id, category=message.category,
             title=message.title, body=message.body, account_id=message.account_id,
             created_at=message.created_at,
-        ).on_conflict_do_nothing(index_elements=[inbox.c.message_id]).returning(inbox.c.message_id)).first()
+        )).first()
         return added is not None
 
     def list_for_user(self, user_id: str, limit: int) -> list[InboxMessage]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.orm import Session
 
 from services.payments.adapters.orm import account_facts, suppliers
@@ -36,6 +36,9 @@ class AccountFactsProjection:
             index_elements=[account_facts.c.account_id], set_=values, where=account_facts.c.as_of < stmt.excluded.as_of))
 
 
+_SUPPLIER = select(suppliers).where(suppliers.c.supplier_id == bindparam("supplier_id", type_=UUID(as_uuid=False)))
+
+
 class SupplierProjection:
     FIELDS = ("name", "inn", "kpp", "bank_name", "bic", "settlement_account", "correspondent_account",
               "timezone", "payment_due_day")
@@ -44,7 +47,7 @@ class SupplierProjection:
         self.session = session
 
     def get(self, supplier_id: str) -> Supplier | None:
-        row = self.session.execute(select(suppliers).where(suppliers.c.supplier_id == supplier_id)).first()
+        row = self.session.execute(_SUPPLIER, {"supplier_id": supplier_id}).first()
         return None if row is None else Supplier(supplier_id=row.supplier_id,
                                                  **{name: getattr(row, name) for name in self.FIELDS})
 

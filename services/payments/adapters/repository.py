@@ -6,7 +6,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from prometheus_client import Counter
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Text, any_, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,25 @@ from services.payments.domain.tariffs import tariff_exists
 
 POSTED = Counter("kabinet_payments_charges_posted_total", "Charges posted, by kind (preliminary, final)",
                  ["kind"])
+
+
+# The statements of every preliminary charge, built once: building one costs more than running it.
+_UUID = UUID(as_uuid=False)
+_TARIFFS_OF_CATEGORY = (
+    select(tariffs, tariff_prices.c.zones, tariff_prices.c.zone, tariff_prices.c.price_rub)
+    .join(tariff_prices, tariff_prices.c.tariff_id == tariffs.c.tariff_id)
+    .where(tariffs.c.supplier_id == bindparam("supplier_id", type_=_UUID),
+           tariffs.c.category == bindparam("category", type_=Text))
+    .order_by(tariffs.c.valid_from))
+_CHARGED = select(charges.c.charge_id).where(
+    charges.c.reading_id == bindparam("reading_id", type_=_UUID),
+    charges.c.kind == any_(bindparam("kinds", type_=ARRAY(Text)))).limit(1)
+_INSERT_CHARGE = insert(charges)
+_INSERT_LINES = insert(charge_lines)
+_INSERT_ENTRY = insert(ledger)
+_LOCK_ACCOUNT = select(func.pg_advisory_xact_lock(func.hashtextextended(bindparam("account_id", type_=Text), 0)))
+_BALANCE = select(func.coalesce(func.sum(ledger.c.amount_kop), 0)).where(
+    ledger.c.account_id == bindparam("account_id", type_=_UUID))
 
 
 class TariffRepository:
@@ -43,8 +63,9 @@ class TariffRepository:
         self.session.execute(insert(tariff_prices), _price_rows(tariff))
 
     def for_category(self, supplier_id: str, category: str) -> list[Tariff]:
-        """Every tariff of the supplier for the category, past and future."""
-        return self.find(supplier_id=supplier_id, category=category)
+        """Every tariff of the supplier for the category, past and future (every charge asks: built once)."""
+        return self._tariffs(self.session.execute(_TARIFFS_OF_CATEGORY, {"supplier_id": supplier_id,
+                                                                         "category": category}))
 
     def find(self, *, supplier_id: str = "", category: str = "") -> list[Tariff]:
         """Every tariff version, of a supplier and of a category when given, by supplier, category, date."""
@@ -55,7 +76,11 @@ class TariffRepository:
             query = query.where(tariffs.c.supplier_id == supplier_id)
         if category:
             query = query.where(tariffs.c.category == category)
-        rows = self.session.execute(query).mappings().all()
+        return self._tariffs(self.session.execute(query))
+
+    @staticmethod
+    def _tariffs(result) -> list[Tariff]:
+        rows = result.mappings().all()
         heads: dict[str, dict] = {}
         prices: dict[str, dict[int, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
         for row in rows:
@@ -76,12 +101,12 @@ class ChargeRepository:
         self.session = session
 
     def add(self, charge: Charge) -> None:
-        self.session.execute(insert(charges).values(
+        self.session.execute(_INSERT_CHARGE, dict(
             charge_id=charge.charge_id, account_id=charge.account_id, kind=charge.kind,
             reading_id=charge.reading_id, tariff_id=charge.tariff_id, amount_kop=charge.amount_kop,
             posted_at=charge.posted_at, period=charge.period, meter_id=charge.meter_id))
         count_on_commit(self.session, POSTED.labels(charge.kind))
-        self.session.execute(insert(charge_lines), [
+        self.session.execute(_INSERT_LINES, [
             {"charge_id": charge.charge_id, "position": i, "zone": line.zone, "consumption": line.consumption,
              "ratio": line.ratio, "price_rub": line.price_rub, "amount_kop": line.amount_kop,
              "zones": len(charge.lines), "reading": line.reading}  # a reading's lines are its meter's zones
@@ -93,6 +118,10 @@ class ChargeRepository:
         return self.session.execute(
             update(charges).where(charges.c.charge_id == charge_id, charges.c.replaced_by.is_(None))
             .values(replaced_by=by)).rowcount == 1
+
+    def charged(self, reading_id: str, kinds: tuple[str, ...]) -> bool:
+        """Whether the reading has a charge of one of these kinds (every accepted reading asks: built once)."""
+        return self.session.execute(_CHARGED, {"reading_id": reading_id, "kinds": list(kinds)}).first() is not None
 
     def for_reading(self, reading_id: str, kind: str) -> Charge | None:
         found = self._load(select(charges).where(charges.c.reading_id == reading_id, charges.c.kind == kind))
@@ -128,10 +157,10 @@ class LedgerRepository:
     def lock_account(self, account_id: str) -> None:
         """Serialize postings to one account until the transaction ends, so that the balance
         read after a posting is the balance right after it."""
-        self.session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(account_id, 0))))
+        self.session.execute(_LOCK_ACCOUNT, {"account_id": account_id})
 
     def add(self, entry: LedgerEntry) -> None:
-        self.session.execute(insert(ledger).values(**_entry_row(entry)))
+        self.session.execute(_INSERT_ENTRY, _entry_row(entry))
 
     def add_once(self, entry: LedgerEntry) -> bool:
         """An entry of an outside fact (its external_id), unless it is booked already; True if this call
@@ -156,9 +185,7 @@ class LedgerRepository:
                            bucket=row["bucket"], period=row["period"], due_on=row["due_on"])
 
     def balance_kop(self, account_id: str) -> int:
-        return int(self.session.execute(
-            select(func.coalesce(func.sum(ledger.c.amount_kop), 0)).where(ledger.c.account_id == account_id)
-        ).scalar_one())
+        return int(self.session.execute(_BALANCE, {"account_id": account_id}).scalar_one())
 
 
 def _entry_row(entry: LedgerEntry) -> dict:

@@ -16,9 +16,10 @@ from services.payments.service_layer.charging import post_preliminary_charge, re
 
 
 def subscriptions() -> list[Subscription]:
+    # charges are writes in the unit of work only: a fetch's readings share one transaction
     return [Subscription(durable="payments-readings",
                          handlers={"readings.reading.accepted": on_reading_accepted,
-                                   "readings.reading.corrected": on_reading_corrected}),
+                                   "readings.reading.corrected": on_reading_corrected}, shared_transaction=True),
             Subscription(durable="payments-accounts", handlers=binding_handlers(lambda uow: uow.access)),
             # a durable of its own: a new consumer reads the stream from its start, so every account that
             # accounts announced before this subscription existed is projected too

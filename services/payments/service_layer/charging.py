@@ -26,11 +26,11 @@ def post_preliminary_charge(uow, reading: model.AcceptedReading, *, now: dt.date
     an adjustment of the next open period. None if the reading was charged already (the same fact
     published again)."""
     uow.ledger.lock_account(reading.account_id)
-    if any(uow.charges.for_reading(reading.reading_id, kind) is not None for kind in (model.PRELIMINARY, ADJUSTMENT)):
+    if uow.charges.charged(reading.reading_id, (model.PRELIMINARY, ADJUSTMENT)):
         return None
-    tariff = tariff_in_force(uow, supplier_id=reading.supplier_id, category=reading.category,
-                             moment=reading.taken_at)
     supplier = uow.suppliers.get(reading.supplier_id)
+    tariff = tariff_in_force(uow, supplier_id=reading.supplier_id, category=reading.category,
+                             moment=reading.taken_at, supplier=supplier)
     # readings names the period (a reading outside the window under "next_period" counts for the next one)
     taken_in = reading.period or billing.period_of(reading.taken_at, supplier)
     # A run of the period is either not started (it will supersede this charge) or sees the charge booked
@@ -59,7 +59,7 @@ def replace_preliminary_charge(uow, reading: model.AcceptedReading, *, corrects:
     reversed (`reverses`), the charge marked replaced (the billing run counts neither) — and the corrected
     reading charged as any accepted one. Exactly once: None if the correction was charged already."""
     uow.ledger.lock_account(reading.account_id)
-    if any(uow.charges.for_reading(reading.reading_id, kind) is not None for kind in (model.PRELIMINARY, ADJUSTMENT)):
+    if uow.charges.charged(reading.reading_id, (model.PRELIMINARY, ADJUSTMENT)):
         return None
     # the superseded reading's charge: preliminary, or an adjustment when it arrived after its period was billed
     old = next((c for c in (uow.charges.for_reading(corrects, kind) for kind in (model.PRELIMINARY, ADJUSTMENT))
@@ -94,8 +94,10 @@ def preview_charge(uow, *, supplier_id: str, category: str, ratio: Decimal, cons
     return model.preview_charge(tariff, consumption, ratio)
 
 
-def tariff_in_force(uow, *, supplier_id: str, category: str, moment: dt.datetime) -> model.Tariff:
-    """The supplier's tariff for the category in force on the moment's local date (in the supplier's zone)."""
+def tariff_in_force(uow, *, supplier_id: str, category: str, moment: dt.datetime,
+                    supplier: model.Supplier | None = None) -> model.Tariff:
+    """The supplier's tariff for the category in force on the moment's local date (in the supplier's zone;
+    `supplier`: its projected facts when the caller has them already)."""
     versions = uow.tariffs.for_category(supplier_id, category)
-    on = model.local_date(moment, uow.suppliers.get(supplier_id))
+    on = model.local_date(moment, supplier or uow.suppliers.get(supplier_id))
     return model.choose_tariff(versions, supplier_id=supplier_id, category=category, on=on)

@@ -6,7 +6,20 @@ import datetime as dt
 from decimal import Decimal
 
 from prometheus_client import Counter
-from sqlalchemy import DateTime, any_, bindparam, func, insert, literal, select, tuple_, update
+from sqlalchemy import (
+    DateTime,
+    Numeric,
+    Text,
+    any_,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, distinct_on
 from sqlalchemy.orm import Session
 
@@ -15,9 +28,34 @@ from services.readings.adapters.orm import readings
 from services.readings.domain.model import ACCEPTED as ACCEPTED_STATUS
 from services.readings.domain.model import BILLED, Reading
 from services.readings.domain.model import COUNTED as COUNTED_STATUSES
+from services.readings.domain.plausibility import History
 
 COUNTED = readings.c.status.in_(COUNTED_STATUSES)
 ACCEPTED = Counter("kabinet_readings_accepted_total", "Readings accepted, by source (cabinet, seed)", ["source"])
+
+
+# The submission's statements, built once: building a statement with subqueries costs more than running it.
+_INSERT = insert(readings)
+_LOCK_METER = select(func.pg_advisory_xact_lock(func.hashtextextended(bindparam("meter_id", type_=Text), 0)))
+
+
+def _last_with_history():
+    meter = bindparam("meter_id", type_=UUID(as_uuid=False))
+    zone = func.jsonb_each_text(readings.c.consumption).table_valued("key", "value").alias("zone")
+    used = select(func.coalesce(func.sum(zone.c.value.cast(Numeric)), 0)).scalar_subquery()
+    counted = (select(readings.c.taken_at, used.label("used"),
+                      func.row_number().over(order_by=(readings.c.taken_at, readings.c.created_at)).label("n"))
+               .where(readings.c.meter_id == meter, COUNTED,
+                      readings.c.taken_at >= bindparam("since", type_=DateTime(timezone=True))).subquery("h"))
+    history = select(func.count().label("h_readings"), func.min(counted.c.taken_at).label("h_first"),
+                     func.max(counted.c.taken_at).label("h_last"),
+                     func.coalesce(func.sum(counted.c.used).filter(counted.c.n > 1), 0).label("h_used")).subquery("s")
+    last = (select(readings).where(readings.c.meter_id == meter, COUNTED)
+            .order_by(readings.c.taken_at.desc(), readings.c.created_at.desc()).limit(1).lateral("last"))
+    return select(history, last).select_from(history.outerjoin(last, true()))
+
+
+_LAST_WITH_HISTORY = _last_with_history()
 
 
 class ReadingRepository:
@@ -25,7 +63,7 @@ class ReadingRepository:
         self.session = session
 
     def add(self, reading: Reading) -> None:
-        self.session.execute(insert(readings).values(**_row(reading)))
+        self.session.execute(_INSERT, _row(reading))
         count_on_commit(self.session, ACCEPTED.labels(reading.source))
 
     def add_many(self, batch: list[Reading]) -> None:
@@ -65,7 +103,7 @@ class ReadingRepository:
 
     def lock_meter(self, meter_id: str) -> None:
         """Serialize submissions for one meter until the transaction ends."""
-        self.session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(meter_id, 0))))
+        self.session.execute(_LOCK_METER, {"meter_id": meter_id})
 
     def last_for_meter(self, meter_id: str) -> Reading | None:
         row = self.session.execute(
@@ -90,6 +128,13 @@ class ReadingRepository:
             select(readings).where(readings.c.meter_id == meter_id, COUNTED, readings.c.taken_at >= since)
             .order_by(readings.c.taken_at, readings.c.created_at)).mappings()
         return [_reading(r) for r in rows]
+
+    def last_with_history(self, meter_id: str, since: dt.datetime) -> tuple[Reading | None, History]:
+        """The meter's last counted reading and the summary of its counted readings since a moment (the
+        plausibility check), in one query whatever the history's length."""
+        row = self.session.execute(_LAST_WITH_HISTORY, {"meter_id": meter_id, "since": since}).mappings().one()
+        return (_reading(row) if row["reading_id"] else None,
+                History(row["h_readings"], row["h_first"], row["h_last"], Decimal(row["h_used"])))
 
     def get(self, reading_id: str) -> Reading | None:
         row = self.session.execute(select(readings).where(readings.c.reading_id == reading_id)).mappings().first()

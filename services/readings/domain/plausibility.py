@@ -14,6 +14,7 @@ Thresholds (docs/readings.md says why):
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from kit.errors import InvalidInput
@@ -27,20 +28,37 @@ MARGIN_KWH = Decimal(300)
 NO_HISTORY_KWH_PER_30_DAYS = Decimal(1500)
 
 
-def expected_kwh(history: list[Reading], previous: Reading, now: dt.datetime) -> Decimal | None:
-    """The meter's own average consumption over the days since `previous`; None without enough history.
+@dataclass(frozen=True)
+class History:
+    """What the check needs of the meter's counted readings of the last 12 months: how many, when the first and
+    the last were taken, and the consumption of all but the first (the first's consumption is of a span
+    before the window)."""
 
-    `history`: the meter's counted readings of the last 12 months, oldest first (the previous one included)."""
-    if len(history) < MIN_HISTORY_READINGS:
+    readings: int = 0
+    first_at: dt.datetime | None = None
+    last_at: dt.datetime | None = None
+    used: Decimal = Decimal(0)
+
+
+def summary(readings: list[Reading]) -> History:
+    """The History of readings listed oldest first."""
+    if not readings:
+        return History()
+    return History(len(readings), readings[0].taken_at, readings[-1].taken_at,
+                   sum((r.total for r in readings[1:]), Decimal(0)))
+
+
+def expected_kwh(history: History, previous: Reading, now: dt.datetime) -> Decimal | None:
+    """The meter's own average consumption over the days since `previous`; None without enough history."""
+    if history.readings < MIN_HISTORY_READINGS:
         return None
-    span = (history[-1].taken_at - history[0].taken_at).total_seconds() / 86400
+    span = (history.last_at - history.first_at).total_seconds() / 86400
     if span < MIN_HISTORY_SPAN_DAYS:
         return None
-    used = sum((r.total for r in history[1:]), Decimal(0))
-    return used / Decimal(span) * Decimal(_days(previous, now))
+    return history.used / Decimal(span) * Decimal(_days(previous, now))
 
 
-def doubt(reading: Reading, previous: Reading | None, history: list[Reading]) -> str | None:
+def doubt(reading: Reading, previous: Reading | None, history: History) -> str | None:
     """Why the reading needs the customer's confirmation (Russian, shown and kept as the flag), or None."""
     if previous is None:
         return None

@@ -38,8 +38,7 @@ def submit_reading(uow, accounts: AccountsPort, *, user_id: str | None, account_
         period = windows.submission_period(supplier, now, source)
         uow.readings.lock_meter(meter_id)
         # one query for the previous reading and the year the plausibility check judges by
-        history = uow.readings.history_for_meter(meter_id, now - dt.timedelta(days=plausibility.HISTORY_DAYS))
-        previous = history[-1] if history else uow.readings.last_for_meter(meter_id)
+        previous, history = uow.readings.last_with_history(meter_id, now - dt.timedelta(days=plausibility.HISTORY_DAYS))
         reading = model.accept_reading(account, meter_id, values, previous, submitted_by=user_id,
                                        idempotency_key=idempotency_key, now=now, source=source)
         reading.period = period
@@ -100,7 +99,8 @@ def _replace(uow, account: model.AccountFacts, old: model.Reading, values: dict[
                                idempotency_key=None, now=now or dt.datetime.now(dt.UTC), source=source)
     reading = corrections.corrected(old, new, reason=reason)
     since = reading.taken_at - dt.timedelta(days=plausibility.HISTORY_DAYS)
-    history = [r for r in uow.readings.history_for_meter(old.meter_id, since) if r.reading_id != old.reading_id]
+    history = plausibility.summary([r for r in uow.readings.history_for_meter(old.meter_id, since)
+                                    if r.reading_id != old.reading_id])
     reading.flag_reason = _plausible(reading, previous, history, confirm=confirm, source=source)
     uow.readings.set_status(old.reading_id, model.SUPERSEDED)
     uow.readings.add(reading)
@@ -108,10 +108,10 @@ def _replace(uow, account: model.AccountFacts, old: model.Reading, values: dict[
     return reading
 
 
-def _plausible(reading: model.Reading, previous: model.Reading | None, history: list[model.Reading], *,
+def _plausible(reading: model.Reading, previous: model.Reading | None, history: plausibility.History, *,
                confirm: bool, source: str) -> str | None:
     """The flag of a reading people typed (asked to confirm first); staff and automatic sources are not asked.
-    `history`: the meter's counted readings of the year before, oldest first."""
+    `history`: the meter's counted readings of the year before."""
     if source not in model.TYPED_SOURCES:
         return None
     return plausibility.require_confirmation(plausibility.doubt(reading, previous, history), confirm)

@@ -78,6 +78,9 @@ class FakeCharges:
     def for_reading(self, reading_id, kind):
         return next((c for c in self.charges if (c.reading_id, c.kind) == (reading_id, kind)), None)
 
+    def charged(self, reading_id, kinds):
+        return any(c.reading_id == reading_id and c.kind in kinds for c in self.charges)
+
     def list_for_account(self, account_id, limit):
         return sorted((c for c in self.charges if c.account_id == account_id),
                       key=lambda c: c.posted_at, reverse=True)[:limit]

@@ -12,12 +12,13 @@ import pytest
 from sqlalchemy import select
 
 from kit.context import Caller
-from kit.errors import Rejected
+from kit.errors import InvalidInput, Rejected
 from kit.migrations import upgrade
 from kit.outbox import outbox
 from kit.settings import ServiceConfig, load
 from services.readings import bootstrap
 from services.readings.adapters.orm import audit_log, readings
+from services.readings.domain import plausibility
 from services.readings.domain.model import AccountFacts, Meter
 from services.readings.domain.windows import SupplierFacts
 from services.readings.service_layer.accounts import project_account, project_supplier
@@ -148,3 +149,21 @@ def test_a_staff_correction_is_audited(rt):
         [row] = conn.execute(select(audit_log).where(audit_log.c.entity_id == wrong.reading_id)).mappings()
     assert (row["actor_id"], row["action"], row["after"]["reason"]) == (
         STAFF.user_id, "reading.correct", "Фото счётчика от абонента")
+
+
+def test_the_one_query_history_agrees_with_the_readings_it_sums_and_questions_a_jump(rt):
+    supplier, user = str(uuid.uuid4()), str(uuid.uuid4())
+    facts = account(rt, supplier, user)
+    meter = facts.meters[0].meter_id
+    for month, value in enumerate(("100", "250", "390.5", "520.25"), start=7):  # ≈ 140 kWh a month
+        submit(rt, user, facts, value, dt.datetime(2026, month, 20, 9, tzinfo=dt.UTC))
+    since = dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
+    with rt.uow() as uow:
+        previous, history = uow.readings.last_with_history(meter, since)
+        assert history == plausibility.summary(uow.readings.history_for_meter(meter, since))
+        assert (history.readings, history.used, previous.values) == (4, Decimal("420.250"), {"total": Decimal("520.25")})
+        assert uow.readings.last_with_history(str(uuid.uuid4()), since) == (None, plausibility.History())
+    with pytest.raises(InvalidInput) as asked:  # 900 kWh in a month of a meter that uses ≈ 140
+        submit(rt, user, facts, "1420", dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC))
+    assert asked.value.code == "confirmation_required" and "намного больше обычного" in asked.value.message
+    assert submit(rt, user, facts, "700", dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)).flag_reason is None

@@ -4,6 +4,7 @@ and payments."""
 import datetime as dt
 
 from kit.errors import NotFound
+from services.readings.domain import plausibility
 from services.readings.domain.model import COUNTED, ChargeLine, PreliminaryCharge
 
 
@@ -26,6 +27,9 @@ class FakeReadings:
 
     def history_for_meter(self, meter_id, since):
         return [r for r in self.rows if r.meter_id == meter_id and r.status in COUNTED and r.taken_at >= since]
+
+    def last_with_history(self, meter_id, since):
+        return self.last_for_meter(meter_id), plausibility.summary(self.history_for_meter(meter_id, since))
 
     def get(self, reading_id):
         return next((r for r in self.rows if r.reading_id == reading_id), None)
