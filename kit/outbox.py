@@ -108,8 +108,9 @@ class OutboxRelay:
     """
 
     def __init__(self, dsn: str, js, *, batch: int = 256, poll_seconds: float = 1.0,
-                 retention_days: int = 7, service: str = "") -> None:
+                 retention_days: int = 7, service: str = "", linger: float = 0.01) -> None:
         self.dsn = libpq_dsn(dsn)
+        self.linger = linger
         self.js = js
         self.service = service  # the metrics' label
         self.batch = batch
@@ -159,6 +160,10 @@ class OutboxRelay:
                     stopper.cancel()
                     if pump_task.done():
                         pump_task.result()  # the listener died: reconnect
+                    if sent and wake.is_set():
+                        # busy (the last wake found rows, and more came): let a few more commit and send them
+                        # together — a batch costs six round trips however many rows it carries
+                        await sleep_or_stop(stop, self.linger)
             finally:
                 pump_task.cancel()
 

@@ -111,8 +111,8 @@ class FakeUow:
     def __exit__(self, *exc) -> None:
         self.pending = []
 
-    def execute(self, statement):
-        params = statement.compile().params
+    def execute(self, statement, parameters=None):
+        params = parameters or statement.compile().params
         if statement.table.name == "processed_events":
             fresh = params["event_id"] not in self.db["processed"]
             self.pending.append(("processed", params["event_id"]))
