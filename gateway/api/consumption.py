@@ -18,8 +18,9 @@ ATOM = "application/atom+xml"
 
 
 class ConsumptionIn(StrictSchema):
-    granularity = text(SHORT, metadata={"description": "month (default); day and hour are 422 "
-                                                       "granularity_unavailable until interval data exists"})
+    granularity = text(SHORT, metadata={"description": "month (default), day (≤ 12 months), hour (≤ 1 month); "
+                                                       "day and hour need hourly values (АИИС КУЭ, accepted "
+                                                       "interval profiles), else 422 granularity_unavailable"})
     from_ = text(SHORT, data_key="from", metadata={"description": "YYYY-MM, default 11 months before `to`"})
     to = text(SHORT, metadata={"description": "YYYY-MM, default the current month"})
     meter_id = text(SHORT, metadata={"description": "one meter of the account; all by default"})
@@ -31,8 +32,8 @@ class ConsumptionZoneOut(Schema):
 
 
 class ConsumptionPointOut(Schema):
-    period = fields.String(metadata={"description": "YYYY-MM"})
-    start = Timestamp(metadata={"description": "the period's first local midnight"})
+    period = fields.String(metadata={"description": "YYYY-MM; by day YYYY-MM-DD; by hour YYYY-MM-DDTHH:00 (local)"})
+    start = Timestamp(metadata={"description": "the period's first local moment"})
     duration_seconds = fields.Integer()
     zones = fields.List(fields.Nested(ConsumptionZoneOut), metadata={"description": "empty: no reading taken"})
     total_kwh = fields.String()

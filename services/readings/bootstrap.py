@@ -9,6 +9,7 @@ from kabinet.readings.v1 import readings_pb2_grpc
 
 from kit.service import Service
 from services.readings.adapters.accounts import AccountsClient
+from services.readings.adapters.auth import AuthClient
 from services.readings.adapters.payments import PaymentsClient
 from services.readings.config import ReadingsConfig
 from services.readings.entrypoints.api import ReadingsServicer
@@ -21,6 +22,7 @@ def servicer(rt):
     servicer = ReadingsServicer(rt.uow, AccountsClient(rt.config.target("accounts")),
                                 PaymentsClient(rt.config.target("payments")))
     servicer.configure_due(test_clock=rt.config.is_dev, closing_days=rt.config.due_closing_days)
+    servicer.configure_sms(AuthClient(rt.config.target("auth")))
     return lambda server: readings_pb2_grpc.add_ReadingsServicer_to_server(servicer, server)
 
 

@@ -10,6 +10,9 @@ How to make it fail:
 - a phone +7 999 000 000 N (N = 1…9) is answered with error code N (7 bad number, 8 undeliverable…);
 - `POST /_sim/fail {"error_code": 3, "times": 2}`: the next two sends get error 3 (no money);
   `{"http_status": 503}` answers HTTP 503 instead; `{"delay": 5}` answers 5 s late.
+
+Incoming SMS (a subscriber writes to our number): `POST /_sim/inbound`, `POST|GET /_sim/config` — see
+simulators.sms.inbound.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from simulators.mailbox import AdminHandler, Faults, Mailbox
+from simulators.sms.inbound import Inbound
 
 ERRORS = {
     1: "parameters error",
@@ -52,20 +56,43 @@ def parts(text: str) -> int:
 class SmscHandler(AdminHandler):
     login: str
     password: str
+    inbound: Inbound
     numbers = itertools.count(1)
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
         if url.path == "/sys/send.php":
             self.send_sms(url.query.encode("ascii", "replace"))
+        elif url.path == "/_sim/config":
+            self.reply_json(200, self.inbound.settings())
         else:
             super().do_GET()
 
     def do_POST(self) -> None:
-        if urlsplit(self.path).path == "/sys/send.php":
+        path = urlsplit(self.path).path
+        if path == "/sys/send.php":
             self.send_sms(self.body())
+        elif path in ("/_sim/inbound", "/_sim/config"):
+            self.inbound_admin(path)
         else:
             super().do_POST()
+
+    def inbound_admin(self, path: str) -> None:
+        """POST /_sim/inbound {phone, text, id?}: deliver an incoming SMS; POST /_sim/config: gateway and key."""
+        try:
+            request = json.loads(self.body() or b"{}")
+            if not isinstance(request, dict):
+                raise ValueError("an object, please")
+            if path == "/_sim/config":
+                self.inbound.configure(request)
+                self.reply_json(200, self.inbound.settings())
+                return
+            self.reply_json(200, self.inbound.deliver(str(request["phone"]), str(request["text"]),
+                                                      str(request.get("id") or "")))
+        except (ValueError, KeyError) as exc:
+            self.reply_json(400, {"error": f"{type(exc).__name__}: {exc}"})
+        except OSError as exc:  # the gateway cannot be reached
+            self.reply_json(502, {"error": str(exc)})
 
     def send_sms(self, raw: bytes) -> None:
         text = raw.decode("ascii", "replace")
@@ -118,10 +145,10 @@ def _number(id_: str) -> int | str:
     return int(id_) if id_.isdigit() else id_
 
 
-def make_server(host: str, port: int, *, login: str, password: str, store: Path | None = None
-                ) -> ThreadingHTTPServer:
-    handler = type("Handler", (SmscHandler,), {"login": login, "password": password,
-                                               "mailbox": Mailbox(store), "faults": Faults()})
+def make_server(host: str, port: int, *, login: str, password: str, store: Path | None = None,
+                inbound: Inbound | None = None) -> ThreadingHTTPServer:
+    handler = type("Handler", (SmscHandler,), {"login": login, "password": password, "mailbox": Mailbox(store),
+                                               "faults": Faults(), "inbound": inbound or Inbound()})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server

@@ -39,6 +39,11 @@ ROUTES = {
         ("GET", "/api/v1/accounts/{id}/readings/due", None),
         ("GET", "/api/v1/accounts/{id}/balance", None),
         ("GET", "/api/v1/accounts/{id}/charges", None),
+        ("GET", "/api/v1/accounts/{id}/meters/7f0c6a3e-0000-4000-8000-000000000002/interval-template.xlsx"
+                "?period=2026-11", None),
+        ("GET", "/api/v1/accounts/{id}/meters/7f0c6a3e-0000-4000-8000-000000000002/interval-profiles", None),
+        ("DELETE", "/api/v1/accounts/{id}/meters/7f0c6a3e-0000-4000-8000-000000000002/interval-profiles/"
+                   "7f0c6a3e-0000-4000-8000-000000000003", None),
         ("POST", "/api/v1/service-requests", {"account_id": "{id}", "type": "electrical", "description": "x"}),
     ],
     "group": [

@@ -11,6 +11,7 @@ from kit.metrics import count_refusal
 from services.auth.domain.challenges import Started
 from services.auth.entrypoints import messages
 from services.auth.entrypoints.partners import PartnerRpcs
+from services.auth.entrypoints.sms import SmsRpcs
 from services.auth.service_layer import (
     challenges,
     contact_change,
@@ -36,7 +37,7 @@ SIGN_INS = Counter("kabinet_auth_sign_ins_total",
                    "(success, step_up: a code is asked first, failure: refused by a rule)", ["method", "outcome"])
 
 
-class AuthServicer(PartnerRpcs, pb_grpc.AuthServicer):
+class AuthServicer(PartnerRpcs, SmsRpcs, pb_grpc.AuthServicer):
     def __init__(self, uow_factory, ctx: Context, social: SocialSignIn | None = None) -> None:
         self.uow = uow_factory
         self.ctx = ctx

@@ -10,6 +10,7 @@ from kit.consumer import Subscription
 from kit.errors import InvalidInput
 from kit.events import Event, field_decimal, field_uuid
 from services.notify.domain.model import CHANNELS
+from services.notify.entrypoints.sms_replies import sms_reply_handler
 from services.notify.service_layer import autopay, delivery, inbox, invoices
 
 
@@ -60,15 +61,20 @@ def subscriptions(senders: Mapping[str, delivery.Sender], retries: delivery.Retr
     return [
         Subscription(durable="notify-auth", handlers={"auth.code.requested": on_code_requested},
                      max_deliver=max(max_deliver, 10)),
+        # inbox messages only (writes in the unit of work): a fetch's messages share one transaction
         Subscription(durable="notify-readings", handlers={"readings.reading.accepted": on_reading_accepted,
-                                                          "readings.reading.corrected": on_reading_corrected}),
-        Subscription(durable="notify-payments", handlers={"payments.charge.posted": on_charge_posted}),
+                                                          "readings.reading.corrected": on_reading_corrected},
+                     shared_transaction=True),
+        Subscription(durable="notify-payments", handlers={"payments.charge.posted": on_charge_posted},
+                     shared_transaction=True),
         Subscription(durable="notify-accounts",
                      handlers={"accounts.contract.confirmation_requested": on_contract_confirmation},
                      max_deliver=max(max_deliver, 10)),
         # durables of their own: a new one reads its stream from the start (contacts verified before it existed)
         Subscription(durable="notify-contacts", handlers={"auth.contact.verified": on_contact_verified}),
         Subscription(durable="notify-invoices", handlers={"payments.invoice.issued": on_invoice_issued},
+                     max_deliver=max(max_deliver, 10)),
+        Subscription(durable="notify-sms-replies", handlers={"readings.sms.answered": sms_reply_handler(senders, retries)},
                      max_deliver=max(max_deliver, 10)),
         Subscription(durable="notify-autopay",
                      handlers={"payments.autopay.confirmation_requested": on_autopay_confirmation,

@@ -62,4 +62,4 @@ def supplier_from_pb(supplier: accounts_pb2.Supplier) -> SupplierFacts:
     return SupplierFacts(supplier_id=supplier.supplier_id, timezone=supplier.timezone or default.timezone,
                          window_from_day=window.from_day or default.window_from_day,
                          window_to_day=window.to_day or default.window_to_day,
-                         outside_policy=window.outside or default.outside_policy)
+                         outside_policy=window.outside or default.outside_policy, sms_code=supplier.sms_code)

@@ -44,7 +44,7 @@ def csv_bytes(series: Series) -> bytes:
         rows = point.zones or (("", None),)
         for i, (zone, kwh) in enumerate(rows):
             charged = _rub(point.charged_kop) if i == 0 and series.charges_available else ""
-            writer.writerow((f"{point.period:%Y-%m}", ZONE.title(zone) if zone else "",
+            writer.writerow((point.label or f"{point.period:%Y-%m}", ZONE.title(zone) if zone else "",
                              "" if kwh is None else str(kwh).replace(".", ","), charged))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

@@ -17,7 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from kit.access import access_table
 from kit.audit import audit_table
@@ -116,6 +116,23 @@ Index("account_facts_supplier", account_facts.c.supplier_id, account_facts.c.acc
 
 # --- SMS readings (section: sms) ---
 
+# The supplier's SMS code (accounts' sms_code, "012"): an SMS reading names its supplier by it.
+supplier_facts.append_column(Column("sms_code", Text))
+Index("supplier_facts_sms_code", supplier_facts.c.sms_code)
+
+# One row per incoming SMS answered, per SMS gateway (partner) and its message id: a re-delivered SMS finds
+# its first answer here and nothing is stored or sent again. The reply event leaves in the row's transaction.
+sms_messages = Table(
+    "sms_messages", metadata,
+    Column("partner_id", UUID(as_uuid=False), primary_key=True),
+    Column("message_id", Text, primary_key=True),
+    Column("phone", Text, nullable=False),
+    Column("outcome", Text, nullable=False),   # domain/sms_replies.py: accepted, malformed, not_found, ...
+    Column("reply", Text, nullable=False),     # the answer SMS
+    Column("reading_id", UUID(as_uuid=False)),
+    Column("answered_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
 # --- АИИС КУЭ, the automatic metering feed (section: metering) ---
 
 # Hourly energy per meter, whatever brought it: the АИИС КУЭ feed (source "automatic", written by metering) and
@@ -132,5 +149,36 @@ hourly_values = Table(
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 Index("hourly_values_account_hour", hourly_values.c.account_id, hourly_values.c.hour_start)
+# The feed names meters by the supplier and the number: the projection's meter numbers, indexed for `?|`.
+Index("account_facts_meter_numbers", func.jsonb_path_query_array(account_facts.c.meters, "$[*].number"),
+      postgresql_using="gin")
 
 # --- interval (hourly) profiles of legal entities (section: interval profiles) ---
+
+# Первичные акты: one row per uploaded profile, its 672–744 hourly values in one numeric[] (day-major: day 1
+# "00-01" … "23-24", day 2 …) — one row written and read per profile, ~6 KB, no row per hour until staff accept
+# it (then the hours go to hourly_values). Deleted and rejected profiles are kept (history); at most one pending
+# or accepted per meter and month (the partial unique index, which also settles two concurrent uploads).
+interval_profiles = Table(
+    "interval_profiles", metadata,
+    Column("profile_id", UUID(as_uuid=False), primary_key=True),
+    Column("account_id", UUID(as_uuid=False), nullable=False),
+    Column("meter_id", UUID(as_uuid=False), nullable=False),
+    Column("supplier_id", UUID(as_uuid=False), nullable=False),
+    Column("period", Date, nullable=False),  # first day of the month
+    Column("mode", Text, nullable=False),    # INTERVAL_MODE
+    Column("status", Text, nullable=False),  # INTERVAL_PROFILE_STATUS
+    Column("ratio", Numeric(12, 4), nullable=False),  # the meter's КТ when it was submitted
+    Column("total_kwh", Numeric(20, 7), nullable=False),
+    Column("hours", SmallInteger, nullable=False),
+    Column("hourly_kwh", ARRAY(Numeric(20, 7)), nullable=False),
+    Column("digest", Text, nullable=False),  # mode + values: the same upload again is a retry
+    Column("submitted_by", UUID(as_uuid=False), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", UUID(as_uuid=False)),
+    Column("reason", Text),
+)
+Index("interval_profiles_live", interval_profiles.c.meter_id, interval_profiles.c.period, unique=True,
+      postgresql_where=interval_profiles.c.status.in_(("pending", "accepted")))
+Index("interval_profiles_account_period", interval_profiles.c.account_id, interval_profiles.c.period.desc())

@@ -34,6 +34,7 @@ class SupplierFacts:
     window_from_day: int = 1
     window_to_day: int = 31
     outside_policy: str = REFUSE
+    sms_code: str = ""  # the supplier's code in SMS readings ("012"); "" while unknown
 
 
 def supplier_or_default(supplier_id: str, known: SupplierFacts | None) -> SupplierFacts:

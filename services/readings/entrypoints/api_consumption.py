@@ -41,7 +41,7 @@ def series_to_pb(series: Series) -> pb.ConsumptionSeries:
         from_period=f"{series.first:%Y-%m}", to_period=f"{series.last:%Y-%m}", timezone=series.timezone,
         charges_available=series.charges_available)
     for point in series.points:
-        item = reply.points.add(period=f"{point.period:%Y-%m}", duration_seconds=point.duration_seconds,
+        item = reply.points.add(period=point.label or f"{point.period:%Y-%m}", duration_seconds=point.duration_seconds,
                                 total_kwh=str(point.total_kwh), charged_kop=point.charged_kop,
                                 zones=[pb.ConsumptionZone(zone=z, kwh=str(kwh)) for z, kwh in point.zones])
         item.start.FromDatetime(point.start)

@@ -32,8 +32,9 @@ class File:
 def series(uow, accounts: AccountsPort, payments: ChargesPort, *, user_id: str, account_id: str,
            granularity: str = "", from_period: str = "", to_period: str = "", meter_id: str = "",
            now: dt.datetime | None = None) -> rules.Series:
-    """Every month of the range with its zones and charges; charges_available is False when payments did not
-    answer (the consumption still shows)."""
+    """Every month of the range with its zones and charges (charges_available is False when payments did not
+    answer: the consumption still shows); by day or hour every local day or hour from hourly values, per the
+    meter's tariff zones, without charges (those are monthly)."""
     with uow:
         facts = allowed_account(uow, accounts, user_id=user_id, account_id=account_id)
         if meter_id:
@@ -46,6 +47,12 @@ def series(uow, accounts: AccountsPort, payments: ChargesPort, *, user_id: str, 
         query = rules.check_query(granularity=granularity, from_period=from_period, to_period=to_period,
                                   today=today)
         start, end = rules.bounds(query, tz)
+        if query.granularity != rules.MONTH:
+            rules.require_hourly(uow.consumption.has_hourly(account_id, meter_id=meter_id))
+            used = uow.consumption.hourly(account_id, meter_id=meter_id, start=start, end=end, tz=tz)
+            return rules.Series(account_id=account_id, meter_id=meter_id, granularity=query.granularity,
+                                first=query.first, last=query.last, timezone=tz, charges_available=False,
+                                points=rules.hourly_points(query, tz, used, {m.meter_id: m.zones for m in facts.meters}))
         used = uow.consumption.monthly(account_id, meter_id=meter_id, start=start, end=end, tz=tz)
     try:
         charged, available = payments.charged_by_period(account_id, since=start), True

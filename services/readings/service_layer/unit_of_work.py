@@ -7,9 +7,12 @@ from kit.audit import AuditLog
 from kit.db import UnitOfWork
 from services.readings.adapters.consumption_store import ConsumptionStore
 from services.readings.adapters.due_store import DueStore
+from services.readings.adapters.interval_store import IntervalStore
+from services.readings.adapters.metering_store import MeteringStore
 from services.readings.adapters.orm import account_access, audit_log
 from services.readings.adapters.projection import AccountsProjection, SupplierProjection
 from services.readings.adapters.repository import ReadingRepository
+from services.readings.adapters.sms_store import SmsStore
 
 
 class ReadingsUnitOfWork(UnitOfWork):
@@ -20,6 +23,9 @@ class ReadingsUnitOfWork(UnitOfWork):
     audit: AuditLog
     consumption: ConsumptionStore
     due: DueStore
+    sms: SmsStore
+    interval: IntervalStore
+    metering: MeteringStore
 
     def _open_repositories(self, session) -> None:
         self.readings = ReadingRepository(session)
@@ -29,3 +35,6 @@ class ReadingsUnitOfWork(UnitOfWork):
         self.audit = AuditLog(session, audit_log)
         self.consumption = ConsumptionStore(session)
         self.due = DueStore(session)
+        self.sms = SmsStore(session)
+        self.interval = IntervalStore(session)
+        self.metering = MeteringStore(session)

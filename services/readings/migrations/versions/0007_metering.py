@@ -24,6 +24,8 @@ def upgrade() -> None:
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     )
     op.create_index("hourly_values_account_hour", "hourly_values", ["account_id", "hour_start"])
+    op.create_index("account_facts_meter_numbers", "account_facts",
+                    [sa.text("jsonb_path_query_array(meters, '$[*].number')")], postgresql_using="gin")
 
 
 def downgrade() -> None:

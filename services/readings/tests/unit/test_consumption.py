@@ -36,11 +36,45 @@ def test_a_bad_range_is_refused_with_its_field(kw, field):
     assert exc.value.code == "invalid_input" and field in exc.value.fields
 
 
-@pytest.mark.parametrize("granularity", ["day", "hour"])
-def test_day_and_hour_are_unavailable_without_interval_data(granularity):
+def test_day_and_hour_are_unavailable_without_hourly_values():
     with pytest.raises(InvalidInput) as exc:
-        query(granularity=granularity)
+        rules.require_hourly(False)
     assert exc.value.code == "granularity_unavailable" and "по месяцам" in exc.value.message
+    rules.require_hourly(True)
+
+
+@pytest.mark.parametrize("granularity, most", [("day", 12), ("hour", 1)])
+def test_day_and_hour_default_to_this_month_and_are_capped(granularity, most):
+    q = query(granularity=granularity)
+    assert (q.first, q.last) == (dt.date(2026, 11, 1), dt.date(2026, 11, 1))
+    too_far = rules.add_months(dt.date(2026, 11, 1), -most)
+    with pytest.raises(InvalidInput) as exc:
+        query(granularity=granularity, from_period=f"{too_far:%Y-%m}", to_period="2026-11")
+    assert "from" in exc.value.fields
+
+
+@pytest.mark.parametrize("hour, zones, zone", [
+    (0, 1, "total"), (22, 2, "day"), (23, 2, "night"), (6, 2, "night"), (7, 2, "day"), (6, 3, "night"),
+    (7, 3, "peak"), (9, 3, "peak"), (10, 3, "semi_peak"), (16, 3, "semi_peak"), (17, 3, "peak"), (20, 3, "peak"),
+    (21, 3, "semi_peak"), (23, 3, "night"),
+])
+def test_each_local_hour_falls_in_the_meters_tariff_zone(hour, zones, zone):
+    assert rules.zone_of_hour(hour, zones) == zone
+
+
+def test_by_hour_every_local_hour_of_the_month_by_day_every_day():
+    nov = dt.date(2026, 11, 1)
+    used = [("m3", nov, 7, Decimal("2")), ("m3", nov, 23, Decimal("1")), ("m3", nov, 12, Decimal("0.5")),
+            ("gone", nov.replace(day=2), 3, Decimal("4"))]
+    hours = rules.hourly_points(query(granularity="hour"), "Asia/Yekaterinburg", used, {"m3": 3})
+    assert len(hours) == 720 and hours[0].label == "2026-11-01T00:00" and hours[0].duration_seconds == 3600
+    assert hours[0].start == dt.datetime(2026, 10, 31, 19, tzinfo=dt.UTC)
+    assert hours[7].zones == (("peak", Decimal("2.000")),) and hours[24 + 3].zones == (("total", Decimal("4.000")),)
+    days = rules.hourly_points(query(granularity="day"), MSK, used, {"m3": 3})
+    assert len(days) == 30 and days[0].label == "2026-11-01" and days[0].duration_seconds == 86400
+    assert days[0].zones == (("peak", Decimal("2.000")), ("semi_peak", Decimal("0.500")),
+                             ("night", Decimal("1.000")))
+    assert days[0].total_kwh == Decimal("3.500") and days[2].zones == ()
 
 
 def test_thirty_six_months_is_the_most():
