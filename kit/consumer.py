@@ -4,10 +4,9 @@ For each message: decode the envelope; in one database transaction record
 (consumer, event id) in processed_events and run the handler; commit; then ack.
 A duplicate finds its id already recorded and is acked without effect.
 A subscription whose handlers only write to the database may share one
-transaction among the messages of a fetch (`shared_transaction`): each message
-in a savepoint of its own, one commit for them all; at the first message that
-fails, the ones before it are committed and it and the rest are settled one at
-a time as above.
+transaction among the messages of a fetch (`shared_transaction`): every event
+claimed in one statement, the handlers run, one commit; when a handler fails,
+all of it is rolled back and the messages are settled one at a time as above.
 Transient failures are nak'ed with a growing delay; poison messages (undecodable,
 or refused by the domain) and messages past max_deliver are recorded as dead
 letters and terminated.
@@ -21,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from kit.aio import sleep_or_stop
@@ -37,6 +36,8 @@ from kit.tracing import consuming
 log = logging.getLogger("kit.consumer")
 
 LINGER_SECONDS = 0.02  # a shared-transaction consumer's pause after a fetch that was not full
+_CLAIM_ALL = text("INSERT INTO processed_events (consumer, event_id) SELECT :consumer, unnest(CAST(:ids AS uuid[])) "
+                  "ON CONFLICT DO NOTHING RETURNING event_id")
 _CLAIM = pg_insert(processed_events).on_conflict_do_nothing().returning(processed_events.c.event_id)  # built once
 
 Handler = Callable[[Event, object], None]  # (event, unit of work) -> None; the kit commits
@@ -134,8 +135,8 @@ class ConsumerLoop:
         return "ok" if fresh else "duplicate"
 
     async def _process_together(self, msgs: list) -> list:
-        """Settle the longest run of messages from the first that their handlers take in one transaction; return
-        the messages left for one at a time (from the first that could not be decoded, handled or committed)."""
+        """Settle the messages of a fetch in one transaction, up to the first that cannot be decoded or has no
+        handler; return those left for one at a time (all of them when a handler or the commit failed)."""
         items = []
         for msg in msgs:
             try:
@@ -151,32 +152,35 @@ class ConsumerLoop:
         started = time.perf_counter()
         try:
             outcomes = await asyncio.to_thread(self._handle_together, items)
-        except Exception as exc:  # noqa: BLE001 - the commit failed: each on its own, with its own retries
-            log.warning("shared transaction failed, one at a time: %r", exc, extra=ctx(consumer=self.sub.durable))
+        except Exception as exc:  # noqa: BLE001 - each on its own, with its own retries and dead letters
+            log.info("shared transaction failed, one at a time: %r", exc, extra=ctx(consumer=self.sub.durable))
             return msgs
-        elapsed = (time.perf_counter() - started) / max(len(outcomes), 1)
+        elapsed = (time.perf_counter() - started) / len(outcomes)
         for msg, outcome in zip(msgs, outcomes, strict=False):
             await msg.ack()
             consumed(self.sub.durable, msg, outcome, elapsed)
         return msgs[len(outcomes):]
 
     def _handle_together(self, items: list[tuple[Handler, Event]]) -> list[str]:
-        """Handle events in one transaction, each in a savepoint, up to the first whose handler fails (its
-        savepoint undone); commit; the outcomes of those handled ("ok" or "duplicate")."""
+        """Claim every event in one statement, run the handlers of the fresh ones, commit once; the outcomes
+        ("ok" or "duplicate"). A handler's exception rolls everything back and propagates."""
         outcomes: list[str] = []
         with self.uow_factory() as uow:
+            fresh = {str(row[0]) for row in uow.session.execute(
+                _CLAIM_ALL, {"consumer": self.sub.durable, "ids": [event.id for _, event in items]})}
             for handler, event in items:
+                if event.id not in fresh:
+                    log.info("duplicate event skipped", extra=ctx(event_id=event.id, subject=event.type))
+                    outcomes.append("duplicate")
+                    continue
+                fresh.discard(event.id)  # the same event twice in one fetch: the second is a duplicate
                 token = request_id_var.set(event.trace_id)
                 try:
-                    with consuming(event, self.sub.durable), uow.savepoint():
-                        fresh = self._claim(uow, event)
-                        if fresh:
-                            handler(event, uow)
-                except Exception:  # noqa: BLE001 - settled on its own next, where it is logged and retried
-                    break
+                    with consuming(event, self.sub.durable):
+                        handler(event, uow)
                 finally:
                     request_id_var.reset(token)
-                outcomes.append("ok" if fresh else "duplicate")
+                outcomes.append("ok")
             uow.commit()
         return outcomes
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -70,14 +69,3 @@ class UnitOfWork:
             write_events(self.session, self.producer, self._events)
             self._events = []
         self.session.commit()
-
-    @contextlib.contextmanager
-    def savepoint(self) -> Iterator[UnitOfWork]:
-        """A nested transaction: leaving it with an exception undoes its writes and the events it emitted."""
-        pending = len(self._events)
-        try:
-            with self.session.begin_nested():
-                yield self
-        except BaseException:
-            del self._events[pending:]
-            raise
