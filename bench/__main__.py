@@ -94,8 +94,18 @@ def suite_processes(stack: Stack) -> dict[int, str]:
         with contextlib.suppress(psutil.Error):
             out[pid] = name
             for child in psutil.Process(pid).children(recursive=True):
-                out[child.pid] = name
+                out[child.pid] = _backend(child) if name == "postgres" else name
     return out
+
+
+def _backend(proc: psutil.Process) -> str:
+    """A PostgreSQL backend by its database ("postgres: <user> <database> <client> …"): whose statements cost
+    what; the server's own processes (WAL writer, checkpointer, …) are "postgres"."""
+    with contextlib.suppress(psutil.Error, IndexError):
+        title = proc.cmdline()[0].split()
+        if len(title) > 3 and title[0] == "postgres:" and "(" in title[3]:
+            return f"postgres:{title[2].removeprefix('kabinet_')}"
+    return "postgres"
 
 
 def cpu_seconds(pids: dict[int, str]) -> dict[str, float]:
