@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from kabinet_vocabulary import ZONE
 
 from kit.errors import InvalidInput
+from services.readings.domain import windows
 
 MONTH, DAY, HOUR = "month", "day", "hour"
 GRANULARITIES = (MONTH, DAY, HOUR)
@@ -99,13 +100,10 @@ def _months_word(n: int) -> str:
 
 
 def parse_period(text: str, field: str) -> dt.date:
-    try:
-        year, month = text.split("-")
-        if len(year) != 4 or len(month) != 2:
-            raise ValueError(text)
-        return dt.date(int(year), int(month), 1)
-    except ValueError:
-        raise InvalidInput(fields={field: "Укажите месяц в виде ГГГГ-ММ."}) from None
+    period = windows.parse_period(text)
+    if period is None:
+        raise InvalidInput(fields={field: "Укажите месяц в виде ГГГГ-ММ."})
+    return period
 
 
 def add_months(first: dt.date, months: int) -> dt.date:

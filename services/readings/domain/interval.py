@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from kabinet_vocabulary import INTERVAL_MODE, INTERVAL_PROFILE_STATUS
 
 from kit.errors import Conflict, InvalidInput, NotFound, Rejected
+from services.readings.domain import windows
 from services.readings.domain.interval_grid import PLACES, Grid, days_in
 from services.readings.domain.model import AccountFacts, Meter
 
@@ -72,14 +73,11 @@ def interval_meter(account: AccountFacts, meter_id: str) -> Meter:
 
 def parse_period(text: str) -> dt.date:
     """YYYY-MM -> the month's first day."""
-    try:
-        year, month = text.split("-")
-        if len(year) != 4 or len(month) != 2:
-            raise ValueError(text)
-        return dt.date(int(year), int(month), 1)
-    except ValueError:
+    period = windows.parse_period(text)
+    if period is None:
         raise InvalidInput("Укажите месяц в виде ГГГГ-ММ.", code="invalid_period",
-                           fields={"period": "Укажите месяц в виде ГГГГ-ММ."}) from None
+                           fields={"period": "Укажите месяц в виде ГГГГ-ММ."})
+    return period
 
 
 def check_mode(mode: str) -> str:

@@ -10,9 +10,6 @@ import pytest
 from sqlalchemy import insert
 
 from kit.errors import InvalidInput, Unavailable
-from kit.migrations import upgrade
-from kit.settings import ServiceConfig, load
-from services.readings import bootstrap
 from services.readings.adapters.orm import readings
 from services.readings.domain.model import AccountFacts, Meter
 from services.readings.service_layer.consumption import series
@@ -39,15 +36,6 @@ class Payments:
             raise Unavailable()
         self.since = since
         return self.charged
-
-
-@pytest.fixture
-def rt(database_url_factory, nats_url):
-    url = database_url_factory("readings")
-    upgrade(url, bootstrap.SERVICE.package_dir / "migrations")
-    runtime = bootstrap.SERVICE.runtime(load(ServiceConfig, profile="test", database_url=url, nats_url=nats_url))
-    yield runtime
-    runtime.engine.dispose()
 
 
 @pytest.fixture

@@ -11,10 +11,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from kit.migrations import upgrade
-from kit.settings import load
-from services.readings import bootstrap
-from services.readings.config import ReadingsConfig
 from services.readings.domain.model import AccountFacts, Meter, Reading
 from services.readings.domain.windows import SupplierFacts
 from services.readings.service_layer.due import plan_reminders
@@ -24,15 +20,6 @@ T0 = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 OPEN_DAY = dt.datetime(2026, 11, 16, 9, tzinfo=dt.UTC)      # 12:00 in Moscow, the window 15–25 is open
 CLOSING_DAY = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)   # two days before it closes
 CLOSED_DAY = dt.datetime(2026, 11, 27, 9, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def rt(database_url_factory, nats_url):
-    url = database_url_factory("readings")
-    upgrade(url, bootstrap.SERVICE.package_dir / "migrations")
-    runtime = bootstrap.SERVICE.runtime(load(ReadingsConfig, profile="test", database_url=url, nats_url=nats_url))
-    yield runtime
-    runtime.engine.dispose()
 
 
 def facts(supplier_id: str, automatic: bool = False) -> AccountFacts:

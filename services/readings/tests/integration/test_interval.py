@@ -13,10 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, insert, select
 
 from kit.errors import Conflict, InvalidInput, NotFound, Rejected
-from kit.migrations import upgrade
 from kit.outbox import outbox
-from kit.settings import ServiceConfig, load
-from services.readings import bootstrap
 from services.readings.adapters.interval_xlsx import template
 from services.readings.adapters.orm import hourly_values, interval_profiles, readings
 from services.readings.domain.interval_grid import days_in
@@ -53,15 +50,6 @@ class Staff:
 class NoPayments:
     def charged_by_period(self, account_id, *, since):
         return {}
-
-
-@pytest.fixture
-def rt(database_url_factory, nats_url):
-    url = database_url_factory("readings")
-    upgrade(url, bootstrap.SERVICE.package_dir / "migrations")
-    runtime = bootstrap.SERVICE.runtime(load(ServiceConfig, profile="test", database_url=url, nats_url=nats_url))
-    yield runtime
-    runtime.engine.dispose()
 
 
 @pytest.fixture

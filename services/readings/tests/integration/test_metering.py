@@ -12,10 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kit.context import Caller
-from kit.migrations import upgrade
 from kit.outbox import outbox
-from kit.settings import ServiceConfig, load
-from services.readings import bootstrap
 from services.readings.adapters.orm import hourly_values, readings
 from services.readings.domain.metering import Item
 from services.readings.domain.model import AccountFacts, Meter
@@ -34,16 +31,13 @@ CUSTOMER = AccountFacts(str(uuid.uuid4()), SUPPLIER, "urban_gas_stove", automati
 
 
 @pytest.fixture
-def rt(database_url_factory, nats_url):
-    url = database_url_factory("readings")
-    upgrade(url, bootstrap.SERVICE.package_dir / "migrations")
-    runtime = bootstrap.SERVICE.runtime(load(ServiceConfig, profile="test", database_url=url, nats_url=nats_url))
-    with runtime.uow() as uow:
+def rt(rt):
+    """The runtime with an АИИС КУЭ account and a customer's account projected."""
+    with rt.uow() as uow:
         for facts in (AUTO, CUSTOMER):
             uow.accounts.put_facts(facts, NOW)
         uow.commit()
-    yield runtime
-    runtime.engine.dispose()
+    return rt
 
 
 def hours(number: str, count: int, kwh: str = "1.2345678", start: int = 0) -> list[Item]:

@@ -9,9 +9,6 @@ from decimal import Decimal
 import pytest
 
 from kit.errors import NotFound
-from kit.migrations import upgrade
-from kit.settings import ServiceConfig, load
-from services.readings import bootstrap
 from services.readings.domain.model import AccountFacts, Meter
 from services.readings.service_layer.accounts import project_account
 from services.readings.service_layer.submission import submit_reading
@@ -29,15 +26,6 @@ class Accounts:
     def facts(self, account_id: str) -> AccountFacts:
         self.asked += 1
         raise NotFound(code="account_not_found")
-
-
-@pytest.fixture
-def rt(database_url_factory, nats_url):
-    url = database_url_factory("readings")
-    upgrade(url, bootstrap.SERVICE.package_dir / "migrations")
-    runtime = bootstrap.SERVICE.runtime(load(ServiceConfig, profile="test", database_url=url, nats_url=nats_url))
-    yield runtime
-    runtime.engine.dispose()
 
 
 def project(rt, fn, **kw):

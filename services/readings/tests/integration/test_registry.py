@@ -12,10 +12,7 @@ from sqlalchemy import func, select
 
 from kit.context import Caller
 from kit.errors import Forbidden
-from kit.migrations import upgrade
 from kit.outbox import outbox
-from kit.settings import ServiceConfig, load
-from services.readings import bootstrap
 from services.readings.adapters.orm import readings
 from services.readings.domain.model import Meter
 from services.readings.service_layer.registry import AccountMeters, import_readings
@@ -29,15 +26,6 @@ KNOWN = {"12-10000001": AccountMeters(str(uuid.uuid4()), {"01234567": ONE}),
 
 def resolve(code: str, numbers: list[str]) -> dict[str, AccountMeters]:
     return {n: KNOWN[n] for n in numbers if n in KNOWN} if code == "012" else {}
-
-
-@pytest.fixture
-def rt(database_url_factory, nats_url):
-    url = database_url_factory("readings")
-    upgrade(url, bootstrap.SERVICE.package_dir / "migrations")
-    runtime = bootstrap.SERVICE.runtime(load(ServiceConfig, profile="test", database_url=url, nats_url=nats_url))
-    yield runtime
-    runtime.engine.dispose()
 
 
 HEADER = "supplier_code;account_number;meter_number;taken_at;total;day;night;peak;semi_peak\n"

@@ -13,10 +13,7 @@ from sqlalchemy import select
 from kit.context import Caller
 from kit.errors import NotFound
 from kit.events import Event, decode
-from kit.migrations import upgrade
 from kit.outbox import outbox
-from kit.settings import ServiceConfig, load
-from services.readings import bootstrap
 from services.readings.adapters.orm import readings, sms_messages
 from services.readings.domain.model import AccountFacts, Meter
 from services.readings.domain.windows import SupplierFacts
@@ -29,15 +26,6 @@ from services.readings.tests.unit.fakes import FakePayments
 pytestmark = pytest.mark.integration
 T0 = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 GATEWAY = Caller(user_id=str(uuid.uuid4()), kind="partner", roles=("sms_gateway",))
-
-
-@pytest.fixture
-def rt(database_url_factory, nats_url):
-    url = database_url_factory("readings")
-    upgrade(url, bootstrap.SERVICE.package_dir / "migrations")
-    runtime = bootstrap.SERVICE.runtime(load(ServiceConfig, profile="test", database_url=url, nats_url=nats_url))
-    yield runtime
-    runtime.engine.dispose()
 
 
 def supplier_changed(rt, supplier_id: str, sms_code: str, at: dt.datetime) -> None:

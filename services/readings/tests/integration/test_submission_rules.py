@@ -13,10 +13,7 @@ from sqlalchemy import select
 
 from kit.context import Caller
 from kit.errors import InvalidInput, Rejected
-from kit.migrations import upgrade
 from kit.outbox import outbox
-from kit.settings import ServiceConfig, load
-from services.readings import bootstrap
 from services.readings.adapters.orm import audit_log, readings
 from services.readings.domain import plausibility
 from services.readings.domain.model import AccountFacts, Meter
@@ -38,15 +35,6 @@ STAFF = Caller(user_id=str(uuid.uuid4()), kind="staff", roles=("admin",))
 class Accounts:
     def facts(self, account_id: str) -> AccountFacts:
         raise AssertionError("the projection answers")
-
-
-@pytest.fixture
-def rt(database_url_factory, nats_url):
-    url = database_url_factory("readings")
-    upgrade(url, bootstrap.SERVICE.package_dir / "migrations")
-    runtime = bootstrap.SERVICE.runtime(load(ServiceConfig, profile="test", database_url=url, nats_url=nats_url))
-    yield runtime
-    runtime.engine.dispose()
 
 
 def account(rt, supplier_id: str, user: str) -> AccountFacts:
