@@ -181,13 +181,13 @@ def main(argv: list[str] | None = None) -> None:
         profilers = start_profilers(pids, args.seconds, work) if args.profile else []
         report = run_wrk(wrk, url, users_file, args.connections, args.seconds, offset=100)
         after = cpu_seconds(pids)
+        ended = time.monotonic()
         memory = memory_total(suite_processes(stack))
         print(report)
         print_summary(report, before, after, memory, args)
+        print(downstream(stack, ended))
         if profilers:
             print_profiles(profilers, args.profile_top)
-        time.sleep(2)
-        print(f"bench: outbox drained: {outbox_drained(stack)}")
     finally:
         stack.stop()
         shutil.rmtree(work, ignore_errors=True)
@@ -249,11 +249,29 @@ def print_profiles(profilers: list, top: int) -> None:
             print(f"    {count / total:6.1%}  {frame}")
 
 
-def outbox_drained(stack: Stack) -> bool:
+def downstream(stack: Stack, ended: float, patience: float = 60.0) -> str:
+    """Whether the rest of the suite kept up: every cabinet reading charged by payments (one preliminary charge
+    each) and told in notify's inbox (two messages each: accepted, charged), and the outboxes empty — and how
+    long after wrk stopped that was true."""
     import psycopg
 
-    with psycopg.connect(stack.database_url("readings").replace("+psycopg", "")) as conn:
-        return conn.execute("SELECT count(*) FROM outbox WHERE published_at IS NULL").fetchone()[0] == 0
+    def count(svc: str, sql: str) -> int:
+        with psycopg.connect(stack.database_url(svc).replace("+psycopg", "")) as conn:
+            return conn.execute(sql).fetchone()[0]
+
+    while True:
+        readings = count("readings", "SELECT count(*) FROM readings WHERE source = 'cabinet'")
+        charges = count("payments", "SELECT count(*) FROM charges WHERE kind = 'preliminary'")
+        inbox = count("notify", "SELECT count(*) FROM inbox WHERE category IN ('readings', 'charges')")
+        unsent = sum(count(svc, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
+                     for svc in ("readings", "payments"))
+        caught_up = charges >= readings and inbox >= 2 * readings and not unsent
+        late = time.monotonic() - ended
+        if caught_up or late > patience:
+            state = f"caught up {late:.1f}s after the run" if caught_up else f"NOT caught up after {late:.0f}s"
+            return (f"downstream: {readings} readings, {charges} preliminary charges, {inbox} inbox messages, "
+                    f"{unsent} events unsent — {state}")
+        time.sleep(0.2)
 
 
 def _rps(report: str) -> float:

@@ -12,7 +12,9 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, current_app, jsonify
 
+from gateway import partners
 from gateway.idempotency import IDEMPOTENCY_PARAM, UNSAFE
+from kit import partner_signing as signing
 
 bp = Blueprint("openapi", __name__)
 
@@ -33,6 +35,8 @@ PROBLEM = {
 # answers any route may give: a query string the input boundary refuses, per-IP rate limit, an unexpected
 # error, a service that did not answer
 ALWAYS = (422, 429, 500, 503)
+PARTNER_HEADERS = {"partnerKey": signing.KEY_HEADER, "partnerTimestamp": signing.TIMESTAMP_HEADER,
+                   "partnerNonce": signing.NONCE_HEADER, "partnerSignature": signing.SIGNATURE_HEADER}
 SIGNED_IN = (401, 403)        # no or a bad token; CSRF / Origin refused, or onboarding not done
 WITH_BODY = (413, 415, 422)   # too big, not JSON, shape refused
 RETRIED = (409, 422)          # Idempotency-Key: still running, or used for another request
@@ -40,8 +44,9 @@ RETRIED = (409, 422)          # Idempotency-Key: still running, or used for anot
 
 def operation(summary: str, *, tag: str, body=None, response=None, status: int = 200, auth: bool = True,
               errors: tuple[int, ...] = (), params: tuple[dict, ...] = (), description: str = "",
-              files: tuple[str, ...] = (), produces: str = "", also: dict | None = None):
-    """Describe a view for the OpenAPI document (`files`: a multipart body of these optional files;
+              files: tuple[str | tuple[str, str], ...] = (), produces: str = "", also: dict | None = None):
+    """Describe a view for the OpenAPI document (`files`: a multipart body of these optional files, each a
+    name (a CSV) or (name, media type);
     `produces`: a non-JSON success body such as an .xlsx; `also`: more successful answers, status -> schema)."""
     def mark(view):
         view._openapi = dict(summary=summary, tag=tag, body=body, response=response, status=status, auth=auth,
@@ -54,10 +59,14 @@ def operation(summary: str, *, tag: str, body=None, response=None, status: int =
 def build(app: Flask) -> dict:
     spec = APISpec(title="Kabinet API", version="1.0.0", openapi_version="3.1.0",
                    plugins=[MarshmallowPlugin()],
-                   info={"description": "Личный кабинет: customers (/api/v1) and staff (/staff/v1). Errors are "
-                                        "application/problem+json with a stable code."})
+                   info={"description": "Личный кабинет: customers (/api/v1), staff (/staff/v1) and partners "
+                                        "(/partners/v1, signed requests). Errors are application/problem+json "
+                                        "with a stable code."})
     spec.components.schema("Problem", PROBLEM)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    for name, header in PARTNER_HEADERS.items():
+        spec.components.security_scheme(name, {"type": "apiKey", "in": "header", "name": header,
+                                               "description": "a partner's signed request: docs/partners-api.md"})
     paths: dict[str, dict] = {}
     for rule in app.url_map.iter_rules():
         meta = getattr(app.view_functions[rule.endpoint], "_openapi", None)
@@ -82,9 +91,10 @@ def _operation(meta: dict, rule, method: str) -> dict:
     if meta["body"] is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": meta["body"]}}}
     if meta["files"]:
+        parts = dict((f, "text/csv") if isinstance(f, str) else f for f in meta["files"])
         op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
-            "type": "object", "properties": {name: {"type": "string", "contentMediaType": "text/csv"}
-                                             for name in meta["files"]}}}}}
+            "type": "object", "properties": {name: {"type": "string", "contentMediaType": media}
+                                             for name, media in parts.items()}}}}}
     ok = {"description": "OK"}
     if meta["response"] is not None:
         ok["content"] = {"application/json": {"schema": meta["response"]}}
@@ -101,6 +111,8 @@ def _operation(meta: dict, rule, method: str) -> dict:
         op["responses"][str(code)] = problem
     if meta["auth"]:
         op["security"] = [{"bearer": []}]
+    elif partners.is_signed_path(rule.rule):
+        op["security"] = [{name: [] for name in PARTNER_HEADERS}]  # all four headers together
     return op
 
 

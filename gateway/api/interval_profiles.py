@@ -118,7 +118,7 @@ def template(account_id: str, meter_id: str):
 
 @bp.post(PROFILES)
 @operation("Передать почасовой профиль (заполненный шаблон .xlsx)", tag="readings", response=IntervalProfileOut,
-           status=201, files=("file",), errors=(404, 409), params=_params("mode", "period"),
+           status=201, files=(("file", XLSX),), errors=(404, 409), params=_params("mode", "period"),
            description="Multipart part `file`: the filled template. Stored «В ожидании» (pending). Every bad cell "
                        "is listed in `errors` by its address (e.g. \"D7\": \"не число\"; at most 100, the message "
                        "says how many) with 422 invalid_interval_file, and nothing is stored. 409 "
