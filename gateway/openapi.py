@@ -56,6 +56,11 @@ def operation(summary: str, *, tag: str, body=None, response=None, status: int =
     return mark
 
 
+def query_params(*names: str) -> tuple[dict, ...]:
+    """Optional string query parameters, for `operation(params=...)`."""
+    return tuple({"name": n, "in": "query", "required": False, "schema": {"type": "string"}} for n in names)
+
+
 def build(app: Flask) -> dict:
     spec = APISpec(title="Kabinet API", version="1.0.0", openapi_version="3.1.0",
                    plugins=[MarshmallowPlugin()],

@@ -128,6 +128,14 @@ class ReadingOut(Schema):
     flag_reason = fields.String()
     corrects = fields.String(metadata={"description": "the reading_id this one corrected, \"\" if none"})
     reason = fields.String(metadata={"description": "a staff correction's reason"})
+    status_title = fields.Function(
+        lambda r: vocab.READING_STATUS.title(r.status) if r.status in vocab.READING_STATUS else "",
+        metadata={"type": "string", "description": "the status as shown: «Принято», «Учтено в начислении», "
+                                                   "«Исправлено», «Отклонено»"})
+    review = fields.String(metadata={"enum": ["", "accepted", "rejected"],
+                                     "description": "staff's decision on a flagged reading (\"\" none)"})
+    review_reason = fields.String(metadata={"description": "why: a rejection's reason, shown to the customer"})
+    reviewed_at = Timestamp(allow_none=True)
 
 
 class BalanceOut(Schema):

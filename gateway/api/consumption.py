@@ -6,7 +6,7 @@ from flask import Blueprint
 from kabinet.readings.v1 import readings_pb2 as pb
 from marshmallow import Schema, fields
 
-from gateway.openapi import operation
+from gateway.openapi import operation, query_params
 from gateway.schema import SHORT, StrictSchema, Timestamp, attachment, dump, path_id, query, text
 from gateway.security import login_required
 from gateway.services import readings
@@ -51,8 +51,7 @@ class ConsumptionOut(Schema):
     charges_available = fields.Boolean(metadata={"description": "false: charges could not be fetched (0)"})
 
 
-PARAMS = tuple({"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
-               for name in ("granularity", "from", "to", "meter_id"))
+PARAMS = query_params("granularity", "from", "to", "meter_id")
 EXPORT = ("Same parameters and rules as the JSON series. Errors as there: 404 account_not_found, 422 "
           "invalid_input, granularity_unavailable, meter_not_on_account.")
 

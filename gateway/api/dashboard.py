@@ -64,18 +64,17 @@ def dashboard():
                                       timeout=timeout),
     }
     cards = accounts().call("ListMyAccounts", accounts_pb2.ListMyAccountsRequest(), idempotent=True).accounts
-    for a in cards:
-        calls[("balance", a.account_id)] = payments().future(
-            "GetBalance", payments_pb2.GetBalanceRequest(account_id=a.account_id), timeout=timeout)
-        calls[("charge", a.account_id)] = payments().future(
-            "ListCharges", payments_pb2.ListChargesRequest(account_id=a.account_id, limit=1), timeout=timeout)
-        calls[("reading", a.account_id)] = readings().future(
-            "ListReadings", readings_pb2.ListReadingsRequest(account_id=a.account_id, limit=1), timeout=timeout)
-    if cards:  # «Необходимо заявить показания» of every account, one call
+    if cards:  # every account's money, last reading and «Необходимо заявить показания»: one call each
+        ids = [a.account_id for a in cards]
+        calls["money"] = payments().future("GetAccountSummaries", payments_pb2.GetAccountSummariesRequest(
+            account_ids=ids), timeout=timeout)
+        calls["readings"] = readings().future("ListLastReadings", readings_pb2.ListLastReadingsRequest(
+            account_ids=ids), timeout=timeout)
         calls["due"] = readings().future("GetReadingsDue", readings_pb2.GetReadingsDueRequest(
-            account_ids=[a.account_id for a in cards]), timeout=timeout)
+            account_ids=ids), timeout=timeout)
     results = {key: _settle(key, fut) for key, fut in calls.items()}
     due = _due_by_account(results.get("due"))
+    money, last = _by_account(results.get("money")), _by_account(results.get("readings"))
 
     # groups in ListGroups' order (the default first, empty ones too); without it, the accounts' own groups
     listed = results["groups"]
@@ -83,10 +82,10 @@ def dashboard():
                                             "accounts": []} for g in (listed.groups if listed else ())}
     for a in cards:
         card = dump(AccountOut, a)
-        balance = results[("balance", a.account_id)]
-        card["balance"] = UNAVAILABLE if balance is None else dump(BalanceOut, balance)
-        card["last_charge"] = _latest(ChargeOut, results[("charge", a.account_id)], "charges")
-        card["last_reading"] = _latest(ReadingOut, results[("reading", a.account_id)], "readings")
+        summary = money.get(a.account_id)
+        card["balance"] = UNAVAILABLE if summary is None else dump(BalanceOut, summary.balance)
+        card["last_charge"] = _optional(ChargeOut, summary, "last_charge")
+        card["last_reading"] = _optional(ReadingOut, last.get(a.account_id), "reading")
         card["readings_due"], card["readings_window"] = _due(due, a.account_id)
         group = groups.setdefault(a.group_id, {"group_id": a.group_id, "name": a.group_name, "accounts": []})
         group["accounts"].append(card)
@@ -121,12 +120,16 @@ def _due(due: dict | None, account_id: str) -> tuple[bool | None, dict]:
                        "open": state.window_open}
 
 
-def _latest(schema, reply, items: str):
-    """The newest item of a list reply (None when empty); unavailable when the call failed."""
-    if reply is None:
+def _by_account(reply) -> dict:
+    """A batch reply's items by account ({} when the call failed: every account's part is then unavailable)."""
+    return {} if reply is None else {item.account_id: item for item in reply.accounts}
+
+
+def _optional(schema, item, field: str):
+    """An account's newest charge or reading (None when it has none); unavailable when its item is missing."""
+    if item is None:
         return UNAVAILABLE
-    listed = getattr(reply, items)
-    return dump(schema, listed[0]) if listed else None
+    return dump(schema, getattr(item, field)) if item.HasField(field) else None
 
 
 def _settle(key, fut):

@@ -8,7 +8,7 @@ from kabinet.readings.v1 import readings_pb2 as pb
 from kabinet_vocabulary import INTERVAL_MODE, INTERVAL_PROFILE_STATUS
 from marshmallow import Schema, fields, validate
 
-from gateway.openapi import operation
+from gateway.openapi import operation, query_params
 from gateway.schema import (
     SHORT,
     XLSX,
@@ -35,9 +35,6 @@ staff_bp = Blueprint("staff_interval_profiles", __name__, url_prefix="/staff/v1"
 PROFILES = "/accounts/<account_id>/meters/<meter_id>/interval-profiles"
 PAGE = validate.Range(min=1, max=1000, error="Допустимо от 1 до 1000.")  # a size cap; readings caps at 200
 
-
-def _params(*names: str) -> tuple[dict, ...]:
-    return tuple({"name": n, "in": "query", "required": False, "schema": {"type": "string"}} for n in names)
 
 
 class TemplateIn(StrictSchema):
@@ -105,7 +102,7 @@ RULES = ("Only a legal entity's meter (409 interval_not_for_account), never АИ
 
 @bp.get("/accounts/<account_id>/meters/<meter_id>/interval-template.xlsx")
 @operation("Шаблон почасового профиля (.xlsx)", tag="readings", errors=(404, 409), produces=XLSX,
-           params=_params("period"),
+           params=query_params("period"),
            description="Column A the hours 00-01 … 23-24, row 1 the month's dates (B1 the 1st … AF1 the 31st), the "
                        "values empty; 422 invalid_period. Nothing is stored. " + RULES)
 @login_required
@@ -118,7 +115,7 @@ def template(account_id: str, meter_id: str):
 
 @bp.post(PROFILES)
 @operation("Передать почасовой профиль (заполненный шаблон .xlsx)", tag="readings", response=IntervalProfileOut,
-           status=201, files=(("file", XLSX),), errors=(404, 409), params=_params("mode", "period"),
+           status=201, files=(("file", XLSX),), errors=(404, 409), params=query_params("mode", "period"),
            description="Multipart part `file`: the filled template. Stored «В ожидании» (pending). Every bad cell "
                        "is listed in `errors` by its address (e.g. \"D7\": \"не число\"; at most 100, the message "
                        "says how many) with 422 invalid_interval_file, and nothing is stored. 409 "
@@ -136,7 +133,7 @@ def upload(account_id: str, meter_id: str):
 
 @bp.get(PROFILES)
 @operation("Почасовые профили счётчика", tag="readings", response=IntervalProfileListOut, errors=(404,),
-           params=_params("period", "status", "page_size"),
+           params=query_params("period", "status", "page_size"),
            description="Newest month first, without values, with «Расход интервальный» and «Дельта».")
 @login_required
 def list_for_meter(account_id: str, meter_id: str):
@@ -147,7 +144,7 @@ def list_for_meter(account_id: str, meter_id: str):
 
 @bp.get("/interval-profiles")
 @operation("Почасовые профили по договору или всех счетов", tag="readings", response=IntervalProfileListOut,
-           errors=(404,), params=_params("contract", "account_id", "period", "status", "page_size"),
+           errors=(404,), params=query_params("contract", "account_id", "period", "status", "page_size"),
            description="The caller's profiles, newest month first: of a contract (a legal entity's account is "
                        "numbered as its contract; 404 contract_not_found when it is not the caller's), of an "
                        "account, or of all the caller's accounts.")
@@ -181,7 +178,7 @@ def delete_profile(account_id: str, meter_id: str, profile_id: str):
 
 @staff_bp.get("/interval-profiles")
 @operation("Почасовые профили на проверке (сотрудник)", tag="staff", response=IntervalProfileListOut,
-           errors=(403,), params=_params("supplier_id", "status", "period", "page_size"),
+           errors=(403,), params=query_params("supplier_id", "status", "period", "page_size"),
            description="Every customer's profiles, oldest submission first: pending («В ожидании») unless `status` "
                        "says otherwise; by supplier and month; without values. Roles admin, operator.")
 @login_required

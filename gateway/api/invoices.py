@@ -7,7 +7,7 @@ from flask import Blueprint
 from kabinet.payments.v1 import payments_pb2 as pb
 from marshmallow import Schema, fields, validate
 
-from gateway.openapi import operation
+from gateway.openapi import operation, query_params
 from gateway.schema import PDF, SHORT, StrictSchema, Timestamp, attachment, dump, field, path_id, query, text
 from gateway.security import login_required
 from gateway.services import payments
@@ -75,13 +75,10 @@ class DocumentListOut(Schema):
     documents = fields.List(fields.Nested(ContractDocumentOut))
 
 
-def _params(*names: str) -> tuple[dict, ...]:
-    return tuple({"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in names)
-
 
 @bp.get("/accounts/<account_id>/invoices")
 @operation("Квитанции лицевого счёта (архив)", tag="money", response=InvoiceListOut, errors=(404,),
-           params=_params("page_size", "page_token"),
+           params=query_params("page_size", "page_token"),
            description="Newest period first, a page at a time (page_token = the previous next_page_token).")
 @login_required
 def list_invoices(account_id: str):
@@ -104,7 +101,7 @@ def invoice_pdf(invoice_id: str):
 
 @bp.get("/contracts/<contract_id>/documents")
 @operation("Документы по договору: счета, счета-фактуры, акты", tag="contracts", response=DocumentListOut,
-           errors=(404,), params=_params("period"), description="Newest month first.")
+           errors=(404,), params=query_params("period"), description="Newest month first.")
 @login_required
 def list_contract_documents(contract_id: str):
     data = query(DocumentListIn)

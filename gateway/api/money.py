@@ -7,7 +7,7 @@ from flask import Blueprint, request
 from kabinet.payments.v1 import payments_pb2 as pb
 from marshmallow import Schema, fields, validate
 
-from gateway.openapi import operation
+from gateway.openapi import operation, query_params
 from gateway.schema import NAME, SHORT, OrNone, StrictSchema, Timestamp, dump, field, path_id, query, text
 from gateway.security import login_required
 from gateway.services import payments
@@ -65,8 +65,7 @@ def charges(account_id: str):
 
 @bp.get("/accounts/<account_id>/ledger")
 @operation("Движение по лицевому счёту", tag="money", response=LedgerOut, errors=(404,),
-           params=tuple({"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
-                        for n in ("period", "page_size", "page_token")),
+           params=query_params("period", "page_size", "page_token"),
            description="Ledger entries (charges, payments, penalties, adjustments, refunds, opening balances) of "
                        "both buckets, newest first, a page at a time (page_token = the previous next_page_token); "
                        "with period=YYYY-MM, that billing period only. 422 invalid_input (period, page_token).")

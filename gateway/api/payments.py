@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from gateway.captcha import captchas
 from gateway.idempotency import idempotency_key
-from gateway.openapi import operation
+from gateway.openapi import operation, query_params
 from gateway.schema import (
     NAME,
     PDF,
@@ -181,8 +181,7 @@ def create_payment():
 
 @bp.get("/payments")
 @operation("История платежей", tag="payments", response=PaymentHistoryOut, errors=(404, 422),
-           params=tuple({"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
-                        for n in ("account_id", "page_size", "page_token")),
+           params=query_params("account_id", "page_size", "page_token"),
            description="Newest first: the caller's card payments (any status) and the payments and refunds of "
                        "every other channel (bank, registry, partners) on his accounts, with the channel.")
 @login_required

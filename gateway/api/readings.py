@@ -9,8 +9,20 @@ from kabinet.readings.v1 import readings_pb2 as pb
 from marshmallow import Schema, fields, validate
 
 from gateway.idempotency import idempotency_key
-from gateway.openapi import operation
-from gateway.schema import SHORT, StrictSchema, ZoneValues, body, capped, dump, field, path_id, query, text
+from gateway.openapi import operation, query_params
+from gateway.schema import (
+    SHORT,
+    OrNone,
+    StrictSchema,
+    ZoneValues,
+    body,
+    capped,
+    dump,
+    field,
+    path_id,
+    query,
+    text,
+)
 from gateway.security import login_required
 from gateway.services import readings
 from gateway.shapes import ChargeLineOut, ReadingOut
@@ -77,6 +89,11 @@ class ChargePreviewOut(Schema):
                                                                                "billed kWh (metered × КТ)"})
     amount_kop = fields.Integer(metadata={"description": "the preliminary charge the reading would bring"})
     tariff_valid_from = fields.String(metadata={"description": "YYYY-MM-DD: the tariff in force that priced it"})
+    period = fields.String(metadata={"description": "YYYY-MM: the period a submission would count for (the next "
+                                                    "one outside the window under the supplier's next_period policy)"})
+    doubt = OrNone(allow_none=True, metadata={"description": "null, or why the plausibility check doubts the reading (Russian): "
+                                            "submitting it would be answered 422 confirmation_required and, "
+                                            "confirmed, stored flagged for staff; the preview is not refused"})
 
 
 @bp.post("/accounts/<account_id>/readings")
@@ -122,8 +139,10 @@ def correct(account_id: str, reading_id: str):
 @operation("Рассчитать начисление (калькулятор)", tag="readings", body=SubmitReadingIn, response=ChargePreviewOut,
            errors=(404, 409, 422),
            description="The same body as submitting a reading; nothing is stored. The same refusals as a "
-                       "submission (422 invalid_reading, 409 reading_below_previous, 409 automatic_metering), "
-                       "and 409 tariff_not_found when no tariff is in force.")
+                       "submission (422 invalid_reading, 409 reading_below_previous, 409 automatic_metering, "
+                       "409 outside_window with the window's dates), and 409 tariff_not_found when no tariff is in "
+                       "force. A reading far above the meter's usual consumption is not refused: `doubt` says "
+                       "why a submission would ask to confirm it.")
 @login_required
 def preview(account_id: str):
     data = body(SubmitReadingIn)
@@ -136,8 +155,7 @@ def preview(account_id: str):
 
 @bp.get("/accounts/<account_id>/readings")
 @operation("История показаний", tag="readings", response=ReadingListOut, errors=(404, 422),
-           params=tuple({"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
-                        for name in ("meter_id", "period", "page_size", "page_token", "limit")),
+           params=query_params("meter_id", "period", "page_size", "page_token", "limit"),
            description="Newest first, with status (accepted, billed, superseded, rejected) and source; filtered "
                        "by meter and period (YYYY-MM), a page at a time (page_token = the previous "
                        "next_page_token). 422 invalid_period, invalid_page_token.")
@@ -161,6 +179,72 @@ def history(account_id: str):
 def staff_correct(reading_id: str):
     data = body(StaffCorrectReadingIn)
     reply = readings().call("StaffCorrectReading", pb.StaffCorrectReadingRequest(
-        reading_id=path_id(reading_id), reason=data["reason"],
+        reading_id=path_id(reading_id), reason=data["reason"], idempotency_key=idempotency_key(),
         values=[pb.ZoneValue(zone=z, value=v) for z, v in data["values"].items()]))
     return dump(ReadingOut, reply), 201
+
+
+# (section: review)
+
+class FlaggedListIn(StrictSchema):
+    supplier_id = text(SHORT, metadata={"description": "only this supplier's readings"})
+    period = text(SHORT, metadata={"description": "YYYY-MM: only readings counted for this period"})
+    status = field(fields.String, validate=validate.OneOf(("pending", "accepted", "rejected"),
+                                                          error="pending, accepted или rejected."),
+                   metadata={"description": "the review's: pending (default), accepted, rejected"})
+    page_size = field(fields.Integer, validate=validate.Range(min=1, max=1000, error="Допустимо от 1 до 1000."),
+                      metadata={"description": "1–200 (more is 200), default 20"})
+    page_token = text(SHORT, metadata={"description": "next_page_token of the previous page"})
+
+
+class FlaggedReadingOut(Schema):
+    reading = fields.Nested(ReadingOut, metadata={"description": "with flag_reason; review, review_reason and "
+                                                                 "reviewed_at once decided"})
+    submitted_by = OrNone(allow_none=True, metadata={"description": "the customer who confirmed it (null: without signing in)"})
+    reviewed_by = OrNone(allow_none=True, metadata={"description": "the staff member who decided (null while pending)"})
+
+
+class FlaggedReadingListOut(Schema):
+    readings = fields.List(fields.Nested(FlaggedReadingOut))
+    next_page_token = fields.String(metadata={"description": "\"\" on the last page"})
+
+
+class ReadingReviewIn(StrictSchema):
+    decision = field(fields.String, required=True, validate=validate.OneOf(("accept", "reject"),
+                                                                           error="accept или reject."),
+                     metadata={"description": "accept: leaves the queue, the flag stays as history; reject: the "
+                                              "reading is rejected (not counted, its preliminary charge reversed, "
+                                              "the customer told)"})
+    reason = field(fields.String, validate=capped(500),
+                   metadata={"description": "required to reject (shown to the customer); a note on acceptance"})
+
+
+@staff_bp.get("/readings/flagged")
+@operation("Показания на проверке (сотрудник)", tag="staff", response=FlaggedReadingListOut, errors=(403, 422),
+           params=query_params("supplier_id", "period", "status", "page_size", "page_token"),
+           description="Roles admin, operator. Readings a customer confirmed despite the plausibility question "
+                       "(flagged), oldest first, a page at a time (page_token = the previous next_page_token): "
+                       "pending review by default (not decided, still counted), or the accepted / rejected ones; by "
+                       "supplier and period (YYYY-MM). 422 invalid_period, invalid_page_token.")
+@login_required
+def staff_flagged():
+    data = query(FlaggedListIn)
+    return dump(FlaggedReadingListOut, readings().call("StaffListFlaggedReadings", pb.StaffListFlaggedReadingsRequest(
+        supplier_id=data.get("supplier_id", ""), period=data.get("period", ""), status=data.get("status", ""),
+        page_size=data.get("page_size", 0), page_token=data.get("page_token", "")), idempotent=True))
+
+
+@staff_bp.post("/readings/<reading_id>/review")
+@operation("Решение по показаниям на проверке (сотрудник)", tag="staff", body=ReadingReviewIn, response=ReadingOut,
+           errors=(403, 404, 409, 422),
+           description="Roles admin, operator; audited. accept: the reading leaves the queue (review accepted). "
+                       "reject (422 reason_required without a reason): status rejected — no longer counted, the "
+                       "preliminary charge reversed on the ledger, the customer told in the inbox and shown "
+                       "«Отклонено» with the reason in the history; only the meter's last reading of a period not "
+                       "billed yet (409 reading_billed, not_latest_reading). 409 reading_not_flagged, "
+                       "reading_reviewed (decided already), reading_superseded.")
+@login_required
+def staff_review(reading_id: str):
+    data = body(ReadingReviewIn)
+    return dump(ReadingOut, readings().call("StaffReviewReading", pb.StaffReviewReadingRequest(
+        reading_id=path_id(reading_id), decision=data["decision"], reason=data.get("reason", ""))))

@@ -10,7 +10,7 @@ from kabinet.payments.v1 import payments_pb2 as payments_pb
 from kabinet.readings.v1 import readings_pb2 as readings_pb
 from marshmallow import Schema, fields, pre_dump, validate
 
-from gateway.openapi import operation
+from gateway.openapi import operation, query_params
 from gateway.schema import (
     SHORT,
     TEXT,
@@ -167,13 +167,10 @@ class RegistryReportOut(Schema):
     changed_accounts = fields.Integer(metadata={"description": "accounts whose facts the accounts part changed"})
 
 
-def _query(*names: str) -> tuple[dict, ...]:
-    return tuple({"name": n, "in": "query", "required": False, "schema": {"type": "string"}} for n in names)
-
 
 @bp.get("/accounts")
 @operation("Поиск лицевых счетов", tag="staff", response=StaffAccountListOut, errors=(403, 422),
-           params=_query("number", "address", "holder", "meter_number", "user_id", "phone", "limit"),
+           params=query_params("number", "address", "holder", "meter_number", "user_id", "phone", "limit"),
            description="Every filter given must match; address and holder are substrings. phone is not supported "
                        "yet (auth offers no staff lookup of a user by phone): 422 with a field error; search by "
                        "user_id instead.")
@@ -222,7 +219,7 @@ def issue_activation_code(account_id: str):
 
 @bp.get("/service-requests")
 @operation("Заявки и сообщения об ошибках в данных счётчиков", tag="staff", response=StaffServiceRequestListOut,
-           params=_query("status", "type", "account_id", "limit"), errors=(403, 422),
+           params=query_params("status", "type", "account_id", "limit"), errors=(403, 422),
            description="Oldest first; type=meter_data for the meter-data error reports.")
 @login_required
 def list_requests():
@@ -256,7 +253,7 @@ def update_request(request_id: str):
 
 @bp.get("/audit")
 @operation("Журнал действий сотрудников", tag="staff", response=AuditListOut,
-           params=_query("entity", "entity_id", "actor_id", "limit"), errors=(403, 422),
+           params=query_params("entity", "entity_id", "actor_id", "limit"), errors=(403, 422),
            description="Newest first; role admin only.")
 @login_required
 def audit():

@@ -7,7 +7,7 @@ from flask import Blueprint
 from kabinet.payments.v1 import payments_pb2 as pb
 from marshmallow import Schema, fields, validate
 
-from gateway.openapi import operation
+from gateway.openapi import operation, query_params
 from gateway.schema import SHORT, XLSX, StrictSchema, attachment, dump, field, path_id, query, text
 from gateway.security import login_required
 from gateway.services import payments
@@ -19,9 +19,6 @@ REGISTRY_TIMEOUT = 300.0  # one transaction over the whole file
 INT32 = validate.Range(min=-(2**31), max=2**31 - 1, error="Слишком большое число.")  # a size cap, not a rule
 OUTCOMES = ["matched", "missing_in_ledger", "missing_in_registry", "amount_mismatch"]
 
-
-def _query(*names: str) -> tuple[dict, ...]:
-    return tuple({"name": n, "in": "query", "required": False, "schema": {"type": "string"}} for n in names)
 
 
 class UploadIn(StrictSchema):
@@ -65,7 +62,7 @@ class ReconciliationOut(Schema):
 
 @bp.post("/bank-registries")
 @operation("Загрузить реестр платежей банка", tag="staff", response=BankRegistryOut, files=("registry",),
-           errors=(403, 413), params=_query("supplier_id", "partner_id"),
+           errors=(403, 413), params=query_params("supplier_id", "partner_id"),
            description="A bank's daily registry (docs/bank-registry-format.md) as the multipart part `registry`, "
                        "for the bank `partner_id` and the supplier `supplier_id`; reconciled at once, as when the "
                        "bank posts it (POST /partners/v1/registries); the same file again returns the first result. "
@@ -81,7 +78,7 @@ def upload():
 
 @bp.get("/bank-registries")
 @operation("Реестры платежей банков", tag="staff", response=RegistryListOut, errors=(403,),
-           params=_query("partner_id", "supplier_id", "registry_date", "limit"),
+           params=query_params("partner_id", "supplier_id", "registry_date", "limit"),
            description="Newest first (at most 200), with each one's reconciliation counts. Role operator or admin.")
 @login_required
 def list_registries():
@@ -93,7 +90,7 @@ def list_registries():
 
 @bp.get("/bank-registries/<registry_id>")
 @operation("Сверка с реестром банка", tag="staff", response=ReconciliationOut, errors=(403, 404),
-           params=_query("outcome", "limit"),
+           params=query_params("outcome", "limit"),
            description="The registry and its reconciliation's lines: of one outcome (matched, missing_in_ledger, "
                        "missing_in_registry, amount_mismatch) or, without one, every exception; at most `limit` "
                        "(1000 by default, 5000 at most; truncated: true when there are more). 404 "

@@ -8,7 +8,7 @@ from flask import Blueprint
 from kabinet.payments.v1 import payments_pb2 as pb
 from marshmallow import Schema, fields
 
-from gateway.openapi import operation
+from gateway.openapi import operation, query_params
 from gateway.schema import SHORT, StrictSchema, Timestamp, body, dump, path_id, query, text
 from gateway.security import login_required
 from gateway.services import payments
@@ -81,8 +81,7 @@ def start_run():
 
 @bp.get("/billing-runs")
 @operation("Расчёты периодов", tag="staff", response=BillingRunListOut, errors=(403, 422),
-           params=tuple({"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
-                        for n in ("supplier_id", "period")),
+           params=query_params("supplier_id", "period"),
            description="Newest first, of a supplier and/or a period (YYYY-MM) when given. Role operator or admin.")
 @login_required
 def list_runs():

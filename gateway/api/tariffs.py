@@ -9,7 +9,7 @@ from flask import Blueprint
 from kabinet.payments.v1 import payments_pb2 as pb
 from marshmallow import Schema, fields, validate
 
-from gateway.openapi import operation
+from gateway.openapi import operation, query_params
 from gateway.schema import SHORT, OrNone, StrictSchema, body, dump, field, path_id, query, text
 from gateway.security import login_required
 from gateway.services import payments
@@ -138,9 +138,6 @@ class ConsumptionNormIn(StrictSchema):
                                                                         "string"})
 
 
-def _query(*names: str) -> tuple[dict, ...]:
-    return tuple({"name": n, "in": "query", "required": False, "schema": {"type": "string"}} for n in names)
-
 
 # --- the customer ---------------------------------------------------------------------------
 
@@ -161,7 +158,7 @@ def account_tariff():
 # --- staff ------------------------------------------------------------------------------------
 
 @bp.get("/staff/v1/tariffs")
-@operation("Тарифы", tag="staff", response=TariffListOut, params=_query("supplier_id", "category", "on"),
+@operation("Тарифы", tag="staff", response=TariffListOut, params=query_params("supplier_id", "category", "on"),
            errors=(403, 422),
            description="Every version by supplier, category and valid_from; with `on`, the version of each "
                        "supplier and category in force that day. Role operator or admin.")
@@ -214,7 +211,7 @@ def put_category(code: str):
 
 @bp.get("/staff/v1/consumption-norms")
 @operation("Нормативы потребления", tag="staff", response=ConsumptionNormListOut,
-           params=_query("supplier_id", "category", "on"), errors=(403, 422),
+           params=query_params("supplier_id", "category", "on"), errors=(403, 422),
            description="By supplier, category, residents and valid_from; with `on`, those in force that day. "
                        "Role operator or admin.")
 @login_required

@@ -303,3 +303,15 @@ def autopay_failed(*, message_id: str, email: str, account_number: str, period: 
             "Оплатите, пожалуйста, вручную в личном кабинете или проверьте сохранённую карту, чтобы автоплатёж "
             "сработал в следующем месяце.\n\n— Личный кабинет")
     return Outgoing(message_id, EMAIL, email, f"Автоплатёж{account} не прошёл", body, "autopay_failed", "")
+
+
+def reading_rejected_notice(*, message_id: str, user_id: str, account_id: str, values: Mapping[str, Decimal],
+                            period: dt.date | None, reason: str, created_at: dt.datetime) -> InboxMessage:
+    """«Показания отклонены»: which values (and for which month), staff's reason, that the preliminary charge is
+    cancelled, and what to do — submit the right reading."""
+    shown = "; ".join(f"{ZONE.title(zone)}: {format_kwh(values[zone])}" for zone in sorted(values, key=_reading_order))
+    month = f" за {month_text(period)}" if period else ""
+    body = (f"Поставщик отклонил показания счётчика{month} — {shown}. Причина: {reason}. Они не учитываются, "
+            "предварительное начисление по ним отменено. Передайте, пожалуйста, верные показания.")
+    return InboxMessage(message_id=message_id, user_id=user_id, category="readings", title="Показания отклонены",
+                        body=body, created_at=created_at, account_id=account_id)

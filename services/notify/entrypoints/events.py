@@ -10,6 +10,7 @@ from kit.consumer import Subscription
 from kit.errors import InvalidInput
 from kit.events import Event, field_decimal, field_uuid
 from services.notify.domain.model import CHANNELS
+from services.notify.entrypoints.reading_reviews import on_reading_rejected
 from services.notify.entrypoints.sms_replies import sms_reply_handler
 from services.notify.service_layer import autopay, delivery, inbox, invoices
 
@@ -63,7 +64,8 @@ def subscriptions(senders: Mapping[str, delivery.Sender], retries: delivery.Retr
                      max_deliver=max(max_deliver, 10)),
         # inbox messages only (writes in the unit of work): a fetch's messages share one transaction
         Subscription(durable="notify-readings", handlers={"readings.reading.accepted": on_reading_accepted,
-                                                          "readings.reading.corrected": on_reading_corrected},
+                                                          "readings.reading.corrected": on_reading_corrected,
+                                                          "readings.reading.rejected": on_reading_rejected},
                      shared_transaction=True),
         Subscription(durable="notify-payments", handlers={"payments.charge.posted": on_charge_posted},
                      shared_transaction=True),

@@ -28,6 +28,7 @@ from services.payments.entrypoints.api_ledger import LedgerRpcs, account_balance
 from services.payments.entrypoints.api_partner_payments import PartnerPaymentRpcs
 from services.payments.entrypoints.api_penalties import PenaltyRpcs
 from services.payments.entrypoints.api_registry import RegistryRpcs
+from services.payments.entrypoints.api_summaries import SummaryRpcs
 from services.payments.service_layer import charging, ledger, master_data, views
 from services.payments.service_layer.accounts import AccountsPort
 
@@ -35,7 +36,7 @@ MAX_LIMIT = 200
 
 
 class PaymentsServicer(LedgerRpcs, InvoiceRpcs, BillingRpcs, PenaltyRpcs, RegistryRpcs, CardPaymentRpcs, AutopayRpcs,
-                       PartnerPaymentRpcs, pb_grpc.PaymentsServicer):
+                       PartnerPaymentRpcs, SummaryRpcs, pb_grpc.PaymentsServicer):
     def __init__(self, uow_factory, accounts: AccountsPort, *, test_clock: bool = False, auth=None,
                  provider=None, card_settings=None) -> None:
         self.uow = uow_factory

@@ -11,6 +11,7 @@ from kit.events import Event, field_decimal, field_uuid
 from services.payments.adapters.accounts import facts_from_pb, supplier_from_pb
 from services.payments.domain.billing import parse_period
 from services.payments.domain.model import AcceptedReading
+from services.payments.entrypoints.rejection_events import on_reading_rejected
 from services.payments.service_layer.accounts import project_account, project_supplier
 from services.payments.service_layer.charging import post_preliminary_charge, replace_preliminary_charge
 
@@ -19,7 +20,8 @@ def subscriptions() -> list[Subscription]:
     # charges are writes in the unit of work only: a fetch's readings share one transaction
     return [Subscription(durable="payments-readings",
                          handlers={"readings.reading.accepted": on_reading_accepted,
-                                   "readings.reading.corrected": on_reading_corrected}, shared_transaction=True),
+                                   "readings.reading.corrected": on_reading_corrected,
+                                   "readings.reading.rejected": on_reading_rejected}, shared_transaction=True),
             Subscription(durable="payments-accounts", handlers=binding_handlers(lambda uow: uow.access)),
             # a durable of its own: a new consumer reads the stream from its start, so every account that
             # accounts announced before this subscription existed is projected too

@@ -19,6 +19,7 @@ from services.payments.adapters.penalty_store import KeyRateRepository, Moratori
 from services.payments.adapters.projection import AccountFactsProjection, SupplierProjection
 from services.payments.adapters.registry_store import RegistryStore
 from services.payments.adapters.repository import ChargeRepository, LedgerRepository, TariffRepository
+from services.payments.adapters.summaries_store import SummariesStore
 
 
 class PaymentsUnitOfWork(UnitOfWork):
@@ -44,6 +45,7 @@ class PaymentsUnitOfWork(UnitOfWork):
     bank_registries: BankRegistryStore
     card_payments: CardPaymentStore
     autopay: AutopayStore
+    summaries: SummariesStore
 
     def _open_repositories(self, session) -> None:
         self.access = AccessProjection(session, account_access)
@@ -68,3 +70,4 @@ class PaymentsUnitOfWork(UnitOfWork):
         self.bank_registries = BankRegistryStore(session)
         self.card_payments = CardPaymentStore(session)
         self.autopay = AutopayStore(session)
+        self.summaries = SummariesStore(session)

@@ -182,3 +182,19 @@ interval_profiles = Table(
 Index("interval_profiles_live", interval_profiles.c.meter_id, interval_profiles.c.period, unique=True,
       postgresql_where=interval_profiles.c.status.in_(("pending", "accepted")))
 Index("interval_profiles_account_period", interval_profiles.c.account_id, interval_profiles.c.period.desc())
+
+# --- staff review of flagged readings (section: review) ---
+
+# Staff's decision on a flagged reading (a reading a customer confirmed despite the plausibility question): the
+# flag stays as history, the decision says who (reviewed_by), when (reviewed_at), what (review: "accepted" |
+# "rejected") and why (review_reason; a rejection's is shown to the customer). Not reviewed: all NULL.
+for _column in (
+    Column("reviewed_at", DateTime(timezone=True)),
+    Column("reviewed_by", UUID(as_uuid=False)),
+    Column("review", Text),
+    Column("review_reason", Text),
+):
+    readings.append_column(_column)
+# the queue walks the flagged readings only, oldest first
+Index("readings_flagged", readings.c.created_at, readings.c.reading_id,
+      postgresql_where=readings.c.flag_reason.isnot(None))

@@ -13,11 +13,15 @@ from services.readings.adapters.orm import account_access, account_facts, suppli
 from services.readings.domain.model import AccountFacts, Meter
 from services.readings.domain.windows import SupplierFacts
 
-# Every submission asks these two: built once (building a statement costs more than running it).
+# Every submission (and the dashboard) asks these: built once (building a statement costs more than running it).
 _ALLOWED_FACTS = (
     select(account_facts).join(account_access, account_access.c.account_id == account_facts.c.account_id)
     .where(account_access.c.user_id == bindparam("user_id", type_=UUID(as_uuid=False)),
            account_access.c.account_id == bindparam("account_id", type_=UUID(as_uuid=False)), account_access.c.bound))
+_ALLOWED_FACTS_MANY = (
+    select(account_facts).join(account_access, account_access.c.account_id == account_facts.c.account_id)
+    .where(account_access.c.user_id == bindparam("user_id", type_=UUID(as_uuid=False)), account_access.c.bound,
+           account_access.c.account_id == any_(bindparam("ids", type_=ARRAY(UUID(as_uuid=False))))))
 _SUPPLIER = select(supplier_facts).where(supplier_facts.c.supplier_id == bindparam("supplier_id",
                                                                                   type_=UUID(as_uuid=False)))
 
@@ -35,12 +39,7 @@ class AccountsProjection:
         """`allowed_facts` of several accounts in one query (the dashboard's due flags): those it knows."""
         if not account_ids:
             return {}
-        rows = self.session.execute(
-            select(account_facts).join(account_access, account_access.c.account_id == account_facts.c.account_id)
-            .where(account_access.c.user_id == user_id, account_access.c.bound,
-                   account_access.c.account_id == any_(bindparam("ids", account_ids,
-                                                                 type_=ARRAY(UUID(as_uuid=False)))))
-        ).mappings()
+        rows = self.session.execute(_ALLOWED_FACTS_MANY, {"user_id": user_id, "ids": account_ids}).mappings()
         return {row["account_id"]: _facts(row) for row in rows}
 
     def facts(self, account_id: str) -> AccountFacts | None:

@@ -99,7 +99,7 @@ class ReadingRepository:
             .where(COUNTED)
             .order_by(readings.c.meter_id, readings.c.taken_at.desc(), readings.c.created_at.desc())
         ).mappings()
-        return {r["meter_id"]: _reading(r) for r in rows}
+        return {r["meter_id"]: reading_from_row(r) for r in rows}
 
     def lock_meter(self, meter_id: str) -> None:
         """Serialize submissions for one meter until the transaction ends."""
@@ -110,7 +110,7 @@ class ReadingRepository:
             select(readings).where(readings.c.meter_id == meter_id, COUNTED)
             .order_by(readings.c.taken_at.desc(), readings.c.created_at.desc()).limit(1)
         ).mappings().first()
-        return _reading(row) if row else None
+        return reading_from_row(row) if row else None
 
     def before(self, reading: Reading) -> Reading | None:
         """The counted reading of the same meter before this one (what a correction is counted from)."""
@@ -120,25 +120,25 @@ class ReadingRepository:
                                    readings.c.taken_at <= reading.taken_at)
             .order_by(readings.c.taken_at.desc(), readings.c.created_at.desc()).limit(1)
         ).mappings().first()
-        return _reading(row) if row else None
+        return reading_from_row(row) if row else None
 
     def history_for_meter(self, meter_id: str, since: dt.datetime) -> list[Reading]:
         """The meter's counted readings taken since a moment, oldest first (the plausibility check)."""
         rows = self.session.execute(
             select(readings).where(readings.c.meter_id == meter_id, COUNTED, readings.c.taken_at >= since)
             .order_by(readings.c.taken_at, readings.c.created_at)).mappings()
-        return [_reading(r) for r in rows]
+        return [reading_from_row(r) for r in rows]
 
     def last_with_history(self, meter_id: str, since: dt.datetime) -> tuple[Reading | None, History]:
         """The meter's last counted reading and the summary of its counted readings since a moment (the
         plausibility check), in one query whatever the history's length."""
         row = self.session.execute(_LAST_WITH_HISTORY, {"meter_id": meter_id, "since": since}).mappings().one()
-        return (_reading(row) if row["reading_id"] else None,
+        return (reading_from_row(row) if row["reading_id"] else None,
                 History(row["h_readings"], row["h_first"], row["h_last"], Decimal(row["h_used"])))
 
     def get(self, reading_id: str) -> Reading | None:
         row = self.session.execute(select(readings).where(readings.c.reading_id == reading_id)).mappings().first()
-        return _reading(row) if row else None
+        return reading_from_row(row) if row else None
 
     def set_status(self, reading_id: str, status: str) -> None:
         self.session.execute(update(readings).where(readings.c.reading_id == reading_id).values(status=status))
@@ -157,7 +157,7 @@ class ReadingRepository:
         row = self.session.execute(
             select(readings).where(who, readings.c.idempotency_key == key)
         ).mappings().first()
-        return _reading(row) if row else None
+        return reading_from_row(row) if row else None
 
     def list_for_account(self, account_id: str, limit: int, *, meter_id: str | None = None,
                          period: dt.date | None = None, after: tuple | None = None) -> list[Reading]:
@@ -176,7 +176,7 @@ class ReadingRepository:
         rows = self.session.execute(query.order_by(
             readings.c.taken_at.desc(), readings.c.created_at.desc(), readings.c.reading_id.desc()).limit(limit)
         ).mappings()
-        return [_reading(r) for r in rows]
+        return [reading_from_row(r) for r in rows]
 
     def created_at(self, reading_id: str) -> dt.datetime | None:
         return self.session.execute(select(readings.c.created_at).where(readings.c.reading_id == reading_id)).scalar()
@@ -190,10 +190,11 @@ def _row(r: Reading) -> dict:
         taken_at=r.taken_at, source=r.source, submitted_by=r.submitted_by, idempotency_key=r.idempotency_key,
         period=r.period or r.taken_at.date().replace(day=1), status=r.status, supplier_id=r.supplier_id,
         flag_reason=r.flag_reason, corrects=r.corrects, reason=r.reason,
+        review=r.review, review_reason=r.review_reason, reviewed_at=r.reviewed_at, reviewed_by=r.reviewed_by,
     )
 
 
-def _reading(row) -> Reading:
+def reading_from_row(row) -> Reading:
     return Reading(
         reading_id=row["reading_id"], account_id=row["account_id"], meter_id=row["meter_id"],
         values={z: Decimal(v) for z, v in row["values"].items()},
@@ -202,4 +203,6 @@ def _reading(row) -> Reading:
         idempotency_key=row["idempotency_key"], period=row["period"], status=row["status"],
         flag_reason=row["flag_reason"], corrects=row["corrects"], reason=row["reason"],
         supplier_id=row["supplier_id"], created_at=row["created_at"],
+        review=row["review"], review_reason=row["review_reason"], reviewed_at=row["reviewed_at"],
+        reviewed_by=row["reviewed_by"],
     )

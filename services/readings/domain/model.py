@@ -87,6 +87,10 @@ class Reading:
     reason: str | None = None            # a staff correction's reason
     supplier_id: str | None = None
     created_at: dt.datetime | None = None  # when stored (orders readings taken at the same moment)
+    review: str | None = None            # staff's decision on a flagged reading: accepted | rejected
+    review_reason: str | None = None     # why (a rejection's reason is shown to the customer)
+    reviewed_at: dt.datetime | None = None
+    reviewed_by: str | None = None
 
     @property
     def total(self) -> Decimal:
@@ -229,3 +233,4 @@ class ChargePreview:
 
     reading: Reading
     charge: PreliminaryCharge
+    doubt: str | None = None  # the plausibility check's doubt: a submission would ask to confirm (Russian)

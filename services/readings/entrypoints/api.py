@@ -11,14 +11,17 @@ from services.readings.domain.model import ChargePreview, Reading
 from services.readings.entrypoints.api_consumption import ConsumptionRpcs
 from services.readings.entrypoints.api_due import DueRpcs
 from services.readings.entrypoints.api_interval import IntervalRpcs
+from services.readings.entrypoints.api_last_readings import LastReadingRpcs
 from services.readings.entrypoints.api_metering import MeteringRpcs
+from services.readings.entrypoints.api_review import ReviewRpcs
 from services.readings.entrypoints.api_sms import SmsRpcs
 from services.readings.service_layer import calculator, registry, submission, views
 from services.readings.service_layer.accounts import AccountsPort
 from services.readings.service_layer.calculator import PaymentsPort
 
 
-class ReadingsServicer(DueRpcs, ConsumptionRpcs, SmsRpcs, MeteringRpcs, IntervalRpcs, pb_grpc.ReadingsServicer):
+class ReadingsServicer(DueRpcs, ConsumptionRpcs, SmsRpcs, MeteringRpcs, IntervalRpcs, LastReadingRpcs,
+                       ReviewRpcs, pb_grpc.ReadingsServicer):
     def __init__(self, uow_factory, accounts: AccountsPort, payments: PaymentsPort) -> None:
         self.uow = uow_factory
         self.accounts = accounts
@@ -45,7 +48,7 @@ class ReadingsServicer(DueRpcs, ConsumptionRpcs, SmsRpcs, MeteringRpcs, Interval
         reading = submission.correct_reading(
             self.uow(), self.accounts, user_id=user.user_id, account_id=request.account_id,
             reading_id=request.reading_id, values={v.zone: v.value for v in request.values},
-            confirm=request.confirm)
+            confirm=request.confirm, idempotency_key=request.idempotency_key or None)
         return to_pb(reading)
 
     def PreviewCharge(self, request, context):
@@ -66,7 +69,8 @@ class ReadingsServicer(DueRpcs, ConsumptionRpcs, SmsRpcs, MeteringRpcs, Interval
     def StaffCorrectReading(self, request, context):
         reading = submission.staff_correct_reading(
             self.uow(), self.accounts, require_caller(), reading_id=request.reading_id,
-            values={v.zone: v.value for v in request.values}, reason=request.reason)
+            values={v.zone: v.value for v in request.values}, reason=request.reason,
+            idempotency_key=request.idempotency_key or None)
         return to_pb(reading)
 
 
@@ -77,8 +81,11 @@ def to_pb(reading: Reading) -> pb.Reading:
         consumption=zone_values(reading.consumption), period=f"{reading.period:%Y-%m}" if reading.period else "",
         flagged=reading.flag_reason is not None, flag_reason=reading.flag_reason or "",
         corrects=reading.corrects or "", reason=reading.reason or "",
+        review=reading.review or "", review_reason=reading.review_reason or "",
     )
     msg.taken_at.FromDatetime(reading.taken_at)
+    if reading.reviewed_at:
+        msg.reviewed_at.FromDatetime(reading.reviewed_at)
     return msg
 
 
@@ -92,7 +99,8 @@ def preview_to_pb(preview: ChargePreview) -> pb.ChargePreview:
         account_id=reading.account_id, meter_id=reading.meter_id, values=zone_values(reading.values),
         consumption=zone_values(reading.consumption),
         lines=preview_lines(charge), amount_kop=charge.amount_kop,
-        tariff_valid_from=charge.tariff_valid_from.isoformat())
+        tariff_valid_from=charge.tariff_valid_from.isoformat(),
+        period=f"{reading.period:%Y-%m}" if reading.period else "", doubt=preview.doubt or "")
 
 
 def preview_lines(charge) -> list[pb.ChargeLine]:

@@ -8,10 +8,12 @@ from kit.db import UnitOfWork
 from services.readings.adapters.consumption_store import ConsumptionStore
 from services.readings.adapters.due_store import DueStore
 from services.readings.adapters.interval_store import IntervalStore
+from services.readings.adapters.last_readings_store import LastReadingsStore
 from services.readings.adapters.metering_store import MeteringStore
 from services.readings.adapters.orm import account_access, audit_log
 from services.readings.adapters.projection import AccountsProjection, SupplierProjection
 from services.readings.adapters.repository import ReadingRepository
+from services.readings.adapters.review_store import ReviewStore
 from services.readings.adapters.sms_store import SmsStore
 
 
@@ -26,6 +28,8 @@ class ReadingsUnitOfWork(UnitOfWork):
     sms: SmsStore
     interval: IntervalStore
     metering: MeteringStore
+    last_readings: LastReadingsStore
+    review: ReviewStore
 
     def _open_repositories(self, session) -> None:
         self.readings = ReadingRepository(session)
@@ -38,3 +42,5 @@ class ReadingsUnitOfWork(UnitOfWork):
         self.sms = SmsStore(session)
         self.interval = IntervalStore(session)
         self.metering = MeteringStore(session)
+        self.last_readings = LastReadingsStore(session)
+        self.review = ReviewStore(session)
