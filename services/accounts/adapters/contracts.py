@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Session
 
 from kit.metrics import count_on_commit
 from services.accounts.adapters.orm import contract_confirmations, contracts, suppliers
 from services.accounts.adapters.repository import BOUND
 from services.accounts.domain.contracts import ContractCard
+
+# the dashboard asks for the cabinet's contracts every time: built once
+_MY_CONTRACTS = (select(contracts, suppliers.c.name.label("supplier_name"))
+                 .join(suppliers, suppliers.c.supplier_id == contracts.c.supplier_id)
+                 .where(contracts.c.user_id == bindparam("user_id", type_=UUID(as_uuid=False)))
+                 .order_by(contracts.c.bound_at, contracts.c.number))
 
 
 class ContractsRepository:
@@ -40,8 +47,7 @@ class ContractsRepository:
         return rows[0] if rows else None
 
     def cards(self, user_id: str) -> list[ContractCard]:
-        return self._cards(self._query().where(contracts.c.user_id == user_id)
-                           .order_by(contracts.c.bound_at, contracts.c.number))
+        return [to_card(r) for r in self.session.execute(_MY_CONTRACTS, {"user_id": user_id}).mappings()]
 
     def _cards(self, query) -> list[ContractCard]:
         return [to_card(r) for r in self.session.execute(query).mappings()]

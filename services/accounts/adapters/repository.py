@@ -6,7 +6,8 @@ import datetime as dt
 import uuid
 
 from prometheus_client import Counter
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import any_, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -26,6 +27,28 @@ from services.accounts.domain.payments import as_proofs
 
 BOUND = Counter("kabinet_accounts_bound_total", "Bound to a cabinet: лицевые счета (account) and договоры (contract)",
                 ["kind"])
+
+
+# What every dashboard asks (the groups, the cards with their meters), built once: building a statement costs more
+# than running it.
+_UUID = UUID(as_uuid=False)
+_USER = bindparam("user_id", type_=_UUID)
+_DEFAULT_GROUP = select(groups.c.group_id).where(groups.c.user_id == _USER, groups.c.is_default)
+_COUNTS = (select(bindings.c.group_id, func.count().label("n")).where(bindings.c.user_id == _USER)
+           .group_by(bindings.c.group_id).subquery())
+_GROUPS = (select(groups.c.group_id, groups.c.name, groups.c.is_default, func.coalesce(_COUNTS.c.n, 0).label("n"))
+           .outerjoin(_COUNTS, _COUNTS.c.group_id == groups.c.group_id).where(groups.c.user_id == _USER)
+           .order_by(groups.c.is_default.desc(), groups.c.created_at, groups.c.name))
+_CARDS = (select(accounts, suppliers.c.name.label("supplier_name"), bindings.c.alias, bindings.c.group_id,
+                 groups.c.name.label("group_name"))
+          .join(bindings, bindings.c.account_id == accounts.c.account_id)
+          .join(suppliers, suppliers.c.supplier_id == accounts.c.supplier_id)
+          .join(groups, groups.c.group_id == bindings.c.group_id)
+          .where(bindings.c.user_id == _USER)
+          .order_by(groups.c.created_at, bindings.c.bound_at, accounts.c.number))
+_CARD = _CARDS.where(accounts.c.account_id == bindparam("account_id", type_=_UUID))
+_METERS = (select(meters).where(meters.c.account_id == any_(bindparam("ids", type_=ARRAY(_UUID))),
+                                meters.c.closed_at.is_(None)).order_by(meters.c.number))
 
 
 class AccountsRepository:
@@ -62,8 +85,7 @@ class AccountsRepository:
         self.session.execute(insert(bind_attempts).values(user_id=user_id, number_key=key))
 
     def default_group(self, user_id: str) -> str:
-        group_id = self.session.scalar(select(groups.c.group_id).where(
-            groups.c.user_id == user_id, groups.c.is_default))
+        group_id = self.session.scalar(_DEFAULT_GROUP, {"user_id": user_id})
         if group_id is None:
             group_id = str(uuid.uuid4())
             self.session.execute(insert(groups).values(group_id=group_id, user_id=user_id,
@@ -75,13 +97,7 @@ class AccountsRepository:
     def groups(self, user_id: str) -> list[Group]:
         """The user's groups, the default one first, with how many accounts each holds."""
         self.default_group(user_id)
-        counts = (select(bindings.c.group_id, func.count().label("n")).where(bindings.c.user_id == user_id)
-                  .group_by(bindings.c.group_id).subquery())
-        rows = self.session.execute(
-            select(groups.c.group_id, groups.c.name, groups.c.is_default, func.coalesce(counts.c.n, 0).label("n"))
-            .outerjoin(counts, counts.c.group_id == groups.c.group_id)
-            .where(groups.c.user_id == user_id)
-            .order_by(groups.c.is_default.desc(), groups.c.created_at, groups.c.name)).all()
+        rows = self.session.execute(_GROUPS, {"user_id": user_id}).all()
         return [Group(r.group_id, r.name, r.is_default, r.n) for r in rows]
 
     def group(self, user_id: str, group_id: str) -> Group | None:
@@ -195,7 +211,7 @@ class AccountsRepository:
         return cards[0] if cards else None
 
     def cards(self, user_id: str) -> list[AccountCard]:
-        return self._cards(user_id, None)
+        return self._with_meters(self.session.execute(_CARDS, {"user_id": user_id}).mappings().all())
 
     def facts(self, account_id: str) -> AccountCard:
         """The account as the billing system knows it, outside any cabinet (no alias, no group)."""
@@ -207,27 +223,14 @@ class AccountsRepository:
                  .where(accounts.c.account_id.in_(account_ids)))
         return self._with_meters(self.session.execute(query).mappings().all())
 
-    def _cards(self, user_id: str, account_id: str | None) -> list[AccountCard]:
-        query = (
-            select(accounts, suppliers.c.name.label("supplier_name"), bindings.c.alias, bindings.c.group_id,
-                   groups.c.name.label("group_name"))
-            .join(bindings, bindings.c.account_id == accounts.c.account_id)
-            .join(suppliers, suppliers.c.supplier_id == accounts.c.supplier_id)
-            .join(groups, groups.c.group_id == bindings.c.group_id)
-            .where(bindings.c.user_id == user_id)
-            .order_by(groups.c.created_at, bindings.c.bound_at, accounts.c.number)
-        )
-        if account_id is not None:
-            query = query.where(accounts.c.account_id == account_id)
-        return self._with_meters(self.session.execute(query).mappings().all())
+    def _cards(self, user_id: str, account_id: str) -> list[AccountCard]:
+        return self._with_meters(self.session.execute(_CARD, {"user_id": user_id, "account_id": account_id})
+                                 .mappings().all())
 
     def _with_meters(self, rows) -> list[AccountCard]:
         if not rows:
             return []
-        meter_rows = self.session.execute(
-            select(meters).where(meters.c.account_id.in_([r["account_id"] for r in rows]),
-                                 meters.c.closed_at.is_(None)).order_by(meters.c.number)
-        ).mappings()
+        meter_rows = self.session.execute(_METERS, {"ids": [r["account_id"] for r in rows]}).mappings()
         by_account: dict[str, list[MeterCard]] = {}
         for m in meter_rows:
             by_account.setdefault(m["account_id"], []).append(_meter_card(m))
