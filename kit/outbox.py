@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from kit.aio import sleep_or_stop
 from kit.events import Event, encode
 from kit.metrics import OUTBOX_FAILURES, OUTBOX_PUBLISHED
-from kit.tracing import publishing
+from kit.tracing import driver_statement, publishing
 
 log = logging.getLogger("kit.outbox")
 
@@ -82,7 +82,8 @@ def write_events(session: Session, producer: str, events: list[Event]) -> None:
     """The events' outbox rows, in the session's transaction. Straight through the driver: every transaction
     that announces something runs this, and SQLAlchemy's execution costs twice the driver's."""
     rows = [(e.id, e.type, e.aggregate_id, encode(e, producer)) for e in events]
-    with session.connection().connection.driver_connection.cursor() as cursor:
+    driver = session.connection().connection.driver_connection
+    with driver_statement(driver.info.dbname, _INSERT_EVENT), driver.cursor() as cursor:
         if len(rows) == 1:
             cursor.execute(_INSERT_EVENT, rows[0])
         else:

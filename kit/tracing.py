@@ -154,6 +154,17 @@ def traced_channel(channel: grpc.Channel) -> grpc.Channel:
 # -- the outbox -> JetStream -> consumer hop ------------------------------------------------------
 
 
+def driver_statement(database: str, statement: str):
+    """A statement run straight through the driver (the outbox's INSERT): the CLIENT span SQLAlchemy's
+    instrumentation would have made, so that the request's trace still shows it."""
+    if not enabled():
+        return _NOT_TRACED
+    verb = statement.split(None, 1)[0]
+    return trace.get_tracer("kit.db").start_as_current_span(
+        f"{verb} {database}", kind=SpanKind.CLIENT,
+        attributes={"db.system": "postgresql", "db.name": database, "db.statement": statement})
+
+
 def publishing(subject: str, envelope: bytes):
     """The relay's publish of one outbox row: a PRODUCER span in the trace that committed it."""
     if not enabled():

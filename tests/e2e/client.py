@@ -306,14 +306,14 @@ SBER = {"bank_name": "ПАО Сбербанк", "bic": "044525225", "settlement_
         "correspondent_account": "30101810400000000225"}
 
 
-def new_supplier(admin: Customer, name: str = "АО «Декабрьская сбытовая»", due_day: int = 15) -> dict:
+def new_supplier(admin: Customer, name: str = "АО «Декабрьская сбытовая»", due_day: int = 15, **fields) -> dict:
     """A supplier of the test's own (POST /staff/v1/suppliers), so that what the test closes or accrues (a
-    billing period, penalties) touches no other test's accounts."""
-    for _ in range(20):  # sms codes are unique: try another on a collision with a parallel test's
+    billing period, penalties) touches no other test's accounts; `fields` replace the defaults."""
+    for _ in range(50):  # sms codes are unique (3 digits): try another on a collision with another test's
         response = admin.call("POST", "/staff/v1/suppliers", json={
             "name": name, "inn": "7841322249", "kpp": "784101001", "bank": SBER,
             "sms_code": str(random.randrange(100, 1000)), "payment_due_day": due_day, "services": ["Электроэнергия"],
-            "readings_window": {"from_day": 1, "to_day": 31, "outside": "refuse"}})
+            "readings_window": {"from_day": 1, "to_day": 31, "outside": "refuse"}} | fields)
         if response.status_code == 201:
             return response.json()
         assert response.status_code == 409, response.text
