@@ -52,8 +52,8 @@ class Subscription:
     max_deliver: int = 10
     ack_wait: float = 30.0
     batch: int = 64
-    # the messages of a fetch in one transaction (a savepoint each): only for handlers whose every effect is a
-    # write in the unit of work (no provider call, nothing sent) — a failed commit runs them again
+    # the messages of a fetch in one transaction (claimed together, one commit): only for handlers whose every
+    # effect is a write in the unit of work (no provider call, nothing sent) — a failure runs them again one by one
     shared_transaction: bool = False
 
     @property
