@@ -45,13 +45,17 @@ class SupplierProjection:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._known: dict[str, Supplier | None] = {}  # get's answers in this transaction; put forgets them
 
     def get(self, supplier_id: str) -> Supplier | None:
-        row = self.session.execute(_SUPPLIER, {"supplier_id": supplier_id}).first()
-        return None if row is None else Supplier(supplier_id=row.supplier_id,
-                                                 **{name: getattr(row, name) for name in self.FIELDS})
+        if supplier_id not in self._known:
+            row = self.session.execute(_SUPPLIER, {"supplier_id": supplier_id}).first()
+            self._known[supplier_id] = None if row is None else Supplier(
+                supplier_id=row.supplier_id, **{name: getattr(row, name) for name in self.FIELDS})
+        return self._known[supplier_id]
 
     def put(self, supplier: Supplier, as_of: dt.datetime) -> None:
+        self._known.clear()
         values = {name: getattr(supplier, name) for name in self.FIELDS} | {"as_of": as_of}
         stmt = insert(suppliers).values(supplier_id=supplier.supplier_id, **values)
         self.session.execute(stmt.on_conflict_do_update(

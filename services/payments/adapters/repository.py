@@ -42,9 +42,13 @@ _BALANCE = select(func.coalesce(func.sum(ledger.c.amount_kop), 0)).where(
 class TariffRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        # for_category's answers in this transaction (a consumer's fetch charges many readings of one supplier and
+        # category); forgotten on every write through this repository, the only writer of tariffs
+        self._of_category: dict[tuple[str, str], list[Tariff]] = {}
 
     def put(self, tariff: Tariff) -> None:
         """Insert or replace a tariff with its prices."""
+        self._of_category.clear()
         values = dict(supplier_id=tariff.supplier_id, category=tariff.category, valid_from=tariff.valid_from)
         self.session.execute(pg_insert(tariffs).values(tariff_id=tariff.tariff_id, **values)
                              .on_conflict_do_update(index_elements=[tariffs.c.tariff_id], set_=values))
@@ -54,6 +58,7 @@ class TariffRepository:
     def add_new(self, tariff: Tariff) -> None:
         """Insert a new tariff version; the supplier and category must have none from its date (a race
         lost to another insert is refused like the check before it)."""
+        self._of_category.clear()
         added = self.session.execute(
             pg_insert(tariffs).values(tariff_id=tariff.tariff_id, supplier_id=tariff.supplier_id,
                                       category=tariff.category, valid_from=tariff.valid_from)
@@ -63,9 +68,13 @@ class TariffRepository:
         self.session.execute(insert(tariff_prices), _price_rows(tariff))
 
     def for_category(self, supplier_id: str, category: str) -> list[Tariff]:
-        """Every tariff of the supplier for the category, past and future (every charge asks: built once)."""
-        return self._tariffs(self.session.execute(_TARIFFS_OF_CATEGORY, {"supplier_id": supplier_id,
-                                                                         "category": category}))
+        """Every tariff of the supplier for the category, past and future (every charge asks: built once, and
+        asked once per transaction)."""
+        key = (supplier_id, category)
+        if key not in self._of_category:
+            self._of_category[key] = self._tariffs(self.session.execute(
+                _TARIFFS_OF_CATEGORY, {"supplier_id": supplier_id, "category": category}))
+        return self._of_category[key]
 
     def find(self, *, supplier_id: str = "", category: str = "") -> list[Tariff]:
         """Every tariff version, of a supplier and of a category when given, by supplier, category, date."""
