@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from kit.errors import InvalidInput, NotFound
 from kit.ids import is_uuid
 from services.readings.adapters.review_events import reading_rejected
 from services.readings.domain import review
 from services.readings.domain.model import Reading
-from services.readings.domain.windows import parse_period
 from services.readings.service_layer.submission import require_staff
-from services.readings.service_layer.views import _b36, _moment, page_size
+from services.readings.service_layer.views import page_cursor, page_size, page_token_of, period_filter
 
 
 def list_flagged(uow, caller, *, supplier_id: str = "", period: str = "", status: str = "", size: int = 0,
@@ -23,15 +21,13 @@ def list_flagged(uow, caller, *, supplier_id: str = "", period: str = "", status
     status = review.queue_status(status)
     if supplier_id and not is_uuid(supplier_id):
         raise InvalidInput(fields={"supplier_id": "Неверный идентификатор."})
-    month = parse_period(period) if period else None
-    if period and month is None:
-        raise InvalidInput("Период — в виде ГГГГ-ММ.", code="invalid_period", fields={"period": "Например, 2026-11."})
+    month = period_filter(period)
     limit = page_size(size)
     with uow:
         found = uow.review.flagged(status=status, limit=limit + 1, supplier_id=supplier_id, period=month,
-                                   after=_cursor(page_token))
+                                   after=page_cursor(page_token, moments=1, reopen="очередь"))
     page = found[:limit]
-    return page, _token(page[-1]) if len(found) > limit else ""
+    return page, page_token_of(page[-1].created_at, reading_id=page[-1].reading_id) if len(found) > limit else ""
 
 
 def review_reading(uow, caller, *, reading_id: str, decision: str, reason: str,
@@ -68,17 +64,3 @@ def review_reading(uow, caller, *, reading_id: str, decision: str, reason: str,
         uow.commit()
     return reading
 
-
-def _token(last: Reading) -> str:
-    return f"{_b36(last.created_at)}.{uuid.UUID(last.reading_id).hex}"
-
-
-def _cursor(token: str) -> tuple[dt.datetime, str] | None:
-    if not token:
-        return None
-    try:
-        created, reading_id = token.split(".")
-        return _moment(created), str(uuid.UUID(hex=reading_id))
-    except (ValueError, TypeError, OverflowError):
-        raise InvalidInput("Ссылка на страницу устарела: откройте очередь заново.", code="invalid_page_token",
-                           fields={"page_token": "Неверная ссылка на страницу."}) from None

@@ -25,33 +25,43 @@ def list_readings(uow, accounts: AccountsPort, *, user_id: str, account_id: str,
                   meter_id: str = "", period: str = "", page_token: str = "") -> tuple[list[model.Reading], str]:
     """Newest first (corrections before what they corrected), filtered by meter and period; the page and the
     token of the next one ("" on the last)."""
-    wanted = parse_period(period) if period else None
-    if period and wanted is None:
-        raise InvalidInput("Период — в виде ГГГГ-ММ.", code="invalid_period", fields={"period": "Например, 2026-11."})
+    wanted = period_filter(period)
     if meter_id and not is_uuid(meter_id):
         raise InvalidInput("Счётчик не найден.", code="invalid_meter", fields={"meter_id": "Выберите счётчик."})
-    after = _cursor(page_token)
+    after = page_cursor(page_token, moments=2, reopen="историю")
     with uow:
         allowed_account(uow, accounts, user_id=user_id, account_id=account_id)
         found = uow.readings.list_for_account(account_id, limit + 1, meter_id=meter_id or None, period=wanted,
                                               after=after)
     page = found[:limit]
-    return page, _token(page[-1]) if len(found) > limit else ""
+    return page, page_token_of(page[-1].taken_at, page[-1].created_at, reading_id=page[-1].reading_id) \
+        if len(found) > limit else ""
 
 
-def _token(last: model.Reading) -> str:
-    """The last reading's (taken_at, created_at, reading_id), compact: microseconds in base 36 and the uuid's hex."""
-    return ".".join((_b36(last.taken_at), _b36(last.created_at), uuid.UUID(last.reading_id).hex))
+def period_filter(period: str) -> dt.date | None:
+    """"" -> no filter; "YYYY-MM" -> the month's first day; anything else `invalid_period`."""
+    wanted = parse_period(period) if period else None
+    if period and wanted is None:
+        raise InvalidInput("Период — в виде ГГГГ-ММ.", code="invalid_period", fields={"period": "Например, 2026-11."})
+    return wanted
 
 
-def _cursor(token: str) -> tuple | None:
+def page_token_of(*moments: dt.datetime, reading_id: str) -> str:
+    """A keyset page token: the last reading's moments and id, compact (microseconds in base 36, the uuid's hex)."""
+    return ".".join((*(_b36(m) for m in moments), uuid.UUID(reading_id).hex))
+
+
+def page_cursor(token: str, *, moments: int, reopen: str) -> tuple | None:
+    """The (moments…, reading_id) of a page token; `invalid_page_token` (open `reopen` again) if it is not one."""
     if not token:
         return None
     try:
-        taken, created, reading_id = token.split(".")
-        return _moment(taken), _moment(created), str(uuid.UUID(hex=reading_id))
+        *times, reading_id = token.split(".")
+        if len(times) != moments:
+            raise ValueError(token)
+        return (*(_moment(t) for t in times), str(uuid.UUID(hex=reading_id)))
     except (ValueError, TypeError, OverflowError):
-        raise InvalidInput("Ссылка на страницу устарела: откройте историю заново.", code="invalid_page_token",
+        raise InvalidInput(f"Ссылка на страницу устарела: откройте {reopen} заново.", code="invalid_page_token",
                            fields={"page_token": "Неверная ссылка на страницу."}) from None
 
 
