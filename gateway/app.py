@@ -11,9 +11,11 @@ from gateway.api import (
     accounts,
     auth,
     autopay,
+    care,
     consumption,
     contracts,
     dashboard,
+    deliveries,
     groups,
     interval_profiles,
     invoices,
@@ -86,6 +88,7 @@ def create_app(config: GatewayConfig | None = None, *, verifier=None) -> Flask:
                       staff_penalties.bp, payments.bp, payments.provider_bp, staff_payments.bp, autopay.bp,
                       autopay.staff_bp, partners.bp, staff_partners.bp, staff_bank_registries.bp,
                       readings_batch.bp, readings_batch.staff_bp, consumption.bp, readings.staff_bp, sms_inbound.bp,
-                      metering.bp, metering.staff_bp, interval_profiles.bp, interval_profiles.staff_bp):
+                      metering.bp, metering.staff_bp, interval_profiles.bp, interval_profiles.staff_bp,
+                      deliveries.partner_bp, deliveries.staff_bp, care.bp, care.staff_bp):
         app.register_blueprint(blueprint)
     return app

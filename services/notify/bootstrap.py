@@ -20,6 +20,8 @@ from services.notify.config import NotifyConfig
 from services.notify.domain.model import EMAIL, SMS
 from services.notify.entrypoints.api import NotifyServicer
 from services.notify.entrypoints.events import subscriptions
+from services.notify.entrypoints.jobs import jobs
+from services.notify.entrypoints.reminders import reminder_subscriptions
 from services.notify.service_layer.delivery import Retries
 from services.notify.service_layer.unit_of_work import NotifyUnitOfWork
 
@@ -48,15 +50,15 @@ def senders(config: NotifyConfig, rt: ServiceRuntime) -> dict:
 
 def worker_subscriptions(rt: ServiceRuntime) -> list:
     return subscriptions(senders(rt.config, rt), Retries(rt.uow, rt.config.delivery_max_attempts),
-                         public_url=rt.config.public_url)
+                         public_url=rt.config.public_url) + reminder_subscriptions(rt)
 
 
 def servicer(rt: ServiceRuntime):
     mailboxes = [SimulatorMailbox(url) for url in rt.config.dev_outbox_sources]
-    servicer = NotifyServicer(rt.uow, dev_outbox=rt.config.is_dev, mailboxes=mailboxes)
+    servicer = NotifyServicer(rt.uow, dev_outbox=rt.config.is_dev, mailboxes=mailboxes, config=rt.config)
     return lambda server: notify_pb2_grpc.add_NotifyServicer_to_server(servicer, server)
 
 
 # notify has no demo data of its own: the inbox fills from events.
 SERVICE = Service("notify", Path(__file__).parent, NotifyUnitOfWork, servicer,
-                  subscriptions=worker_subscriptions, config_class=NotifyConfig)
+                  subscriptions=worker_subscriptions, jobs=jobs, config_class=NotifyConfig)

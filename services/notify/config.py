@@ -43,6 +43,12 @@ class NotifyConfig(ServiceConfig):
     # Where customers open the cabinet; links in e-mails point there (required in prod).
     public_url: str = ""
 
+    # (section: notifications)
+
+    # (section: dispatch)
+
+    # (section: care)
+
     @model_validator(mode="after")
     def _adapters(self) -> NotifyConfig:
         for name, allowed in (("sms_adapter", SMS_ADAPTERS), ("email_adapter", EMAIL_ADAPTERS)):

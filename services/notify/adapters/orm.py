@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, DateTime, Index, Integer, MetaData, Table, Text, func
+from sqlalchemy import CheckConstraint, Column, DateTime, Index, Integer, MetaData, Table, Text, func, text
 from sqlalchemy.dialects.postgresql import UUID
 
+from kit.audit import audit_table
+
 metadata = MetaData()
+
+audit_log = audit_table(metadata)  # staff actions: news, notices, feedback replies
 
 inbox = Table(
     "inbox", metadata,
@@ -60,3 +64,34 @@ contacts = Table(
     Column("as_of", DateTime(timezone=True), nullable=False),
     CheckConstraint("channel IN ('sms', 'email')", name="contacts_channel"),
 )
+
+# The outgoing queue (migration 0003): SMS and e-mails of the catalogue, rendered, waiting for the dispatcher
+# (sent within each provider's rate; SMS not in the quiet hours of the customer's time zone).
+outgoing = Table(
+    "outgoing", metadata,
+    Column("message_id", UUID(as_uuid=False), primary_key=True),  # follows from the fact: planned exactly once
+    Column("channel", Text, nullable=False),
+    Column("destination", Text, nullable=False),
+    Column("user_id", UUID(as_uuid=False)),
+    Column("kind", Text, nullable=False),  # the catalogue entry
+    Column("category", Text, nullable=False),  # the preference category
+    Column("subject", Text, nullable=False, server_default=""),
+    Column("body", Text, nullable=False),
+    Column("html", Text, nullable=False, server_default=""),
+    Column("unsubscribe_url", Text, nullable=False, server_default=""),
+    Column("time_zone", Text, nullable=False, server_default="Europe/Moscow"),
+    Column("not_before", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("status", Text, nullable=False, server_default="queued"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("error", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("channel IN ('sms', 'email')", name="outgoing_channel"),
+)
+Index("outgoing_due", outgoing.c.channel, outgoing.c.not_before, postgresql_where=text("status = 'queued'"))
+
+# (section: notifications) — migration 0004
+
+# (section: dispatch) — migration 0005
+
+# (section: care) — migration 0006

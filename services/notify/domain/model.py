@@ -31,6 +31,8 @@ class Outgoing:
     body: str
     purpose: str  # what it is for, e.g. "registration"; never the text, which may hold a code
     link: str = ""  # a confirmation link the text carries, if any (e-mail renders it as a link too)
+    html: str = ""  # e-mail: the HTML part as rendered from its template ("" -> made from `body`)
+    unsubscribe_url: str = ""  # e-mail: RFC 8058 one-click unsubscribe (List-Unsubscribe); "" for critical ones
 
 
 class DeliveryFailed(Exception):
@@ -86,3 +88,31 @@ class InboxMessage:
     created_at: dt.datetime
     account_id: str | None = None
     read: bool = False
+
+
+@dataclass(frozen=True)
+class Queued:
+    """An SMS or e-mail of the catalogue waiting in the outgoing queue (table `outgoing`) for the dispatcher,
+    which sends it within the provider's rate and, for SMS, outside the quiet hours of `time_zone`."""
+
+    message: Outgoing  # message.purpose is the catalogue kind
+    category: str  # the preference category (NOTIFICATION_CATEGORY code)
+    user_id: str | None = None  # None: a destination without a cabinet (an anonymous feedback's e-mail)
+    time_zone: str = "Europe/Moscow"  # the customer's: their account's supplier's
+    not_before: dt.datetime | None = None  # None: as soon as allowed
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A fact a customer should hear about, as the catalogue names it: `kind` (a catalogue entry), the
+    template parameters, and whom it is for — `user_ids`, or the users bound to `account_id` when no
+    user is named, or a bare `email` / `phone` (no cabinet: an anonymous feedback's reply)."""
+
+    kind: str
+    event_id: str  # the fact's id: message ids follow from it (exactly once)
+    occurred_at: dt.datetime
+    params: dict
+    user_ids: tuple[str, ...] = ()
+    account_id: str | None = None
+    email: str = ""
+    phone: str = ""

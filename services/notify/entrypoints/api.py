@@ -10,6 +10,9 @@ from kabinet.notify.v1 import notify_pb2_grpc as pb_grpc
 
 from kit.context import require_caller
 from services.notify.domain.model import InboxMessage, Outgoing
+from services.notify.entrypoints.api_care import CareRpcs
+from services.notify.entrypoints.api_deliveries import DeliveryRpcs
+from services.notify.entrypoints.api_notifications import NotificationRpcs
 from services.notify.service_layer import delivery, inbox
 
 MAX_LIMIT = 200
@@ -19,9 +22,11 @@ def _limit(requested: int, default: int = 50) -> int:
     return min(max(requested or default, 1), MAX_LIMIT)
 
 
-class NotifyServicer(pb_grpc.NotifyServicer):
-    def __init__(self, uow_factory, *, dev_outbox: bool, mailboxes: Sequence[delivery.Mailbox] = ()) -> None:
+class NotifyServicer(NotificationRpcs, DeliveryRpcs, CareRpcs, pb_grpc.NotifyServicer):
+    def __init__(self, uow_factory, *, dev_outbox: bool, mailboxes: Sequence[delivery.Mailbox] = (),
+                 config=None) -> None:
         self.uow = uow_factory
+        self.config = config  # NotifyConfig (None in unit tests that need none of it)
         self.dev_outbox = dev_outbox
         self.mailboxes = list(mailboxes)  # the delivery simulators', shown in the dev outbox too
 
