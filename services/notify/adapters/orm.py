@@ -90,6 +90,34 @@ outgoing = Table(
 )
 Index("outgoing_due", outgoing.c.channel, outgoing.c.not_before, postgresql_where=text("status = 'queued'"))
 
+# Projections of accounts' facts (migration 0003; kept by the notifications section's consumers, read by all):
+# who is bound to an account (accounts.account.bound/unbound), an account's supplier, category and number
+# (accounts.account.changed), a supplier's time zone and name (accounts.supplier.changed).
+account_users = Table(
+    "account_users", metadata,
+    Column("account_id", UUID(as_uuid=False), primary_key=True),
+    Column("user_id", UUID(as_uuid=False), primary_key=True),
+)
+Index("account_users_user", account_users.c.user_id)
+
+account_facts = Table(
+    "account_facts", metadata,
+    Column("account_id", UUID(as_uuid=False), primary_key=True),
+    Column("supplier_id", UUID(as_uuid=False), nullable=False),
+    Column("number", Text, nullable=False, server_default=""),
+    Column("category", Text, nullable=False, server_default=""),  # legal entities: "legal" / "legal_…"
+    Column("as_of", DateTime(timezone=True), nullable=False),
+)
+Index("account_facts_supplier", account_facts.c.supplier_id, account_facts.c.account_id)
+
+supplier_facts = Table(
+    "supplier_facts", metadata,
+    Column("supplier_id", UUID(as_uuid=False), primary_key=True),
+    Column("name", Text, nullable=False, server_default=""),
+    Column("time_zone", Text, nullable=False, server_default="Europe/Moscow"),
+    Column("as_of", DateTime(timezone=True), nullable=False),
+)
+
 # (section: notifications) — migration 0004
 
 # (section: dispatch) — migration 0005

@@ -1,4 +1,4 @@
-"""notify: the outgoing queue of the notification catalogue, and the staff audit log.
+"""notify: the outgoing queue of the notification catalogue, projections of accounts' facts, the staff audit log.
 
 Revision ID: 0003
 Revises: 0002
@@ -38,6 +38,29 @@ def upgrade() -> None:
     )
     op.create_index("outgoing_due", "outgoing", ["channel", "not_before"],
                     postgresql_where=sa.text("status = 'queued'"))
+    op.create_table(
+        "account_users",
+        sa.Column("account_id", sa.UUID(as_uuid=False), nullable=False),
+        sa.Column("user_id", sa.UUID(as_uuid=False), nullable=False),
+        sa.PrimaryKeyConstraint("account_id", "user_id"),
+    )
+    op.create_index("account_users_user", "account_users", ["user_id"])
+    op.create_table(
+        "account_facts",
+        sa.Column("account_id", sa.UUID(as_uuid=False), primary_key=True),
+        sa.Column("supplier_id", sa.UUID(as_uuid=False), nullable=False),
+        sa.Column("number", sa.Text(), nullable=False, server_default=""),
+        sa.Column("category", sa.Text(), nullable=False, server_default=""),
+        sa.Column("as_of", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("account_facts_supplier", "account_facts", ["supplier_id", "account_id"])
+    op.create_table(
+        "supplier_facts",
+        sa.Column("supplier_id", sa.UUID(as_uuid=False), primary_key=True),
+        sa.Column("name", sa.Text(), nullable=False, server_default=""),
+        sa.Column("time_zone", sa.Text(), nullable=False, server_default="Europe/Moscow"),
+        sa.Column("as_of", sa.DateTime(timezone=True), nullable=False),
+    )
     op.create_table(
         "audit_log",
         sa.Column("id", sa.BigInteger(), primary_key=True, autoincrement=True),
