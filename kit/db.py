@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from psycopg.rows import dict_row
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kit.events import Event
 from kit.outbox import write_events
+from kit.tracing import driver_statement
 
 
 def make_engine(url: str, *, pool_size: int = 10, application_name: str = "kabinet") -> Engine:
@@ -21,6 +23,22 @@ def make_engine(url: str, *, pool_size: int = 10, application_name: str = "kabin
         pool_recycle=3600,
         connect_args={"application_name": application_name, "connect_timeout": 5},
     )
+
+
+def driver_rows(session: Session, sql: str, params: dict | list[dict]) -> list[dict]:
+    """A hot statement, in plain SQL with `%(name)s` parameters, straight through the driver in the session's
+    transaction; its rows as dicts (none for a statement without a result; a list of parameter sets runs it
+    once for each, pipelined, and returns nothing). SQLAlchemy's execution costs about
+    twice psycopg's (~115 vs ~65 µs of CPU a statement here), which counts on the paths every reading takes.
+    The SQL casts uuid columns to text (`id::text`) where SQLAlchemy's types would have made strings, and
+    arrays of ids from text (`%(ids)s::uuid[]`)."""
+    driver = session.connection().connection.driver_connection
+    with driver_statement(driver.info.dbname, sql), driver.cursor(row_factory=dict_row) as cursor:
+        if isinstance(params, list):
+            cursor.executemany(sql, params)
+            return []
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description is not None else []
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

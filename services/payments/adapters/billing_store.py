@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from kit.db import driver_rows
 from kit.events import Event
 from kit.outbox import copy_events
 from services.payments.domain import billing as rules
@@ -98,6 +99,12 @@ def _key(kind: str, supplier_id: str, period: dt.date) -> str:
     return f"billing-{kind}:{supplier_id}:{period.isoformat()}"
 
 
+# every preliminary charge asks these two: plain SQL through the driver (kit.db.driver_rows)
+_CLOSE_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(%(k)s, 0))"
+_CLOSE_LOCK_SHARED = "SELECT pg_advisory_xact_lock_shared(hashtextextended(%(k)s, 0))"
+_BILLED_PERIODS = "SELECT period FROM billing_runs WHERE supplier_id = %(s)s AND period >= %(p)s AND status <> 'failed'"
+
+
 class BillingStore:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -111,8 +118,7 @@ class BillingStore:
         """Until the transaction ends: exclusive while a run of the period is created, shared while a reading
         of it is charged — so a charge either commits before the run exists or sees it (and becomes an
         adjustment of the next open period)."""
-        fn = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-        self._x(f"SELECT {fn}(hashtextextended(:k, 0))", k=_key("close", supplier_id, period))
+        driver_rows(self.session, _CLOSE_LOCK_SHARED if shared else _CLOSE_LOCK, {"k": _key("close", supplier_id, period)})
 
     @contextlib.contextmanager
     def ownership(self, run: Run) -> Iterator[bool]:
@@ -187,8 +193,7 @@ class BillingStore:
 
     def billed_periods(self, supplier_id: str, since: dt.date) -> list[dt.date]:
         """Periods from `since` on that have a run (running or done): closed to new preliminary charges."""
-        return list(self._x("SELECT period FROM billing_runs WHERE supplier_id = CAST(:s AS uuid) AND period >= :p "
-                            "AND status <> 'failed'", s=supplier_id, p=since).scalars())
+        return [row["period"] for row in driver_rows(self.session, _BILLED_PERIODS, {"s": supplier_id, "p": since})]
 
     def supplier_ids(self) -> list[str]:
         """Every projected supplier."""

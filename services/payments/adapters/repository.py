@@ -6,11 +6,12 @@ from collections import defaultdict
 from decimal import Decimal
 
 from prometheus_client import Counter
-from sqlalchemy import Text, any_, bindparam, delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy import Text, bindparam, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
+from kit.db import driver_rows
 from kit.metrics import count_on_commit
 from services.payments.adapters.orm import charge_lines, charges, ledger, tariff_prices, tariffs
 from services.payments.domain.model import Charge, ChargeLine, LedgerEntry, Tariff
@@ -28,15 +29,20 @@ _TARIFFS_OF_CATEGORY = (
     .where(tariffs.c.supplier_id == bindparam("supplier_id", type_=_UUID),
            tariffs.c.category == bindparam("category", type_=Text))
     .order_by(tariffs.c.valid_from))
-_CHARGED = select(charges.c.charge_id).where(
-    charges.c.reading_id == bindparam("reading_id", type_=_UUID),
-    charges.c.kind == any_(bindparam("kinds", type_=ARRAY(Text)))).limit(1)
-_INSERT_CHARGE = insert(charges)
-_INSERT_LINES = insert(charge_lines)
-_INSERT_ENTRY = insert(ledger)
-_LOCK_ACCOUNT = select(func.pg_advisory_xact_lock(func.hashtextextended(bindparam("account_id", type_=Text), 0)))
-_BALANCE = select(func.coalesce(func.sum(ledger.c.amount_kop), 0)).where(
-    ledger.c.account_id == bindparam("account_id", type_=_UUID))
+# ... and the ones every charge writes or asks, in plain SQL through the driver (kit.db.driver_rows)
+_CHARGED = "SELECT 1 FROM charges WHERE reading_id = %(reading_id)s AND kind = ANY(%(kinds)s) LIMIT 1"
+_INSERT_CHARGE = ("INSERT INTO charges (charge_id, account_id, kind, reading_id, tariff_id, amount_kop, posted_at, "
+                  "period, meter_id) VALUES (%(charge_id)s, %(account_id)s, %(kind)s, %(reading_id)s, %(tariff_id)s, "
+                  "%(amount_kop)s, %(posted_at)s, %(period)s, %(meter_id)s)")
+_INSERT_LINES = ("INSERT INTO charge_lines (charge_id, position, zone, consumption, ratio, price_rub, amount_kop, "
+                 "zones, reading) VALUES (%(charge_id)s, %(position)s, %(zone)s, %(consumption)s, %(ratio)s, "
+                 "%(price_rub)s, %(amount_kop)s, %(zones)s, %(reading)s)")
+_ENTRY_COLUMNS = ("entry_id", "account_id", "kind", "amount_kop", "charge_id", "posted_at", "bucket", "period",
+                  "due_on", "external_id", "reverses", "run_id", "channel", "paid_on", "description")
+_INSERT_ENTRY = (f"INSERT INTO ledger ({', '.join(_ENTRY_COLUMNS)}) "
+                 f"VALUES ({', '.join(f'%({c})s' for c in _ENTRY_COLUMNS)})")
+_LOCK_ACCOUNT = "SELECT pg_advisory_xact_lock(hashtextextended(%(account_id)s, 0))"
+_BALANCE = "SELECT coalesce(sum(amount_kop), 0) AS balance FROM ledger WHERE account_id = %(account_id)s"
 
 
 class TariffRepository:
@@ -110,12 +116,12 @@ class ChargeRepository:
         self.session = session
 
     def add(self, charge: Charge) -> None:
-        self.session.execute(_INSERT_CHARGE, dict(
+        driver_rows(self.session, _INSERT_CHARGE, dict(
             charge_id=charge.charge_id, account_id=charge.account_id, kind=charge.kind,
             reading_id=charge.reading_id, tariff_id=charge.tariff_id, amount_kop=charge.amount_kop,
             posted_at=charge.posted_at, period=charge.period, meter_id=charge.meter_id))
         count_on_commit(self.session, POSTED.labels(charge.kind))
-        self.session.execute(_INSERT_LINES, [
+        driver_rows(self.session, _INSERT_LINES, [
             {"charge_id": charge.charge_id, "position": i, "zone": line.zone, "consumption": line.consumption,
              "ratio": line.ratio, "price_rub": line.price_rub, "amount_kop": line.amount_kop,
              "zones": len(charge.lines), "reading": line.reading}  # a reading's lines are its meter's zones
@@ -130,7 +136,7 @@ class ChargeRepository:
 
     def charged(self, reading_id: str, kinds: tuple[str, ...]) -> bool:
         """Whether the reading has a charge of one of these kinds (every accepted reading asks: built once)."""
-        return self.session.execute(_CHARGED, {"reading_id": reading_id, "kinds": list(kinds)}).first() is not None
+        return bool(driver_rows(self.session, _CHARGED, {"reading_id": reading_id, "kinds": list(kinds)}))
 
     def for_reading(self, reading_id: str, kind: str) -> Charge | None:
         found = self._load(select(charges).where(charges.c.reading_id == reading_id, charges.c.kind == kind))
@@ -166,10 +172,10 @@ class LedgerRepository:
     def lock_account(self, account_id: str) -> None:
         """Serialize postings to one account until the transaction ends, so that the balance
         read after a posting is the balance right after it."""
-        self.session.execute(_LOCK_ACCOUNT, {"account_id": account_id})
+        driver_rows(self.session, _LOCK_ACCOUNT, {"account_id": account_id})
 
     def add(self, entry: LedgerEntry) -> None:
-        self.session.execute(_INSERT_ENTRY, _entry_row(entry))
+        driver_rows(self.session, _INSERT_ENTRY, _entry_row(entry))
 
     def add_once(self, entry: LedgerEntry) -> bool:
         """An entry of an outside fact (its external_id), unless it is booked already; True if this call
@@ -194,7 +200,7 @@ class LedgerRepository:
                            bucket=row["bucket"], period=row["period"], due_on=row["due_on"])
 
     def balance_kop(self, account_id: str) -> int:
-        return int(self.session.execute(_BALANCE, {"account_id": account_id}).scalar_one())
+        return int(driver_rows(self.session, _BALANCE, {"account_id": account_id})[0]["balance"])
 
 
 def _entry_row(entry: LedgerEntry) -> dict:

@@ -9,21 +9,22 @@ from sqlalchemy import any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.orm import Session
 
+from kit.db import driver_rows
 from services.readings.adapters.orm import account_access, account_facts, supplier_facts
 from services.readings.domain.model import AccountFacts, Meter
 from services.readings.domain.windows import SupplierFacts
 
-# Every submission (and the dashboard) asks these: built once (building a statement costs more than running it).
-_ALLOWED_FACTS = (
-    select(account_facts).join(account_access, account_access.c.account_id == account_facts.c.account_id)
-    .where(account_access.c.user_id == bindparam("user_id", type_=UUID(as_uuid=False)),
-           account_access.c.account_id == bindparam("account_id", type_=UUID(as_uuid=False)), account_access.c.bound))
+# Every submission asks these two: plain SQL through the driver (kit.db.driver_rows).
+_FACTS = "f.account_id::text, f.supplier_id::text, f.category, f.automatic_metering, f.meters"
+_ALLOWED_FACTS = (f"SELECT {_FACTS} FROM account_facts f JOIN account_access a ON a.account_id = f.account_id "
+                  "WHERE a.user_id = %(user_id)s AND a.account_id = %(account_id)s AND a.bound")
+_SUPPLIER = ("SELECT supplier_id::text, timezone, window_from_day, window_to_day, outside_policy, sms_code "
+             "FROM supplier_facts WHERE supplier_id = %(supplier_id)s")
+# The dashboard asks this one: built once (building a statement costs more than running it).
 _ALLOWED_FACTS_MANY = (
     select(account_facts).join(account_access, account_access.c.account_id == account_facts.c.account_id)
     .where(account_access.c.user_id == bindparam("user_id", type_=UUID(as_uuid=False)), account_access.c.bound,
            account_access.c.account_id == any_(bindparam("ids", type_=ARRAY(UUID(as_uuid=False))))))
-_SUPPLIER = select(supplier_facts).where(supplier_facts.c.supplier_id == bindparam("supplier_id",
-                                                                                  type_=UUID(as_uuid=False)))
 
 
 class AccountsProjection:
@@ -32,8 +33,8 @@ class AccountsProjection:
 
     def allowed_facts(self, user_id: str, account_id: str) -> AccountFacts | None:
         """The account's facts if the projection knows the user is bound to it; None otherwise."""
-        row = self.session.execute(_ALLOWED_FACTS, {"user_id": user_id, "account_id": account_id}).mappings().first()
-        return _facts(row) if row is not None else None
+        rows = driver_rows(self.session, _ALLOWED_FACTS, {"user_id": user_id, "account_id": account_id})
+        return _facts(rows[0]) if rows else None
 
     def allowed_facts_many(self, user_id: str, account_ids: list[str]) -> dict[str, AccountFacts]:
         """`allowed_facts` of several accounts in one query (the dashboard's due flags): those it knows."""
@@ -74,12 +75,13 @@ class SupplierProjection:
         self.session = session
 
     def get(self, supplier_id: str) -> SupplierFacts | None:
-        row = self.session.execute(_SUPPLIER, {"supplier_id": supplier_id}).first()
-        if row is None:
+        rows = driver_rows(self.session, _SUPPLIER, {"supplier_id": supplier_id})
+        if not rows:
             return None
-        return SupplierFacts(supplier_id=row.supplier_id, timezone=row.timezone, window_from_day=row.window_from_day,
-                             window_to_day=row.window_to_day, outside_policy=row.outside_policy,
-                             sms_code=row.sms_code or "")
+        row = rows[0]
+        return SupplierFacts(supplier_id=row["supplier_id"], timezone=row["timezone"],
+                             window_from_day=row["window_from_day"], window_to_day=row["window_to_day"],
+                             outside_policy=row["outside_policy"], sms_code=row["sms_code"] or "")
 
     def put(self, supplier: SupplierFacts, as_of: dt.datetime) -> None:
         values = dict(timezone=supplier.timezone, window_from_day=supplier.window_from_day,

@@ -6,23 +6,21 @@ import datetime as dt
 from decimal import Decimal
 
 from prometheus_client import Counter
+from psycopg.types.json import Jsonb
 from sqlalchemy import (
     DateTime,
-    Numeric,
-    Text,
     any_,
     bindparam,
-    func,
     insert,
     literal,
     select,
-    true,
     tuple_,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, distinct_on
 from sqlalchemy.orm import Session
 
+from kit.db import driver_rows
 from kit.metrics import count_on_commit
 from services.readings.adapters.orm import readings
 from services.readings.domain.model import ACCEPTED as ACCEPTED_STATUS
@@ -34,28 +32,33 @@ COUNTED = readings.c.status.in_(COUNTED_STATUSES)
 ACCEPTED = Counter("kabinet_readings_accepted_total", "Readings accepted, by source (cabinet, seed)", ["source"])
 
 
-# The submission's statements, built once: building a statement with subqueries costs more than running it.
-_INSERT = insert(readings)
-_LOCK_METER = select(func.pg_advisory_xact_lock(func.hashtextextended(bindparam("meter_id", type_=Text), 0)))
-
-
-def _last_with_history():
-    meter = bindparam("meter_id", type_=UUID(as_uuid=False))
-    zone = func.jsonb_each_text(readings.c.consumption).table_valued("key", "value").alias("zone")
-    used = select(func.coalesce(func.sum(zone.c.value.cast(Numeric)), 0)).scalar_subquery()
-    counted = (select(readings.c.taken_at, used.label("used"),
-                      func.row_number().over(order_by=(readings.c.taken_at, readings.c.created_at)).label("n"))
-               .where(readings.c.meter_id == meter, COUNTED,
-                      readings.c.taken_at >= bindparam("since", type_=DateTime(timezone=True))).subquery("h"))
-    history = select(func.count().label("h_readings"), func.min(counted.c.taken_at).label("h_first"),
-                     func.max(counted.c.taken_at).label("h_last"),
-                     func.coalesce(func.sum(counted.c.used).filter(counted.c.n > 1), 0).label("h_used")).subquery("s")
-    last = (select(readings).where(readings.c.meter_id == meter, COUNTED)
-            .order_by(readings.c.taken_at.desc(), readings.c.created_at.desc()).limit(1).lateral("last"))
-    return select(history, last).select_from(history.outerjoin(last, true()))
-
-
-_LAST_WITH_HISTORY = _last_with_history()
+# The submission's statements, in plain SQL through the driver (kit.db.driver_rows): every reading runs them.
+# The reading's columns as reading_from_row reads them (ids as text).
+_READING = ("reading_id::text, account_id::text, meter_id::text, values, consumption, taken_at, source, "
+            "submitted_by::text, idempotency_key, created_at, period, status, supplier_id::text, flag_reason, "
+            "corrects::text, reason, reviewed_at, reviewed_by::text, review, review_reason")
+_COUNTED_SQL = "status IN (" + ", ".join(f"'{status}'" for status in COUNTED_STATUSES) + ")"
+_LOCK_METER = "SELECT pg_advisory_xact_lock(hashtextextended(%(meter_id)s, 0))"
+_INSERT = ("INSERT INTO readings (reading_id, account_id, meter_id, values, consumption, taken_at, source, "
+           "submitted_by, idempotency_key, period, status, supplier_id, flag_reason, corrects, reason, review, "
+           "review_reason, reviewed_at, reviewed_by) VALUES (%(reading_id)s, %(account_id)s, %(meter_id)s, "
+           "%(values)s, %(consumption)s, %(taken_at)s, %(source)s, %(submitted_by)s, %(idempotency_key)s, "
+           "%(period)s, %(status)s, %(supplier_id)s, %(flag_reason)s, %(corrects)s, %(reason)s, %(review)s, "
+           "%(review_reason)s, %(reviewed_at)s, %(reviewed_by)s)")
+# the previous counted reading and the summary of the year before it, constant whatever the history
+_LAST_WITH_HISTORY = f"""
+SELECT s.h_readings, s.h_first, s.h_last, s.h_used, last.*
+FROM (SELECT count(*) AS h_readings, min(h.taken_at) AS h_first, max(h.taken_at) AS h_last,
+             coalesce(sum(h.used) FILTER (WHERE h.n > 1), 0) AS h_used
+      FROM (SELECT taken_at,
+                   (SELECT coalesce(sum(zone.value::numeric), 0) FROM jsonb_each_text(consumption) AS zone) AS used,
+                   row_number() OVER (ORDER BY taken_at, created_at) AS n
+            FROM readings WHERE meter_id = %(meter_id)s AND {_COUNTED_SQL} AND taken_at >= %(since)s) AS h) AS s
+LEFT OUTER JOIN LATERAL (SELECT {_READING} FROM readings WHERE meter_id = %(meter_id)s AND {_COUNTED_SQL}
+                         ORDER BY taken_at DESC, created_at DESC LIMIT 1) AS last ON true"""
+_BY_KEY = f"SELECT {_READING} FROM readings WHERE submitted_by = %(user_id)s AND idempotency_key = %(key)s"
+_BY_ACCOUNT_KEY = (f"SELECT {_READING} FROM readings WHERE submitted_by IS NULL AND account_id = %(account_id)s "
+                   "AND idempotency_key = %(key)s")
 
 
 class ReadingRepository:
@@ -63,7 +66,8 @@ class ReadingRepository:
         self.session = session
 
     def add(self, reading: Reading) -> None:
-        self.session.execute(_INSERT, _row(reading))
+        row = _row(reading)
+        driver_rows(self.session, _INSERT, row | {"values": Jsonb(row["values"]), "consumption": Jsonb(row["consumption"])})
         count_on_commit(self.session, ACCEPTED.labels(reading.source))
 
     def add_many(self, batch: list[Reading]) -> None:
@@ -103,7 +107,7 @@ class ReadingRepository:
 
     def lock_meter(self, meter_id: str) -> None:
         """Serialize submissions for one meter until the transaction ends."""
-        self.session.execute(_LOCK_METER, {"meter_id": meter_id})
+        driver_rows(self.session, _LOCK_METER, {"meter_id": meter_id})
 
     def last_for_meter(self, meter_id: str) -> Reading | None:
         row = self.session.execute(
@@ -132,7 +136,7 @@ class ReadingRepository:
     def last_with_history(self, meter_id: str, since: dt.datetime) -> tuple[Reading | None, History]:
         """The meter's last counted reading and the summary of its counted readings since a moment (the
         plausibility check), in one query whatever the history's length."""
-        row = self.session.execute(_LAST_WITH_HISTORY, {"meter_id": meter_id, "since": since}).mappings().one()
+        row = driver_rows(self.session, _LAST_WITH_HISTORY, {"meter_id": meter_id, "since": since})[0]
         return (reading_from_row(row) if row["reading_id"] else None,
                 History(row["h_readings"], row["h_first"], row["h_last"], Decimal(row["h_used"])))
 
@@ -152,12 +156,9 @@ class ReadingRepository:
 
     def by_idempotency_key(self, user_id: str | None, key: str, account_id: str | None = None) -> Reading | None:
         """A signed-in user's key; without a user (public) the key is the account's."""
-        who = (readings.c.submitted_by == user_id if user_id is not None
-               else (readings.c.submitted_by.is_(None) & (readings.c.account_id == account_id)))
-        row = self.session.execute(
-            select(readings).where(who, readings.c.idempotency_key == key)
-        ).mappings().first()
-        return reading_from_row(row) if row else None
+        rows = (driver_rows(self.session, _BY_KEY, {"user_id": user_id, "key": key}) if user_id is not None
+                else driver_rows(self.session, _BY_ACCOUNT_KEY, {"account_id": account_id, "key": key}))
+        return reading_from_row(rows[0]) if rows else None
 
     def list_for_account(self, account_id: str, limit: int, *, meter_id: str | None = None,
                          period: dt.date | None = None, after: tuple | None = None) -> list[Reading]:
