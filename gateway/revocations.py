@@ -24,10 +24,20 @@ class Revocations:
     def end(self, session_ids: Iterable[str]) -> None:
         for session_id in session_ids:
             if session_id:
-                self.store.set(PREFIX + session_id, b"1", ex=self.keep)
+                self.store.set(self.key(session_id), b"1", ex=self.keep)
 
     def ended(self, session_id: str) -> bool:
-        return bool(session_id) and self.store.get(PREFIX + session_id) is not None
+        return bool(session_id) and self.is_ended(self.store.get(self.key(session_id)))
+
+    @staticmethod
+    def key(session_id: str) -> str:
+        """The store key of a session's revocation (read by the gateway with the request's rate limits)."""
+        return PREFIX + session_id
+
+    @staticmethod
+    def is_ended(value) -> bool:
+        """Whether the value read at `key` says the session ended."""
+        return value is not None
 
 
 def sessions_ended(reply) -> None:

@@ -15,7 +15,7 @@ import re
 from flask import Flask, current_app, g, request
 
 from gateway import partners, sessions
-from gateway.throttle import per_ip, per_partner, per_user
+from gateway.throttle import NO_PIPELINE, per_ip, per_ip_and_user, per_partner, per_user
 from kit.context import Caller, caller_var, new_request_id, request_id_var
 from kit.errors import Forbidden, Unauthenticated
 
@@ -64,20 +64,14 @@ def audience() -> str:
 
 def _authenticate() -> Caller | None:
     if partners.is_partner_path(request.path):
+        per_ip()
         if request.headers.get("Authorization"):  # a customer's or staff token is never a partner's
             raise Unauthenticated("Этот вход не подходит для этого раздела.", code="wrong_audience")
         return partners.authenticate() if partners.is_signed_path(request.path) else None
     verifier = current_app.extensions["kabinet.verifier"]
-    header = request.headers.get("Authorization", "")
-    if header:
-        if not header.startswith("Bearer "):
-            raise Unauthenticated(code="invalid_token")
-        g.auth_via = "bearer"
-        caller = verifier.verify(header[7:].strip())
-        if current_app.extensions["kabinet.revocations"].ended(caller.session_id):
-            g.session_ended = True  # a route that needs a caller says so; a public one just goes on
-            return None
-        return caller
+    if request.headers.get("Authorization"):
+        return _bearer_caller(verifier)
+    per_ip()
     sid = sessions.session_cookie(audience())
     if not sid:
         return None
@@ -92,6 +86,28 @@ def _authenticate() -> Caller | None:
         return None
     sessions.check_csrf(record)
     g.auth_via, g.session_cookie, g.session_record = "cookie", sid, record
+    return caller
+
+
+def _bearer_caller(verifier) -> Caller | None:
+    """A request with a bearer token: verified here (no round trip), then the per-IP and per-user limits and
+    the session's revocation in one round trip to Redis — the path of every app's request."""
+    header = request.headers.get("Authorization", "")
+    try:
+        if not header.startswith("Bearer "):
+            raise Unauthenticated(code="invalid_token")
+        caller = verifier.verify(header[7:].strip())
+    except Unauthenticated:
+        per_ip()  # a flood of bad tokens is limited like any other request
+        raise
+    g.auth_via = "bearer"
+    revocations = current_app.extensions["kabinet.revocations"]
+    read = per_ip_and_user(caller.user_id, revocations.key(caller.session_id))
+    ended = revocations.ended(caller.session_id) if read is NO_PIPELINE else revocations.is_ended(read)
+    if ended:
+        g.session_ended = True  # a route that needs a caller says so; a public one just goes on
+        return None
+    g.user_counted = True
     return caller
 
 
@@ -115,14 +131,13 @@ def init_app(app: Flask) -> None:
         g.rid_token = request_id_var.set(incoming if REQUEST_ID_RE.match(incoming) else new_request_id())
         g.caller = None
         g.caller_token = caller_var.set(None)
-        per_ip()
         sessions.check_origin()
-        caller = _authenticate()
+        caller = _authenticate()  # with the per-IP limit (and for a bearer token the per-user one)
         if caller is not None:
             _check_audience(caller)
             if caller.kind == partners.PARTNER:
                 per_partner(caller.user_id)
-            else:
+            elif not g.get("user_counted"):
                 per_user(caller.user_id)
             g.caller = caller
             caller_var.reset(g.caller_token)

@@ -52,6 +52,8 @@ LIMITS: dict[str, str] = {
     # readings without signing in, per IP: with the captcha and the meter number as the second fact, it bounds
     # guessing (a household sends one or two a month)
     "public_readings_ip": "20/10minutes;100/day",
+    # «Отправить сообщение» without signing in, per IP (with the captcha): a person writes a few a day
+    "public_feedback_ip": "5/10minutes;20/day",
     # partners (/partners/v1): a bank's or terminal network's servers send many payments from few addresses,
     # so they have their own per-IP limit (it also bounds unsigned guessing) and a per-partner one
     "partner_ip": "3000/minute",
@@ -110,6 +112,37 @@ class Throttle:
                 raise RateLimited(retry_after=seconds)
 
 
+    def hit_with_read(self, hits: list[tuple[str, str]], key: str):
+        """The blanket limits of a signed-in request — `hits` as (limit name, key) — and one read of the shared
+        store (the revocation of its session) in one round trip to Redis; the value read. RateLimited (429) past
+        any window. Without Redis (a single dev worker): the same, one call after the other."""
+        storage = self.limiter.storage
+        if not hasattr(storage, "lua_acquire_sliding_window"):
+            for name, value in hits:
+                self.hit(name, value)
+            return NO_PIPELINE
+        pipe = storage.get_connection().pipeline(transaction=False)
+        items = [(name, value, item) for name, value in hits for item in self.rules[name]]
+        for name, value, item in items:  # what SlidingWindowCounterRateLimiter.hit runs, queued
+            window = item.key_for(name, value)
+            storage.lua_acquire_sliding_window(
+                [storage.prefixed_key(storage._previous_window_key(window)),
+                 storage.prefixed_key(storage._current_window_key(window))],
+                [item.amount, item.get_expiry(), 1], client=pipe)
+        pipe.get(key)
+        *acquired, read = pipe.execute()
+        for (name, value, item), allowed in zip(items, acquired, strict=True):
+            if not allowed:  # the stats of the refusing window for the headers: a second trip, only now
+                reset, remaining = self.limiter.get_window_stats(item, name, value)
+                seconds = max(1, math.ceil(reset - time.time()))
+                _remember(item.amount, remaining, seconds)
+                raise RateLimited(retry_after=seconds)
+        return read
+
+
+NO_PIPELINE = object()  # hit_with_read without Redis: the caller reads the store itself
+
+
 def _remember(limit: int, remaining: int, reset: int) -> None:
     """Keep the tightest limit of this request for the RateLimit headers."""
     seen = g.get("ratelimit")
@@ -160,6 +193,13 @@ def per_ip() -> None:
         throttle().hit("partner_ip", client_ip())
     elif request.path.startswith(("/api/", "/staff/")):
         throttle().hit("ip", client_ip())
+
+
+def per_ip_and_user(user_id: str, read_key: str):
+    """per_ip and per_user of a request with a bearer token, with one read of the store (its session's
+    revocation), in one round trip; the value read, or `NO_PIPELINE` when the caller must read it itself."""
+    hits = [("ip", client_ip())] if request.path.startswith(("/api/", "/staff/")) else []
+    return throttle().hit_with_read([*hits, ("user", user_id)], read_key)
 
 
 def per_user(user_id: str) -> None:
