@@ -7,6 +7,9 @@ A subscription whose handlers only write to the database may share one
 transaction among the messages of a fetch (`shared_transaction`): every event
 claimed in one statement, the handlers run, one commit; when a handler fails,
 all of it is rolled back and the messages are settled one at a time as above.
+A batch handler (`batch_handlers`, with a shared transaction) gets all the fresh
+events of its subject in a fetch at once, so that set-based code (one statement
+for many rows) serves a flood of them; alone it gets a list of one.
 Transient failures are nak'ed with a growing delay; poison messages (undecodable,
 or refused by the domain) and messages past max_deliver are recorded as dead
 letters and terminated.
@@ -17,8 +20,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import insert, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -41,11 +44,13 @@ _CLAIM_ALL = text("INSERT INTO processed_events (consumer, event_id) SELECT :con
 _CLAIM = pg_insert(processed_events).on_conflict_do_nothing().returning(processed_events.c.event_id)  # built once
 
 Handler = Callable[[Event, object], None]  # (event, unit of work) -> None; the kit commits
+BatchHandler = Callable[[Sequence[Event], object], None]  # (events of one subject, unit of work) -> None
 
 
 @dataclass(frozen=True)
 class Subscription:
-    """What a service listens to: `handlers` maps subject -> handler(event, uow)."""
+    """What a service listens to: `handlers` maps subject -> handler(event, uow); `batch_handlers` subject ->
+    handler(events, uow), for a shared transaction only."""
 
     durable: str
     handlers: dict[str, Handler]
@@ -55,10 +60,26 @@ class Subscription:
     # the messages of a fetch in one transaction (claimed together, one commit): only for handlers whose every
     # effect is a write in the unit of work (no provider call, nothing sent) — a failure runs them again one by one
     shared_transaction: bool = False
+    batch_handlers: dict[str, BatchHandler] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.batch_handlers and not self.shared_transaction:
+            raise ValueError(f"{self.durable}: batch handlers need shared_transaction=True")
+
+    @property
+    def subjects(self) -> list[str]:
+        return [*self.handlers, *self.batch_handlers]
+
+    def handler_for(self, subject: str) -> Handler | None:
+        """The handler of one event (a batch handler gets a list of one)."""
+        batch = self.batch_handlers.get(subject)
+        if batch is not None:
+            return lambda event, uow: batch([event], uow)
+        return self.handlers.get(subject)
 
     @property
     def stream(self) -> str:
-        streams = {stream_of(s) for s in self.handlers}
+        streams = {stream_of(s) for s in self.subjects}
         if len(streams) != 1:
             raise ValueError(f"{self.durable}: one subscription reads one stream, got {streams}")
         return streams.pop()
@@ -74,7 +95,7 @@ class ConsumerLoop:
         sub = None
         while sub is None and not stop.is_set():
             try:
-                await ensure_consumer(self.js, self.sub.stream, self.sub.durable, list(self.sub.handlers),
+                await ensure_consumer(self.js, self.sub.stream, self.sub.durable, self.sub.subjects,
                                       max_deliver=self.sub.max_deliver, ack_wait=self.sub.ack_wait)
                 sub = await self.js.pull_subscribe_bind(durable=self.sub.durable, stream=self.sub.stream)
             except Exception as exc:  # noqa: BLE001 - NATS not there yet
@@ -115,7 +136,7 @@ class ConsumerLoop:
             event = decode(msg.data)
         except UndecodableEvent as exc:
             return await self._dead_letter(msg, None, f"undecodable: {exc}", deliveries, "undecodable")
-        handler = self.sub.handlers.get(msg.subject)
+        handler = self.sub.handler_for(msg.subject)
         if handler is None:  # filtered consumers only get what they asked for; be safe
             await msg.ack()
             return "skipped"
@@ -143,7 +164,7 @@ class ConsumerLoop:
                 event = decode(msg.data)
             except UndecodableEvent:
                 break
-            handler = self.sub.handlers.get(msg.subject)
+            handler = self.sub.handler_for(msg.subject)
             if handler is None:
                 break
             items.append((handler, event))
@@ -163,8 +184,10 @@ class ConsumerLoop:
 
     def _handle_together(self, items: list[tuple[Handler, Event]]) -> list[str]:
         """Claim every event in one statement, run the handlers of the fresh ones, commit once; the outcomes
-        ("ok" or "duplicate"). A handler's exception rolls everything back and propagates."""
+        ("ok" or "duplicate"). The fresh events of a batch handler's subject go to it together, after the
+        others. A handler's exception rolls everything back and propagates."""
         outcomes: list[str] = []
+        batches: dict[str, list[Event]] = {}
         with self.uow_factory() as uow:
             fresh = {str(row[0]) for row in uow.session.execute(
                 _CLAIM_ALL, {"consumer": self.sub.durable, "ids": [event.id for _, event in items]})}
@@ -174,13 +197,19 @@ class ConsumerLoop:
                     outcomes.append("duplicate")
                     continue
                 fresh.discard(event.id)  # the same event twice in one fetch: the second is a duplicate
+                outcomes.append("ok")
+                if event.type in self.sub.batch_handlers:
+                    batches.setdefault(event.type, []).append(event)
+                    continue
                 token = request_id_var.set(event.trace_id)
                 try:
                     with consuming(event, self.sub.durable):
                         handler(event, uow)
                 finally:
                     request_id_var.reset(token)
-                outcomes.append("ok")
+            for subject, events in batches.items():
+                with consuming(events[0], self.sub.durable):  # traced as the first of them
+                    self.sub.batch_handlers[subject](events, uow)
             uow.commit()
         return outcomes
 

@@ -126,14 +126,17 @@ def test_relay_wakes_on_notify_without_polling(db, nats_url):
     asyncio.run(scenario())
 
 
-def _consume(url, engine, nats_url, handler, publish, until, max_deliver=3, shared=False):
+def _consume(url, engine, nats_url, handler, publish, until, max_deliver=3, shared=False, batch=None):
+    """`batch`: a batch handler instead of `handler` (test_consumer_batches)."""
     async def scenario():
         nc, js = await fresh_stream(nats_url)
         for data, msg_id in publish:
             await js.publish("readings.reading.accepted", data, headers={"Nats-Msg-Id": msg_id})
+        subject = "readings.reading.accepted"
         loop = ConsumerLoop(js, Subscription(durable=f"t-{uuid.uuid4().hex[:8]}", max_deliver=max_deliver,
-                                             handlers={"readings.reading.accepted": handler},
-                                             shared_transaction=shared),
+                                             handlers={} if batch else {subject: handler},
+                                             batch_handlers={subject: batch} if batch else {},
+                                             shared_transaction=shared or batch is not None),
                             uow_factory(engine))
         await run_until(loop.run, until, timeout=20)
         await nc.close()
