@@ -39,6 +39,13 @@ def to_event(fact: facts.Fact) -> Event:
         case facts.SupplierChanged():
             return Event(type="accounts.supplier.changed", aggregate_id=fact.supplier.supplier_id,
                          payload=pb.SupplierChanged(supplier=supplier_facts(fact.supplier)))
+        case facts.ServiceRequestChanged():
+            req = fact.request
+            return Event(type="accounts.service_request.changed", aggregate_id=req.request_id,
+                         payload=pb.ServiceRequestChanged(
+                             request_id=req.request_id, account_id=req.account_id,
+                             account_number=req.account_number, user_id=req.user_id, type=req.type,
+                             status=req.status, comment=fact.comment, at=rfc3339(fact.at)))
     raise TypeError(f"not a fact accounts publishes: {fact!r}")
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from services.accounts.domain.model import AccountCard
+from services.accounts.domain.requests import ServiceRequest
 from services.accounts.domain.suppliers import Supplier
 
 
@@ -63,5 +64,15 @@ class SupplierChanged:
     supplier: Supplier
 
 
+@dataclass(frozen=True)
+class ServiceRequestChanged:
+    """Staff moved a service request to a new status, with their comment: the cabinet that filed it hears.
+    A customer's own cancel is not told back to them (they did it, and the cabinet shows it)."""
+
+    request: ServiceRequest       # as it is after the change
+    comment: str
+    at: dt.datetime
+
+
 Fact = (AccountBound | AccountUnbound | AccountChanged | ContractConfirmationRequested | ContractBound
-        | ContractUnbound | SupplierChanged)
+        | ContractUnbound | SupplierChanged | ServiceRequestChanged)

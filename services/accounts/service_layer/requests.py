@@ -57,7 +57,8 @@ def one_of_mine(uow, user_id: str, request_id: str) -> dr.ServiceRequest:
 
 
 def cancel(uow, *, user_id: str, request_id: str, comment: str = "") -> dr.ServiceRequest:
-    """The customer cancels while the request is new."""
+    """The customer cancels while the request is new. Nothing is told (no accounts.service_request.changed): the
+    customer need not hear of their own action."""
     now = dt.datetime.now(dt.UTC)
     comment = dr.comment(comment)
     with uow:

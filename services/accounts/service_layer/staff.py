@@ -12,6 +12,7 @@ from kit.errors import Conflict, NotFound
 from kit.ids import is_uuid
 from services.accounts.domain import meters, model
 from services.accounts.domain import requests as dr
+from services.accounts.domain.events import ServiceRequestChanged
 from services.accounts.domain.search import account_search
 from services.accounts.service_layer import registry
 from services.accounts.service_layer.accounts import publish_facts
@@ -124,7 +125,8 @@ def request(uow, staff: Caller, request_id: str) -> dr.ServiceRequest:
 
 
 def move_request(uow, staff: Caller, *, request_id: str, status: str, comment: str = "") -> dr.ServiceRequest:
-    """new -> accepted -> in_progress -> done, or cancelled before done; each step in the history."""
+    """new -> accepted -> in_progress -> done, or cancelled before done; each step in the history and told to
+    the cabinet that filed it (accounts.service_request.changed), in the same transaction."""
     now = dt.datetime.now(dt.UTC)
     status, comment = dr.staff_update(status, comment)
     with uow:
@@ -137,6 +139,7 @@ def move_request(uow, staff: Caller, *, request_id: str, status: str, comment: s
         audit(uow, staff, "service_request.status", "service_request", req.request_id,
               before={"status": req.status}, after={"status": status, "comment": comment})
         req = uow.requests.get(req.request_id)
+        uow.emit(ServiceRequestChanged(req, comment, now))
         uow.commit()
     return req
 

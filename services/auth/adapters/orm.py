@@ -8,6 +8,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     Table,
@@ -84,6 +85,8 @@ sessions = Table(
     # the last password entry (sign-in, step-up): the access token's auth_time
     Column("authenticated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+# a user's sessions by device: whether a sign-in comes from a new device (auth.user.signed_in), and their list
+Index("ix_sessions_user_device", sessions.c.user_id, sessions.c.device)
 
 refresh_tokens = Table(
     "refresh_tokens", metadata,

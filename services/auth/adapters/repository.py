@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from services.auth.adapters.orm import (
@@ -130,6 +130,13 @@ class Sessions:
                                    sessions.c.expires_at > at)
             .order_by(sessions.c.last_used_at.desc())).mappings()
         return [_build(Session, row) for row in rows]
+
+    def device_new(self, user_id: str, device: str) -> bool:
+        """Whether the user had earlier sessions (live or over) but none with this device: a user's very first
+        session is no news to them (ix_sessions_user_device)."""
+        earlier = exists().where(sessions.c.user_id == user_id)
+        known = exists().where(sessions.c.user_id == user_id, sessions.c.device == device)
+        return self.db.execute(select(earlier & ~known)).scalar_one()
 
     def touch(self, session: Session) -> None:
         self.db.execute(update(sessions).where(sessions.c.session_id == session.session_id)

@@ -62,4 +62,18 @@ class ProfileUpdated:
     onboarding_required: bool
 
 
-AuthEvent = CodeRequested | UserRegistered | UserActivated | ContactVerified | PasswordChanged | ProfileUpdated
+@dataclass(frozen=True)
+class UserSignedIn:
+    """A customer signed in to the cabinet (never staff): the «new sign-in» notice."""
+
+    subject: ClassVar[str] = "auth.user.signed_in"
+    user_id: str
+    method: str                    # "password" | "code" (the password, then a step-up code) | "social"
+    device: str                    # the session's device: the client's User-Agent, as stored
+    ip: str
+    new_device: bool               # earlier sessions of this user, none with this device
+    at: str                        # RFC 3339
+
+
+AuthEvent = (CodeRequested | UserRegistered | UserActivated | ContactVerified | PasswordChanged | ProfileUpdated
+             | UserSignedIn)

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kit.errors import Unauthenticated
+from services.auth.domain.events import UserSignedIn
 
 ACCESS_TTL_SECONDS = 300
 REFRESH_TTL_REMEMBER = dt.timedelta(days=30)  # "запомнить меня"
@@ -73,6 +74,14 @@ class Session:
                        last_used_at=at, expires_at=at + policy.lifetime,
                        idle_seconds=int(policy.idle.total_seconds()), method=method,
                        device=(device or "")[:DEVICE_MAX], ip=(ip or "")[:IP_MAX], authenticated_at=at)
+
+    def signed_in(self, *, new_device: bool, step_up: bool = False) -> UserSignedIn:
+        """This sign-in as the «new sign-in» notice hears it: how ("password"; "code" when a step-up code
+        followed the password; "social" for social:<provider>), from which device and address, and whether the
+        device is new to the user (the caller knows: no earlier session of the user with the same device)."""
+        method = "code" if step_up else self.method.split(":", 1)[0]
+        return UserSignedIn(user_id=self.user_id, method=method, device=self.device, ip=self.ip,
+                            new_device=new_device, at=self.created_at.isoformat())
 
     def authenticate(self, at: dt.datetime) -> None:
         """The password was entered again (step-up): tokens from now on carry this auth_time."""

@@ -22,11 +22,16 @@ from services.auth.domain.users import User
 from services.auth.service_layer.context import now
 
 
-def open_session(uow, user: User, *, remember_me: bool, device: str, ip: str, method: str) -> TokenPair:
-    """Every sign-in opens a new session: a new id and a new refresh-token family."""
+def open_session(uow, user: User, *, remember_me: bool, device: str, ip: str, method: str,
+                 step_up: bool = False) -> TokenPair:
+    """Every sign-in opens a new session: a new id and a new refresh-token family. A customer's sign-in is told
+    (auth.user.signed_in, in the same transaction); staff's is not."""
     at = now()
     session = Session.open(str(uuid.uuid4()), user.user_id, user.kind, remember_me=remember_me, device=device,
                            ip=ip, method=method, at=at)
+    if not user.is_staff:
+        uow.emit(session.signed_in(new_device=uow.sessions.device_new(user.user_id, session.device),
+                                   step_up=step_up))
     uow.sessions.add(session)
     return _tokens(uow, user, session, at)
 

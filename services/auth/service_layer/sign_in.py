@@ -78,7 +78,8 @@ def complete_step_up(uow, ctx: Context, *, step_up_id: str, code: str, remember_
         user.check_may_sign_in()
         user.signed_in()
         uow.users.save(user)
-        pair = open_session(uow, user, remember_me=remember_me, device=device, ip=ip, method="password")
+        pair = open_session(uow, user, remember_me=remember_me, device=device, ip=ip, method="password",
+                            step_up=True)
         uow.commit()
     return pair
 

@@ -342,7 +342,7 @@ def test_re_importing_contracts_is_idempotent_and_bad_rows_are_reported(api, rt)
 
 # --- service requests ---
 
-def test_service_requests_statuses_history_and_customer_cancel(api):
+def test_service_requests_statuses_history_and_customer_cancel(api, rt):
     me = person()
     bind_by_meter(api, me)
     soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
@@ -365,6 +365,11 @@ def test_service_requests_statuses_history_and_customer_cancel(api):
     for status in ("accepted", "in_progress", "done"):
         call(api, OPERATOR, "StaffUpdateServiceRequest", pb.StaffUpdateServiceRequestRequest(
             request_id=req.request_id, status=status, comment=f"→ {status}"))
+    told = events(rt, "accounts.service_request.changed")
+    assert [(e.request_id, e.user_id, e.account_id, e.account_number, e.type, e.status, e.comment) for e in told] == [
+        (req.request_id, me.user_id, SIDOROV, "12-10000003", "electrical", s, f"→ {s}")
+        for s in ("accepted", "in_progress", "done")]  # one per step: the refused "done" above told nothing
+    assert all(e.at.endswith("Z") for e in told)
     got = call(api, me, "GetServiceRequest", pb.GetServiceRequestRequest(request_id=req.request_id))
     assert [(h.status, h.actor) for h in got.history] == [
         ("new", "customer"), ("accepted", "staff"), ("in_progress", "staff"), ("done", "staff")]
@@ -373,6 +378,7 @@ def test_service_requests_statuses_history_and_customer_cancel(api):
         call(api, me, "CancelServiceRequest", pb.CancelServiceRequestRequest(request_id=req.request_id))
     cancelled = call(api, me, "CancelServiceRequest", pb.CancelServiceRequestRequest(request_id=report.request_id))
     assert cancelled.status == "cancelled"
+    assert len(events(rt, "accounts.service_request.changed")) == 3  # the customer's own cancel is not told
     mine = call(api, me, "ListMyServiceRequests", pb.ListMyServiceRequestsRequest())
     assert {r.request_id for r in mine.requests} == {req.request_id, report.request_id}
 

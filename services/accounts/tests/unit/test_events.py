@@ -8,6 +8,7 @@ from services.accounts.adapters.events import to_event
 from services.accounts.domain import events as facts
 from services.accounts.domain import suppliers as ds
 from services.accounts.domain.model import AccountCard, MeterCard
+from services.accounts.domain.requests import ServiceRequest
 
 CARD = AccountCard(account_id="a1", number="12-10000001", supplier_id="s1", supplier_name="Энергосбыт",
                    address="СПб", holder="Иванов", category="urban_gas_stove", automatic_metering=False,
@@ -56,3 +57,17 @@ def test_supplier_changed_carries_every_fact_of_the_supplier():
     assert (sent.readings_window.from_day, sent.readings_window.to_day, sent.readings_window.outside) == (
         15, 25, "next_period")
     assert list(sent.services) == ["Электроэнергия"]
+
+
+def test_a_service_request_change_tells_the_cabinet_that_filed_it():
+    at = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
+    req = ServiceRequest(request_id="r1", user_id="u1", account_id="a1", account_number="12-10000001",
+                         type="plumbing", description="Течёт кран", address="СПб", status="accepted",
+                         created_at=at, updated_at=at)
+    event = to_event(facts.ServiceRequestChanged(req, "Мастер придёт завтра", at))
+    assert (event.type, event.aggregate_id) == ("accounts.service_request.changed", "r1")
+    sent = event.payload
+    assert isinstance(sent, pb.ServiceRequestChanged)
+    assert (sent.request_id, sent.account_id, sent.account_number, sent.user_id, sent.type, sent.status,
+            sent.comment, sent.at) == ("r1", "a1", "12-10000001", "u1", "plumbing", "accepted",
+                                       "Мастер придёт завтра", "2026-12-04T09:30:00Z")

@@ -139,6 +139,8 @@ def test_link_then_sign_in_then_unlink(social):
     assert signed_in.purpose == "sign_in" and signed_in.tokens.session_id != pair.session_id
     sessions = social.call(pair.access_token, "ListSessions", pb.ListSessionsRequest()).sessions
     assert "social:sim" in {s.method for s in sessions}
+    told = social.events("auth.user.signed_in")[-1]
+    assert (told.method, told.device, told.new_device) == ("social", "VK app", True)
     with pytest.raises(Unauthenticated):  # the state is single use
         social.api.CompleteSocialLogin(pb.CompleteSocialLoginRequest(**callback), None)
     other = signed_up(social, phone="+79003334455")

@@ -48,3 +48,17 @@ def test_a_dead_session_cannot_be_refreshed():
     with pytest.raises(Unauthenticated) as err:
         opened().check_refresh(RefreshToken("t", "s1"), AT + dt.timedelta(hours=2))
     assert err.value.code == "session_expired"
+
+
+def test_a_sign_in_is_told_by_its_method_family():
+    at = dt.datetime(2026, 12, 4, 5, 0, tzinfo=dt.UTC)
+    social = Session.open("s1", "u1", "person", remember_me=True, device="VK app", ip="10.0.0.1",
+                          method="social:vk", at=at)
+    told = social.signed_in(new_device=True)
+    assert (told.method, told.device, told.ip, told.new_device, told.at) == \
+        ("social", "VK app", "10.0.0.1", True, "2026-12-04T05:00:00+00:00")
+    password = Session.open("s2", "u1", "person", remember_me=False, device="x" * 300, ip="", method="password",
+                            at=at)
+    assert password.signed_in(new_device=False).method == "password"
+    assert len(password.signed_in(new_device=False).device) == 200  # the device as the session stores it
+    assert password.signed_in(new_device=False, step_up=True).method == "code"
