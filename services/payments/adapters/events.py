@@ -59,3 +59,19 @@ def autopay_failed(*, user_id: str, account_id: str, account_number: str, period
     return Event(type="payments.autopay.failed", aggregate_id=account_id, payload=pb.AutopayFailed(
         user_id=user_id, account_id=account_id, account_number=account_number, period=period,
         amount_kop=amount_kop, reason=reason, attempts=attempts, email=email, reason_message=reason_message))
+
+
+def debt_overdue(*, account_id: str, account_number: str, due_on: str, overdue_kop: int,
+                 amount_due_kop: int) -> Event:
+    """payments.debt.overdue: an energy debt due on `due_on` is still unpaid the day after (the daily accrual)."""
+    return Event(type="payments.debt.overdue", aggregate_id=account_id, payload=pb.DebtOverdue(
+        account_id=account_id, account_number=account_number, due_on=due_on, overdue_kop=overdue_kop,
+        amount_due_kop=amount_due_kop))
+
+
+def penalties_accrued(*, account_id: str, account_number: str, period: str, amount_kop: int,
+                      penalties_due_kop: int) -> Event:
+    """payments.penalties.accrued: a month's penalties on an account, once its last day is accrued."""
+    return Event(type="payments.penalties.accrued", aggregate_id=account_id, payload=pb.PenaltiesAccrued(
+        account_id=account_id, account_number=account_number, period=period, amount_kop=amount_kop,
+        penalties_due_kop=penalties_due_kop))

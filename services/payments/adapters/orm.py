@@ -261,11 +261,32 @@ penalty_accruals = Table(
     Column("amount_kop", BigInteger, nullable=False),
     Column("entry_id", UUID(as_uuid=False)),  # its ledger entry (none for a zero accrual)
 )
+Index("penalty_accruals_day", penalty_accruals.c.day)  # a month's accruals (penalty_store.MONTH)
 
 penalty_progress = Table(
     "penalty_progress", metadata,
     Column("supplier_id", UUID(as_uuid=False), primary_key=True),
     Column("accrued_through", Date, nullable=False),
+)
+
+# What the accrual told, once each (the primary keys): an energy debt overdue the day after its due date
+# (payments.debt.overdue) and a month's penalties once the month's last day is accrued (payments.penalties.accrued)
+debt_overdue_notices = Table(
+    "debt_overdue_notices", metadata,
+    Column("account_id", UUID(as_uuid=False), primary_key=True),
+    Column("due_on", Date, primary_key=True),
+    Column("overdue_kop", BigInteger, nullable=False),
+    Column("amount_due_kop", BigInteger, nullable=False),
+    Column("told_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+penalty_notices = Table(
+    "penalty_notices", metadata,
+    Column("account_id", UUID(as_uuid=False), primary_key=True),
+    Column("period", Date, primary_key=True),  # the month (first day)
+    Column("amount_kop", BigInteger, nullable=False),
+    Column("penalties_due_kop", BigInteger, nullable=False),
+    Column("told_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 # --- legal entities' monthly documents (счёт, счёт-фактура, акт), from the registry ---

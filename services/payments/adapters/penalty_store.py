@@ -9,11 +9,17 @@ or later, summed per account exactly in integers and rounded half up (`domain/pe
 (1/300 = 13/3900 and 1/130 = 30/3900; /100 for percent). The rows go into penalty_accruals ON CONFLICT DO
 NOTHING (primary key account × day: exactly once, however often or concurrently it runs), and only the rows
 actually inserted with an amount get their ledger entry in the penalties bucket — in the same statement.
+
+The same statement tells, from the same remainders: each account with an energy debt due on the day and still
+unpaid at its end gets a row in debt_overdue_notices (account × due date, ON CONFLICT DO NOTHING); the rows
+inserted come back for payments.debt.overdue. After the month's last day, MONTH does the same for the month's
+accruals (penalty_notices, account × month). The events are COPYed into the outbox in the day's transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -21,6 +27,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from kit.events import Event
+from kit.outbox import copy_events
 from services.payments.adapters.ledger_store import booked, remainders_sql
 from services.payments.adapters.orm import (
     account_facts,
@@ -38,16 +46,21 @@ ACCRUE = f"""
         "l.account_id IN (SELECT account_id FROM account_facts WHERE supplier_id = :supplier_id)"
         " AND l.bucket = 'energy'", through=True)}),
     per_account AS (
-        SELECT account_id, sum(remainder) AS base,
+        SELECT account_id,
+               sum(remainder) FILTER (WHERE :through - due > {GRACE_DAYS}) AS base,
                div(2 * sum(remainder * CAST(:rate AS numeric)
-                           * CASE WHEN :through - due <= {FIRST_RATE_UNTIL} THEN 13 ELSE 30 END) + 390000,
-                   780000) AS amount
-        FROM r WHERE remainder > 0 AND :through - due > {GRACE_DAYS}
+                           * CASE WHEN :through - due <= {FIRST_RATE_UNTIL} THEN 13 ELSE 30 END)
+                       FILTER (WHERE :through - due > {GRACE_DAYS}) + 390000,
+                   780000) AS amount,
+               bool_or(due = :through) AS falls_due,
+               sum(remainder) FILTER (WHERE due <= :through) AS overdue,
+               sum(remainder) AS energy_due
+        FROM r WHERE remainder > 0
         GROUP BY account_id),
     inserted AS (
         INSERT INTO penalty_accruals (account_id, day, base_kop, amount_kop, entry_id)
         SELECT account_id, :through, base, amount, CASE WHEN amount > 0 THEN gen_random_uuid() END
-        FROM per_account
+        FROM per_account WHERE base IS NOT NULL AND CAST(:accrue AS boolean)
         ON CONFLICT DO NOTHING
         RETURNING account_id, amount_kop, entry_id),
     booked AS (
@@ -56,9 +69,68 @@ ACCRUE = f"""
         SELECT entry_id, account_id, 'penalty', -amount_kop, :posted_at, 'penalties', :period, :through,
                'penalty:' || account_id || ':' || :day_text, :description
         FROM inserted WHERE amount_kop > 0
-        RETURNING entry_id)
-    SELECT count(*) FILTER (WHERE amount_kop > 0) AS accruals, coalesce(sum(amount_kop), 0) AS amount_kop
-    FROM inserted"""
+        RETURNING entry_id),
+    told AS (
+        INSERT INTO debt_overdue_notices (account_id, due_on, overdue_kop, amount_due_kop)
+        SELECT o.account_id, :through, o.overdue,
+               o.energy_due + greatest(0, coalesce(i.amount_kop, 0) - coalesce((
+                   SELECT sum(p.amount_kop) FROM ledger p
+                   WHERE p.account_id = o.account_id AND p.bucket = 'penalties' AND {booked('p')} <= :through), 0))
+        FROM per_account o LEFT JOIN inserted i ON i.account_id = o.account_id
+        WHERE o.falls_due AND CAST(:tell AS boolean)
+        ON CONFLICT DO NOTHING
+        RETURNING account_id, overdue_kop, amount_due_kop)
+    SELECT (SELECT count(*) FILTER (WHERE amount_kop > 0) FROM inserted) AS accruals,
+           (SELECT coalesce(sum(amount_kop), 0) FROM inserted) AS amount_kop,
+           (SELECT coalesce(array_agg(ARRAY[t.account_id::text, coalesce(f.number, ''), t.overdue_kop::text,
+                                            t.amount_due_kop::text]), '{{}}')
+            FROM told t LEFT JOIN account_facts f ON f.account_id = t.account_id) AS overdue"""
+
+# The month's penalties of every account of the supplier that has some, once (penalty_notices), after the accrual
+# of the month's last day (in its transaction: that day's accruals and entries count).
+MONTH = f"""
+    WITH month AS (
+        SELECT a.account_id, sum(a.amount_kop) AS amount
+        FROM penalty_accruals a JOIN account_facts f ON f.account_id = a.account_id
+        WHERE f.supplier_id = :supplier_id AND a.day BETWEEN :period AND :through
+        GROUP BY a.account_id HAVING sum(a.amount_kop) > 0),
+    told AS (
+        INSERT INTO penalty_notices (account_id, period, amount_kop, penalties_due_kop)
+        SELECT m.account_id, :period, m.amount, greatest(0, -coalesce((
+                   SELECT sum(p.amount_kop) FROM ledger p
+                   WHERE p.account_id = m.account_id AND p.bucket = 'penalties' AND {booked('p')} <= :through), 0))
+        FROM month m
+        ON CONFLICT DO NOTHING
+        RETURNING account_id, amount_kop, penalties_due_kop)
+    SELECT t.account_id::text AS account_id, coalesce(f.number, '') AS number, t.amount_kop, t.penalties_due_kop
+    FROM told t LEFT JOIN account_facts f ON f.account_id = t.account_id"""
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """A debt overdue notice: the account, its number, the overdue energy remainders, everything due."""
+
+    account_id: str
+    account_number: str
+    overdue_kop: int
+    amount_due_kop: int
+
+
+@dataclass(frozen=True)
+class MonthPenalties:
+    """A month's penalties notice: the account, its number, the month's accruals, the penalties due after them."""
+
+    account_id: str
+    account_number: str
+    amount_kop: int
+    penalties_due_kop: int
+
+
+@dataclass(frozen=True)
+class DayAccrued:
+    accruals: int  # ledger entries written
+    amount_kop: int  # their sum
+    overdue: list[Overdue]  # the notices this day told (payments.debt.overdue)
 
 
 class PenaltyStore:
@@ -70,16 +142,30 @@ class PenaltyStore:
         the days done. Exactly once does not rest on it (the primary key does), only the wasted work."""
         self.session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended("penalties:" + supplier_id, 0))))
 
-    def accrue_day(self, supplier_id: str, day: dt.date, *, rate_percent: Decimal, tz: str,
-                   due_day: int | None) -> tuple[int, int]:
-        """Accrue one day's penalties of every account of the supplier that has none for the day; returns
-        (ledger entries written, their sum in kopecks)."""
+    def accrue_day(self, supplier_id: str, day: dt.date, *, rate_percent: Decimal | None, tz: str,
+                   due_day: int | None, tell: bool = False) -> DayAccrued:
+        """One statement for the supplier's day: accrue the penalties of every account that has none for the day
+        (none at all with `rate_percent` None: no key rate in force, a moratorium), and — with `tell` — note once
+        each account whose energy debt due on the day still has a remainder at its end (debt_overdue_notices,
+        `domain/penalties.py:overdue_on`): the remainders the accrual computes anyway, so telling costs no scan."""
         posted_at = dt.datetime.combine(day, dt.time(23, 59, 59))
         row = self.session.execute(text(ACCRUE), dict(
-            supplier_id=supplier_id, through=day, rate=rate_percent, tz=tz,
-            due_day=due_day or rules.DEFAULT_DUE_DAY, period=rules.period_of(day), day_text=day.isoformat(),
-            posted_at=_local(posted_at, tz), description=f"Пени за {day:%d.%m.%Y}")).one()
-        return int(row.accruals), int(row.amount_kop)
+            supplier_id=supplier_id, through=day, rate=rate_percent or 0, accrue=rate_percent is not None,
+            tell=tell, tz=tz, due_day=due_day or rules.DEFAULT_DUE_DAY, period=rules.period_of(day),
+            day_text=day.isoformat(), posted_at=_local(posted_at, tz), description=f"Пени за {day:%d.%m.%Y}")).one()
+        overdue = [Overdue(a, n, int(o), int(d)) for a, n, o, d in row.overdue]
+        return DayAccrued(int(row.accruals), int(row.amount_kop), overdue)
+
+    def tell_month(self, supplier_id: str, day: dt.date, *, tz: str) -> list[MonthPenalties]:
+        """After the accrual of the month's last day `day`, in its transaction: note once each account of the
+        supplier whose month's accruals are above zero (penalty_notices), with the penalties due after them."""
+        rows = self.session.execute(text(MONTH), dict(supplier_id=supplier_id, period=rules.period_of(day),
+                                                      through=day, tz=tz)).all()
+        return [MonthPenalties(r.account_id, r.number, int(r.amount_kop), int(r.penalties_due_kop)) for r in rows]
+
+    def write_events(self, events: list[Event], producer: str) -> None:
+        """A day's notices into the outbox with COPY, in the day's transaction (a due date tells most accounts)."""
+        copy_events(self.session, producer, events)
 
     def accrued_through(self, supplier_id: str) -> dt.date | None:
         return self.session.execute(select(penalty_progress.c.accrued_through)

@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from kit.errors import InvalidInput
 from services.payments.domain.ledger import Debt
-from services.payments.domain.model import in_force, parse_decimal, parse_local_date
+from services.payments.domain.model import ENERGY, in_force, parse_decimal, parse_local_date
 
 GRACE_DAYS = 30  # days 1–30 of delay: nothing
 FIRST_RATE_UNTIL = 90  # days 31–90: 1/300 of the key rate
@@ -99,6 +99,34 @@ def penalty_for_day(debts: Iterable[Debt], day: dt.date, rates: Iterable[KeyRate
     if in_moratorium(moratoria, day):
         return 0, 0
     return daily_penalty(debts, day, key_rate_on(rates, day))
+
+
+# --- what the accrual tells customers ---------------------------------------------------------------------
+
+NOTICE_WINDOW = dt.timedelta(days=7)  # older days are accrued silently (see `told`)
+
+
+def told(day: dt.date, today: dt.date) -> bool:
+    """Whether the accrual of `day` tells customers (payments.debt.overdue, payments.penalties.accrued): days
+    within a week before the supplier's today (a catch-up after the worker was down) and later ones (the test
+    clock). A first run over imported history, or a supplier onboarded with old debts, tells nothing of the past."""
+    return day >= today - NOTICE_WINDOW
+
+
+def overdue_on(debts: Iterable[Debt], day: dt.date) -> int:
+    """payments.debt.overdue of the accrual of `day` (the due date itself, so a daily run through yesterday tells it
+    on the day after): when an energy debt due on `day` still has a remainder at the end of it, the overdue energy
+    remainders then (due on `day` or before); 0 — nothing to tell — otherwise. Once per account and due date."""
+    energy = [d for d in debts if d.bucket == ENERGY and d.remainder_kop > 0]
+    if not any(d.due_on == day for d in energy):
+        return 0
+    return sum(d.remainder_kop for d in energy if d.due_on <= day)
+
+
+def closes_month(day: dt.date) -> bool:
+    """The month's last day: its accrual tells each account its month's penalties (payments.penalties.accrued),
+    once, when they are above zero."""
+    return (day + dt.timedelta(days=1)).day == 1
 
 
 # --- staff settings --------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ call audited), and the accrual runs day by day per supplier — daily in the wor
 Each supplier × day is one transaction with one set-based statement (`adapters/penalty_store.py`); the days
 go from the day after the supplier's progress (or its ledger's first day) through `through`, in the
 supplier's calendar. Exactly once rests on the accruals' primary key (account × day), so a rerun or a
-concurrent run adds nothing.
+concurrent run adds nothing. The same transaction tells customers what the day found — debts overdue and, on a
+month's last day (a second statement), the month's penalties — once each by the notices' primary keys.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from kit.context import Caller
 from kit.errors import InvalidInput
 from kit.ids import is_uuid
+from services.payments.adapters import events
+from services.payments.adapters.penalty_store import DayAccrued
 from services.payments.domain import model
 from services.payments.domain import penalties as rules
 from services.payments.service_layer.ledger import Calendar, supplier_calendar
@@ -48,15 +51,20 @@ def accrue(uow_factory, *, now: dt.datetime, through: Callable[[Calendar, dt.dat
         calendars = {s: supplier_calendar(uow.suppliers.get(s)) for s in suppliers}
     accruals = amount = 0
     for supplier_id, calendar in calendars.items():
-        done = accrue_supplier(uow_factory, supplier_id, calendar, through(calendar, now), rates, moratoria)
+        done = accrue_supplier(uow_factory, supplier_id, calendar, through(calendar, now), rates, moratoria,
+                               today=calendar.today(now))
         accruals, amount = accruals + done[0], amount + done[1]
     return accruals, amount
 
 
 def accrue_supplier(uow_factory, supplier_id: str, calendar: Calendar, through: dt.date,
-                    rates: list[rules.KeyRate], moratoria: list[rules.Moratorium]) -> tuple[int, int]:
+                    rates: list[rules.KeyRate], moratoria: list[rules.Moratorium], *,
+                    today: dt.date | None = None) -> tuple[int, int]:
     """The supplier's days after its progress through `through`, one transaction each. A day without a key
-    rate in force (before the first one) or in a moratorium accrues nothing but is done."""
+    rate in force (before the first one) or in a moratorium accrues nothing but is done. Each day recent
+    enough (`domain/penalties.py:told`, against the supplier's `today`; every day when None) tells, in its
+    transaction: the energy debts due on it and unpaid at its end, and on a month's last day the month's
+    penalties — each once (the notices' primary keys), so a run through a date tells what daily runs would."""
     with uow_factory() as uow:
         progress = uow.penalties.accrued_through(supplier_id)
         start = progress + dt.timedelta(days=1) if progress else uow.penalties.first_booked(supplier_id, calendar.tz)
@@ -67,11 +75,9 @@ def accrue_supplier(uow_factory, supplier_id: str, calendar: Calendar, through: 
             uow.penalties.lock_supplier(supplier_id)
             progress = uow.penalties.accrued_through(supplier_id)
             if progress is None or day > progress:
-                rate = rules.key_rate_on(rates, day)
-                if rate is not None and not rules.in_moratorium(moratoria, day):
-                    written, kop = uow.penalties.accrue_day(supplier_id, day, rate_percent=rate, tz=calendar.tz,
-                                                            due_day=calendar.due_day)
-                    accruals, amount = accruals + written, amount + kop
+                done = accrue_day(uow, supplier_id, calendar, day, rates, moratoria,
+                                  tell=today is None or rules.told(day, today))
+                accruals, amount = accruals + done.accruals, amount + done.amount_kop
                 uow.penalties.advance(supplier_id, day)
                 uow.commit()
         day += dt.timedelta(days=1)
@@ -79,6 +85,26 @@ def accrue_supplier(uow_factory, supplier_id: str, calendar: Calendar, through: 
         log.info("penalties accrued", extra={"ctx_supplier": supplier_id, "ctx_accruals": accruals,
                                              "ctx_amount_kop": amount, "ctx_through": through.isoformat()})
     return accruals, amount
+
+
+def accrue_day(uow, supplier_id: str, calendar: Calendar, day: dt.date, rates: list[rules.KeyRate],
+               moratoria: list[rules.Moratorium], *, tell: bool) -> DayAccrued:
+    """One supplier's day in the caller's transaction: the accrual (none without a key rate in force or in a
+    moratorium) and, with `tell`, its notices as payments.debt.overdue and payments.penalties.accrued."""
+    rate = None if rules.in_moratorium(moratoria, day) else rules.key_rate_on(rates, day)
+    done = uow.penalties.accrue_day(supplier_id, day, rate_percent=rate, tz=calendar.tz, due_day=calendar.due_day,
+                                    tell=tell)
+    if not tell:
+        return done
+    due_on, period = day.isoformat(), f"{day:%Y-%m}"
+    told = [events.debt_overdue(account_id=o.account_id, account_number=o.account_number, due_on=due_on,
+                                overdue_kop=o.overdue_kop, amount_due_kop=o.amount_due_kop) for o in done.overdue]
+    if rules.closes_month(day):
+        told += [events.penalties_accrued(account_id=m.account_id, account_number=m.account_number, period=period,
+                                          amount_kop=m.amount_kop, penalties_due_kop=m.penalties_due_kop)
+                 for m in uow.penalties.tell_month(supplier_id, day, tz=calendar.tz)]
+    uow.penalties.write_events(told, uow.producer)
+    return done
 
 
 def accrue_penalties(uow_factory, staff: Caller, *, through: str, now: dt.datetime, test_clock: bool,

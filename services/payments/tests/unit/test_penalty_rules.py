@@ -15,14 +15,17 @@ from services.payments.domain.ledger import Debt
 from services.payments.domain.penalties import (
     KeyRate,
     Moratorium,
+    closes_month,
     daily_penalty,
     day_of_delay,
     key_rate_on,
     new_key_rate,
     new_moratorium,
+    overdue_on,
     penalty_for_day,
     rate_fraction,
     round_half_up,
+    told,
 )
 
 DUE = dt.date(2026, 1, 10)
@@ -124,3 +127,22 @@ def test_a_moratorium_as_staff_declare_it():
         new_moratorium(moratorium_id="x", valid_from="2026-04-30", valid_until="2026-04-01", title="")
     assert refused.value.code == "invalid_moratorium"
     assert set(refused.value.fields) == {"moratorium_id", "valid_until", "title"}
+
+
+# --- what the accrual tells -------------------------------------------------------------------------------
+
+def test_a_debt_due_on_the_day_and_unpaid_at_its_end_is_told_with_every_overdue_remainder():
+    older, due, later = debt(30_000, DUE - dt.timedelta(days=31)), debt(50_000), debt(70_000, DUE + dt.timedelta(31))
+    assert overdue_on([older, due, later], DUE) == 80_000  # the later one is not overdue yet
+    assert overdue_on([older, due, later], DUE + dt.timedelta(days=1)) == 0  # told on its due date's accrual only
+    assert overdue_on([older, debt(0), later], DUE) == 0  # paid by the end of the due date
+    penalties = Debt(entry_id="p", bucket="penalties", due_on=DUE, posted_at=POSTED, owed_kop=5, remainder_kop=5)
+    assert overdue_on([penalties], DUE) == 0  # an energy debt, not penalties
+
+
+def test_a_month_closes_on_its_last_day_and_only_recent_days_tell():
+    assert [closes_month(dt.date(2026, m, d)) for m, d in ((2, 28), (2, 27), (12, 31), (4, 30), (5, 30))] == [
+        True, False, True, True, False]
+    today = dt.date(2026, 12, 4)
+    assert told(dt.date(2026, 11, 27), today) and told(dt.date(2026, 12, 3), today) and told(dt.date(2027, 1, 9), today)
+    assert not told(dt.date(2026, 11, 26), today)  # a first run over imported history tells nothing of the past
