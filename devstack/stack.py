@@ -344,10 +344,11 @@ class Stack:
                          "--http-port", str(self.ports["smtp_sim_http"]), "--login", SMTP_SIM_LOGIN,
                          "--password", SMTP_SIM_PASSWORD, "--store", str(self.data_dir / "simulators" / "mail.jsonl")],
             # Incoming SMS go to the gateway, signed with a sms_gateway partner's key that the test (or a developer)
-            # creates once the stack runs and hands over through POST /_sim/config (docs/sms-readings.md).
+            # creates once the stack runs and hands over through POST /_sim/config (docs/sms-readings.md); so do
+            # the delivery statuses of the SMS it takes (/partners/v1/sms/status), once it has that key.
             "sms-sim": ["-m", "simulators.sms", "--port", str(self.ports["sms_sim"]), "--login", SMS_SIM_LOGIN,
                         "--password", SMS_SIM_PASSWORD, "--store", str(self.data_dir / "simulators" / "sms.jsonl"),
-                        "--gateway-url", self.gateway_url],
+                        "--gateway-url", self.gateway_url, "--status-callbacks"],
             # Payments and refunds live in its memory: a restart forgets them (dev and test only).
             "yookassa-sim": ["-m", "simulators.yookassa", "--port", str(self.ports["yookassa_sim"]),
                              "--shop-id", YOOKASSA_SIM_SHOP_ID, "--secret-key", YOOKASSA_SIM_SECRET_KEY,

@@ -42,9 +42,10 @@ class Mailbox:
                 if line.strip():
                     self._messages.append(json.loads(line))
 
-    def add(self, *, message_id: str, channel: str, destination: str, subject: str, body: str) -> dict:
+    def add(self, *, message_id: str, channel: str, destination: str, subject: str, body: str, **more) -> dict:
+        """`more`: what a simulator keeps besides (the SMTP one: the mail's headers and its HTML part)."""
         record = {"message_id": message_id, "channel": channel, "destination": destination, "subject": subject,
-                  "body": body, "received_at": dt.datetime.now(dt.UTC).isoformat()}
+                  "body": body, "received_at": dt.datetime.now(dt.UTC).isoformat(), **more}
         with self._lock:
             self._messages.append(record)
             if self.path:

@@ -1,5 +1,6 @@
-"""`python -m simulators.sms --port 18026 --login kabinet --password … [--gateway-url http://…]`: see
-simulators.sms.server (sending) and simulators.sms.inbound (incoming SMS delivered to the gateway)."""
+"""`python -m simulators.sms --port 18026 --login kabinet --password … [--gateway-url http://…]
+[--status-callbacks]`: see simulators.sms.server (sending), simulators.sms.inbound (incoming SMS delivered to the
+gateway) and simulators.sms.statuses (delivery statuses reported to the gateway)."""
 
 from __future__ import annotations
 
@@ -27,10 +28,13 @@ def main(argv: list[str] | None = None) -> None:
                         help="the sms_gateway partner's key id (or later: POST /_sim/config)")
     parser.add_argument("--partner-secret", default=os.environ.get("KABINET_SMS_SIM_PARTNER_SECRET", ""),
                         help="its secret (prefer the environment: a command line is visible to others)")
+    parser.add_argument("--status-callbacks", action="store_true",
+                        default=os.environ.get("KABINET_SMS_SIM_STATUS_CALLBACKS", "") == "1",
+                        help="report each SMS's delivery status to the gateway (/partners/v1/sms/status)")
     args = parser.parse_args(argv)
     inbound = Inbound(args.gateway_url, args.partner_key_id, args.partner_secret)
     server = make_server(args.host, args.port, login=args.login, password=args.password, store=args.store,
-                         inbound=inbound)
+                         inbound=inbound, status_callbacks=args.status_callbacks)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: threading.Thread(target=server.shutdown).start())
     print(f"SMSC simulator on http://{args.host}:{args.port}/sys/send.php", flush=True)

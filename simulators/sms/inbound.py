@@ -43,6 +43,11 @@ class Inbound:
             self.key_id = str(settings.get("key_id", self.key_id))
             self.secret = str(settings.get("secret", self.secret))
 
+    def target(self) -> tuple[str, str, str]:
+        """(gateway URL, key id, secret): where and how the simulator's own calls go (statuses too)."""
+        with self._lock:
+            return self.gateway_url, self.key_id, self.secret
+
     def settings(self) -> dict:
         with self._lock:
             return {"gateway_url": self.gateway_url, "key_id": self.key_id, "signing": bool(self.key_id and self.secret)}

@@ -12,7 +12,8 @@ How to make it fail:
   `{"http_status": 503}` answers HTTP 503 instead; `{"delay": 5}` answers 5 s late.
 
 Incoming SMS (a subscriber writes to our number): `POST /_sim/inbound`, `POST|GET /_sim/config` — see
-simulators.sms.inbound.
+simulators.sms.inbound. Delivery statuses (`status.php`, the status callbacks to the gateway, a fault's
+`{"status": 20, "err": 1}`) — see simulators.sms.statuses.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from simulators.mailbox import AdminHandler, Faults, Mailbox
 from simulators.sms.inbound import Inbound
+from simulators.sms.statuses import StatusReports
 
 ERRORS = {
     1: "parameters error",
@@ -57,12 +59,17 @@ class SmscHandler(AdminHandler):
     login: str
     password: str
     inbound: Inbound
+    statuses: StatusReports
     numbers = itertools.count(1)
+    # the answer's headers and body are two writes: with Nagle the body waits for the client's delayed ACK (40 ms)
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
         if url.path == "/sys/send.php":
             self.send_sms(url.query.encode("ascii", "replace"))
+        elif url.path == "/sys/status.php":
+            self.check_status(url.query.encode("ascii", "replace"))
         elif url.path == "/_sim/config":
             self.reply_json(200, self.inbound.settings())
         else:
@@ -72,6 +79,8 @@ class SmscHandler(AdminHandler):
         path = urlsplit(self.path).path
         if path == "/sys/send.php":
             self.send_sms(self.body())
+        elif path == "/sys/status.php":
+            self.check_status(self.body())
         elif path in ("/_sim/inbound", "/_sim/config"):
             self.inbound_admin(path)
         else:
@@ -85,6 +94,7 @@ class SmscHandler(AdminHandler):
                 raise ValueError("an object, please")
             if path == "/_sim/config":
                 self.inbound.configure(request)
+                self.statuses.configure(request)
                 self.reply_json(200, self.inbound.settings())
                 return
             self.reply_json(200, self.inbound.deliver(str(request["phone"]), str(request["text"]),
@@ -126,7 +136,16 @@ class SmscHandler(AdminHandler):
                 return
         for phone in phones:
             self.mailbox.add(message_id=id_, channel="sms", destination=f"+{phone}", subject="", body=message)
+            self.statuses.took(id_, phone, parts(message), fault)
         self.answer(fmt, id_=id_, cnt=parts(message) * len(phones))
+
+    def check_status(self, raw: bytes) -> None:
+        """status.php with fmt=3 (JSON) as far as Kabinet asks: is there a message with this id and phone?"""
+        form = {k: v[-1] for k, v in parse_qs(raw.decode("ascii", "replace")).items()}
+        if form.get("login") != self.login or form.get("psw") != self.password:
+            self.reply_json(200, {"error": ERRORS[2], "error_code": 2})
+            return
+        self.reply_json(200, self.statuses.status(form.get("id", ""), form.get("phone", "")))
 
     def answer(self, fmt: str, *, id_: str | None, error: int = 0, cnt: int = 0) -> None:
         if error:
@@ -146,9 +165,11 @@ def _number(id_: str) -> int | str:
 
 
 def make_server(host: str, port: int, *, login: str, password: str, store: Path | None = None,
-                inbound: Inbound | None = None) -> ThreadingHTTPServer:
+                inbound: Inbound | None = None, status_callbacks: bool = False) -> ThreadingHTTPServer:
+    inbound = inbound or Inbound()
     handler = type("Handler", (SmscHandler,), {"login": login, "password": password, "mailbox": Mailbox(store),
-                                               "faults": Faults(), "inbound": inbound or Inbound()})
+                                               "faults": Faults(), "inbound": inbound,
+                                               "statuses": StatusReports(inbound, status_callbacks)})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server

@@ -2,8 +2,10 @@
 
 It parses each mail as a mail client would (MIME, RFC 2047 subject, the text/plain part in its
 charset) and keeps one record per recipient, keyed by the Message-ID's local part, which
-Kabinet sets to its message id. Optional: AUTH PLAIN/LOGIN with one login (also without TLS:
-dev only) and STARTTLS with a given certificate.
+Kabinet sets to its message id, with the mail's headers (`headers`: name -> value, e.g.
+List-Unsubscribe) and its HTML part (`html`, "" for none), as GET /_sim/messages lists them.
+Optional: AUTH PLAIN/LOGIN with one login (also without TLS: dev only) and STARTTLS with a given
+certificate.
 
 How to make it fail:
 - a recipient whose local part starts with "bounce" is refused with 550 (permanent);
@@ -46,10 +48,13 @@ class Keeper:
         mail = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         part = mail.get_body(preferencelist=("plain",))
         body = part.get_content() if part is not None else ""
+        html = mail.get_body(preferencelist=("html",))
         message_id = str(mail.get("Message-ID", "")).strip().strip("<>").split("@")[0]
+        headers = {name: str(value) for name, value in mail.items()}  # e.g. List-Unsubscribe (RFC 8058)
         for rcpt in envelope.rcpt_tos:
             self.mailbox.add(message_id=message_id, channel="email", destination=rcpt,
-                             subject=str(mail.get("Subject", "")), body=body.replace("\r\n", "\n").rstrip("\n"))
+                             subject=str(mail.get("Subject", "")), body=body.replace("\r\n", "\n").rstrip("\n"),
+                             headers=headers, html=html.get_content() if html is not None else "")
         return "250 2.0.0 Message accepted for delivery"
 
 
