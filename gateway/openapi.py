@@ -91,13 +91,15 @@ def _operation(meta: dict, rule, method: str) -> dict:
         op["description"] = meta["description"]
     params = [{"name": arg, "in": "path", "required": True, "schema": {"type": "string"}}
               for arg in sorted(rule.arguments)]
-    retried = method in UNSAFE and not meta["files"]
+    # a multipart upload alone is not replayed by the gateway (a JSON body beside it is)
+    retried = method in UNSAFE and (not meta["files"] or meta["body"] is not None)
     op["parameters"] = params + list(meta["params"]) + ([IDEMPOTENCY_PARAM] if retried else [])
     if meta["body"] is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": meta["body"]}}}
     if meta["files"]:
         parts = dict((f, "text/csv") if isinstance(f, str) else f for f in meta["files"])
-        op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+        content = op.get("requestBody", {}).get("content", {})  # a JSON body stays the other way to send it
+        op["requestBody"] = {"required": True, "content": {**content, "multipart/form-data": {"schema": {
             "type": "object", "properties": {name: {"type": "string", "contentMediaType": media}
                                              for name, media in parts.items()}}}}}
     ok = {"description": "OK"}

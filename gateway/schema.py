@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 from decimal import Decimal
+from urllib.parse import quote
 
 from flask import current_app, request
 from marshmallow import Schema, ValidationError, fields, validate
@@ -85,6 +86,16 @@ def body(schema: type[Schema], *, optional: bool = False) -> dict:
     return load(schema, boundary.read_json(raw))
 
 
+FORM = "application/x-www-form-urlencoded"
+
+
+def form_or_body(schema: type[Schema]) -> dict:
+    """A provider's callback: form fields (SMSC's default) or a JSON body, through the input boundary."""
+    if request.mimetype == FORM:
+        return load(schema, boundary.clean(request.form.to_dict()))
+    return body(schema)
+
+
 def query(schema: type[Schema]) -> dict:
     """The request's query string, through the input boundary, loaded by `schema`."""
     return load(schema, boundary.query())
@@ -102,7 +113,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def attachment(reply, mimetype: str, fallback: str):
     """A service's file reply (content, content_type, filename) as a download."""
     response = current_app.response_class(reply.content, mimetype=reply.content_type or mimetype)
-    response.headers.set("Content-Disposition", "attachment", filename=reply.filename or fallback)
+    name = reply.filename or fallback
+    # RFC 6266: an ASCII name for old clients and the real (Cyrillic) one as filename*: headers are Latin-1
+    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_").replace("\\", "_")
+    response.headers["Content-Disposition"] = (f'attachment; filename="{ascii_name}"; '
+                                               f"filename*=UTF-8''{quote(name, safe='')}")
     return response
 
 
@@ -112,6 +127,19 @@ def dump(schema: type[Schema], obj) -> dict:
 
 
 # --- output fields for protobuf replies ---
+
+class Scalar(fields.String):
+    """A form field, or a JSON string or integer (SMSC's JSON sends ids, codes and times as numbers)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def scalar(cap: int = SHORT, **kw) -> Scalar:
+    return Scalar(validate=capped(cap), error_messages=RU, **kw)
+
 
 class OrNone(fields.String):
     """A proto3 string where "" means "not set": null in JSON."""

@@ -40,7 +40,7 @@ LIMITS: dict[str, str] = {
     # for a number under pressure)
     "bind_user": "10/minute;60/hour",
     "bind_ip": "60/hour;300/day",            # many fresh cabinets guessing from one address
-    "request_user": "20/hour;50/day",        # new service requests and meter-data error reports
+    "request_user": "20/hour;50/day",        # new service requests, meter-data error reports, «Отправить сообщение»
     # anything that sends an SMS or an e-mail (registration, resend, recovery, contact change)
     "send_ip": "10/hour;30/day",
     "send_destination": "3/10minutes;10/day",

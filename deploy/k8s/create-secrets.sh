@@ -17,6 +17,8 @@
 #   notify-smtp-password   KABINET_SMTP_PASSWORD   empty
 #   notify-sms-login       KABINET_SMS_LOGIN       empty, with a warning: needed while KABINET_SMS_ADAPTER=smsc
 #   notify-sms-password    KABINET_SMS_PASSWORD    empty, likewise
+#   notify-unsubscribe-secret  KABINET_UNSUBSCRIBE_SECRET  random; signs the one-click unsubscribe links of e-mails:
+#                                                  rotating it voids the links in e-mails already sent
 # Database passwords are random on every run: running the script again rotates
 # them (restart the Deployments afterwards) but keeps the values above.
 # Needs kubectl and openssl.
@@ -58,6 +60,7 @@ smtp_username=$(setting notify-smtp-username KABINET_SMTP_USERNAME "")
 smtp_password=$(setting notify-smtp-password KABINET_SMTP_PASSWORD "")
 sms_login=$(setting notify-sms-login KABINET_SMS_LOGIN "")
 sms_password=$(setting notify-sms-password KABINET_SMS_PASSWORD "")
+unsubscribe_secret=$(setting notify-unsubscribe-secret KABINET_UNSUBSCRIBE_SECRET "$(openssl rand -hex 32)")
 
 if [[ $oidc_providers != \{* ]]; then
   echo "KABINET_OIDC_PROVIDERS must be a JSON object, e.g. {\"vk\": {\"issuer\": ..., \"client_id\": ...}}" >&2
@@ -85,6 +88,7 @@ app_args=(
   --from-literal="notify-smtp-password=${smtp_password}"
   --from-literal="notify-sms-login=${sms_login}"
   --from-literal="notify-sms-password=${sms_password}"
+  --from-literal="notify-unsubscribe-secret=${unsubscribe_secret}"
 )
 for svc in auth accounts readings payments notify; do
   role="kabinet_${svc}"

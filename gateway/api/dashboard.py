@@ -59,7 +59,8 @@ def dashboard():
     calls = {
         "groups": accounts().future("ListGroups", accounts_pb2.ListGroupsRequest(), timeout=timeout),
         "contracts": accounts().future("ListMyContracts", accounts_pb2.ListMyContractsRequest(), timeout=timeout),
-        "inbox": notify().future("ListInbox", notify_pb2.ListInboxRequest(limit=50), timeout=timeout),
+        "inbox": notify().future("ListNotifications", notify_pb2.ListNotificationsRequest(limit=5),
+                                 timeout=timeout),
         "payments": payments().future("GetPaymentAvailability", payments_pb2.GetPaymentAvailabilityRequest(),
                                       timeout=timeout),
     }
@@ -91,8 +92,8 @@ def dashboard():
         group["accounts"].append(card)
     inbox, contracts = results["inbox"], results["contracts"]
     notifications = UNAVAILABLE if inbox is None else {
-        "unread": sum(1 for m in inbox.messages if not m.read),
-        "latest": [dump(NotificationOut, m) for m in inbox.messages[:5]],
+        "unread": inbox.unread_count,
+        "latest": [dump(NotificationOut, m) for m in inbox.messages],
     }
     return dump(DashboardOut, {
         "groups": list(groups.values()),

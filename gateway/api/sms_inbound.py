@@ -9,33 +9,18 @@ the text, `to` our number, `sent` / `time` when it was sent and received. Other 
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 from kabinet.readings.v1 import readings_pb2 as pb
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
 
-from gateway import boundary
 from gateway.openapi import operation
 from gateway.partners import partner_required
-from gateway.schema import RU, SHORT, body, capped, dump, load
+from gateway.schema import SHORT, dump, form_or_body, scalar
 from gateway.services import readings
 
 bp = Blueprint("partners_sms", __name__, url_prefix="/partners/v1")
 
 SMS_TEXT = 1000  # SMSC's limit for a message text: a size cap, not a rule
-FORM = "application/x-www-form-urlencoded"
-
-
-class Scalar(fields.String):
-    """A form field, or a JSON string or integer (SMSC's JSON sends ids and times as numbers)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
-def scalar(cap: int, **kw) -> Scalar:
-    return Scalar(validate=capped(cap), error_messages=RU, **kw)
 
 
 class SmsInboundIn(Schema):
@@ -69,13 +54,6 @@ class SmsInboundOut(Schema):
     replayed = fields.Boolean(metadata={"description": "true: the answer to an earlier delivery of this message"})
 
 
-def inbound_sms() -> dict:
-    """The callback's fields from a form (SMSC's default) or a JSON body, through the input boundary."""
-    if request.mimetype == FORM:
-        return load(SmsInboundIn, boundary.clean(request.form.to_dict()))
-    return body(SmsInboundIn)
-
-
 @bp.post("/sms/inbound")
 @operation("Входящее SMS с показаниями", tag="partners", body=SmsInboundIn, response=SmsInboundOut, auth=False,
            errors=(401, 403, 503),
@@ -88,7 +66,7 @@ def inbound_sms() -> dict:
                        "behind it is unavailable: deliver again later. docs/sms-readings.md.")
 @partner_required
 def inbound():
-    data = inbound_sms()
+    data = form_or_body(SmsInboundIn)
     message_id = data.get("id") or data["sms_id"]
     reply = readings().call("SubmitSmsReading", pb.SubmitSmsReadingRequest(
         message_id=message_id, phone=data["phone"], text=data["mes"], received_at=data.get("time", "")),

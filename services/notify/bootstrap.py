@@ -20,9 +20,10 @@ from services.notify.config import NotifyConfig
 from services.notify.domain.model import EMAIL, SMS
 from services.notify.entrypoints.api import NotifyServicer
 from services.notify.entrypoints.events import subscriptions
-from services.notify.entrypoints.jobs import jobs
+from services.notify.entrypoints.jobs import borrowing, dispatcher, jobs
 from services.notify.entrypoints.reminders import reminder_subscriptions
 from services.notify.service_layer.delivery import Retries
+from services.notify.service_layer.notifications import links_of
 from services.notify.service_layer.unit_of_work import NotifyUnitOfWork
 
 log = logging.getLogger("notify")
@@ -49,16 +50,19 @@ def senders(config: NotifyConfig, rt: ServiceRuntime) -> dict:
 
 
 def worker_subscriptions(rt: ServiceRuntime) -> list:
-    return subscriptions(senders(rt.config, rt), Retries(rt.uow, rt.config.delivery_max_attempts),
-                         public_url=rt.config.public_url) + reminder_subscriptions(rt)
+    # codes and links take their token from the providers' buckets too, into debt (section: dispatch)
+    return subscriptions(borrowing(senders(rt.config, rt), rt), Retries(rt.uow, rt.config.delivery_max_attempts),
+                         links=links_of(rt.config)) + reminder_subscriptions(rt)
 
 
 def servicer(rt: ServiceRuntime):
     mailboxes = [SimulatorMailbox(url) for url in rt.config.dev_outbox_sources]
     servicer = NotifyServicer(rt.uow, dev_outbox=rt.config.is_dev, mailboxes=mailboxes, config=rt.config)
+    servicer.configure_dispatch(dispatcher(rt.config, senders(rt.config, rt)), test_clock=rt.config.is_dev)
     return lambda server: notify_pb2_grpc.add_NotifyServicer_to_server(servicer, server)
 
 
 # notify has no demo data of its own: the inbox fills from events.
 SERVICE = Service("notify", Path(__file__).parent, NotifyUnitOfWork, servicer,
-                  subscriptions=worker_subscriptions, jobs=jobs, config_class=NotifyConfig)
+                  subscriptions=worker_subscriptions,
+                  jobs=lambda rt: jobs(rt, senders(rt.config, rt)), config_class=NotifyConfig)

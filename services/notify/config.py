@@ -13,6 +13,9 @@ from pydantic import Field, model_validator
 
 from kit.settings import ServiceConfig
 from services.notify.adapters.delivery import SMSC_URL, SMTP_SECURITY
+from services.notify.domain.dispatch import QuietHours, Rate  # (section: dispatch)
+from services.notify.domain.model import SMS  # (section: dispatch)
+from services.notify.domain.unsubscribe import DEV_UNSUBSCRIBE_SECRET  # (section: notifications)
 
 SMS_ADAPTERS = ("smsc", "dev", "none")
 EMAIL_ADAPTERS = ("smtp", "dev", "none")
@@ -44,8 +47,42 @@ class NotifyConfig(ServiceConfig):
     public_url: str = ""
 
     # (section: notifications)
+    # KABINET_UNSUBSCRIBE_SECRET: the HMAC key of the one-click unsubscribe links in e-mails (RFC 8058); required
+    # in prod (a fixed value in dev and test). Changing it makes the links in e-mails already sent stop working.
+    unsubscribe_secret: str = ""
+
+    @model_validator(mode="after")
+    def _notifications(self) -> NotifyConfig:
+        if not self.unsubscribe_secret:
+            if not self.is_dev:
+                raise ValueError("KABINET_UNSUBSCRIBE_SECRET is required outside the dev and test profiles")
+            object.__setattr__(self, "unsubscribe_secret", DEV_UNSUBSCRIBE_SECRET)
+        return self
 
     # (section: dispatch)
+    # The outgoing queue's dispatcher. Each provider's rate (messages a second on average) and burst: one token
+    # bucket per provider in PostgreSQL, so that the limit holds whatever the number of worker replicas.
+    sms_rate_per_second: float = Field(50.0, gt=0, le=10_000)
+    sms_burst: float = Field(50.0, ge=1, le=100_000)
+    email_rate_per_second: float = Field(20.0, gt=0, le=10_000)
+    email_burst: float = Field(20.0, ge=1, le=100_000)
+    rate_debt_seconds: float = Field(60.0, ge=0, le=3600)  # how far codes may run a bucket into debt (× its rate)
+    quiet_hours: str = "21:00-09:00"  # the customer's local time without SMS ("" for none)
+    dispatch_every_seconds: float = Field(0.25, ge=0.05, le=60)
+    dispatch_batch: int = Field(500, ge=1, le=10_000)  # rows one pass looks at per channel (held ones included)
+    dispatch_concurrency: int = Field(8, ge=1, le=64)  # sends under way at once
+    dispatch_lease_seconds: float = Field(300.0, ge=10, le=86_400)  # a send unanswered this long was orphaned
+
+    @model_validator(mode="after")
+    def _dispatch(self) -> NotifyConfig:
+        QuietHours.parse(self.quiet_hours)  # ValueError names the format
+        return self
+
+    def rate_of(self, channel: str) -> Rate:
+        """The token bucket's parameters of a channel's provider."""
+        per_second, burst = ((self.sms_rate_per_second, self.sms_burst) if channel == SMS
+                             else (self.email_rate_per_second, self.email_burst))
+        return Rate(per_second, burst, debt_limit=per_second * self.rate_debt_seconds)
 
     # (section: care)
 

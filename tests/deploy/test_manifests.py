@@ -56,6 +56,7 @@ APP_SECRETS = (
     "notify-smtp-password",
     "notify-sms-login",
     "notify-sms-password",
+    "notify-unsubscribe-secret",
 )
 POD_KINDS = {"Deployment", "StatefulSet", "Job", "DaemonSet"}
 CRD_KINDS = {
@@ -816,6 +817,7 @@ def dummy_secret(key: str) -> str:
         "notify-smtp-password": DUMMY_HEX,
         "notify-sms-login": "kabinet",
         "notify-sms-password": DUMMY_HEX,
+        "notify-unsubscribe-secret": DUMMY_HEX,
     }
     assert set(shapes) == set(APP_SECRETS)
     return shapes[key]

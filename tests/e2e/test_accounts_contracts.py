@@ -75,7 +75,7 @@ def test_export_to_xlsx_and_removal(stack, staff):
     export = org.call("GET", f"/api/v1/contracts/{bound['contract_id']}/export.xlsx")
     assert export.status_code == 200
     assert export.headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert f'filename=dogovor-{contract["number"]}.xlsx' in export.headers["Content-Disposition"]
+    assert f'filename="dogovor-{contract["number"]}.xlsx"' in export.headers["Content-Disposition"]
     assert export.headers["Content-Disposition"].startswith("attachment")
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
     cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]

@@ -45,6 +45,7 @@ ROUTES = {
         ("DELETE", "/api/v1/accounts/{id}/meters/7f0c6a3e-0000-4000-8000-000000000002/interval-profiles/"
                    "7f0c6a3e-0000-4000-8000-000000000003", None),
         ("POST", "/api/v1/service-requests", {"account_id": "{id}", "type": "electrical", "description": "x"}),
+        ("POST", "/api/v1/feedback", {"topic": "question", "text": "Про мой счёт", "account_id": "{id}"}),
     ],
     "group": [
         ("GET", "/api/v1/groups/{id}", None),

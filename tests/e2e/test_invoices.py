@@ -112,7 +112,8 @@ def test_my_invoice_archive_and_pdf_and_nobody_elses(stack, payments_db):
     response = me.call("GET", invoice["pdf"])
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"] == "application/pdf"
-    assert response.headers["Content-Disposition"] == f"attachment; filename=kvitanciya-{number}-2021-01.pdf"
+    name = f"kvitanciya-{number}-2021-01.pdf"
+    assert response.headers["Content-Disposition"] == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
     kpp = f"|KPP={supplier.kpp}" if supplier.kpp else ""
     expected = (f"ST00012|Name={supplier.name}|PersonalAcc={supplier.settlement_account}|BankName={supplier.bank_name}"
                 f"|BIC={supplier.bic}|CorrespAcc={supplier.correspondent_account}|PayeeINN={supplier.inn}{kpp}"
@@ -152,8 +153,8 @@ def test_a_contracts_monthly_documents_from_the_registry(stack):
         ("act", "Акт приёма-передачи электроэнергии", "2026-11", "С-1001", 9071702, 1511950)]
     vat_invoice = org.call("GET", documents[1]["pdf"])
     assert (vat_invoice.status_code, vat_invoice.headers["Content-Type"]) == (200, "application/pdf")
-    assert vat_invoice.headers["Content-Disposition"] == (
-        f"attachment; filename=schet-faktura-{contract['number']}-2026-11.pdf")
+    name = f"schet-faktura-{contract['number']}-2026-11.pdf"
+    assert vat_invoice.headers["Content-Disposition"] == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
     text = " ".join(PdfReader(io.BytesIO(vat_invoice.content)).pages[0].extract_text().split())
     assert "Счёт-фактура № С-1001 от 30 ноября 2026 г." in text and "Всего к оплате (9) 75 597,52" in text
 

@@ -47,7 +47,8 @@ class ProductionStack(Stack):
                 "KABINET_YOOKASSA_URL": "https://api.yookassa.example/v3", "KABINET_YOOKASSA_SHOP_ID": "1",
                 "KABINET_YOOKASSA_SECRET_KEY": "onboarding-test-shop-key"}
         if process.startswith("notify"):
-            env |= {"KABINET_EMAIL_ADAPTER": "smtp", "KABINET_SMTP_HOST": "127.0.0.1",
+            env |= {"KABINET_UNSUBSCRIBE_SECRET": "onboarding-test-unsubscribe-" + "u" * 16,
+                    "KABINET_EMAIL_ADAPTER": "smtp", "KABINET_SMTP_HOST": "127.0.0.1",
                     "KABINET_SMTP_PORT": str(self.ports["smtp_sim"]), "KABINET_SMTP_SECURITY": "none",
                     "KABINET_SMTP_FROM": "Личный кабинет <noreply@kabinet.example>"}
         return env

@@ -15,6 +15,7 @@ Bootstrap wraps each in `Counted`, which counts what the providers took and refu
 
 from __future__ import annotations
 
+import email.policy
 import email.utils
 import html
 import smtplib
@@ -47,6 +48,11 @@ class Counted:
             raise
         MESSAGES.labels(self.channel, "sent").inc()
 
+    def accepted(self, message: Outgoing) -> bool | None:
+        """Whether the provider knows the message (None: it cannot be asked)."""
+        ask = getattr(self.sender, "accepted", None)
+        return ask(message) if ask is not None else None
+
 
 class DevOutboxSender:
     """Dev and test profiles: "sends" by writing the message to the dev_outbox table, where people
@@ -77,11 +83,18 @@ class UnconfiguredSender:
 SMTP_SECURITY = ("starttls", "ssl", "none")
 
 
+# Headers set raw (List-Unsubscribe) are written as they are: refolded, a URL longer than a line would become
+# RFC 2047 encoded words, which mail clients do not decode in that header. The others fold as usual.
+POLICY = email.policy.default.clone(refold_source="none")
+
+
 def build_email(message: Outgoing, *, sender: str) -> EmailMessage:
-    """A UTF-8 MIME message: a text/plain part (the body as written) and a text/html alternative
-    in which a confirmation link is clickable. Message-ID carries the message id, so a receiving
-    system (or the simulator) can tell one message from another."""
-    mail = EmailMessage()
+    """A UTF-8 MIME message: a text/plain part (the body as written) and a text/html alternative —
+    the template's HTML when the message has one, else the text in which a confirmation link is
+    clickable. Message-ID carries the message id, so a receiving system (or the simulator) can tell
+    one message from another. A message that may be unsubscribed from carries RFC 8058's one-click
+    `List-Unsubscribe` (DKIM signing, which RFC 8058 also asks for, is the relay's)."""
+    mail = EmailMessage(policy=POLICY)
     mail["From"] = sender
     mail["To"] = message.destination
     mail["Subject"] = message.subject
@@ -89,8 +102,11 @@ def build_email(message: Outgoing, *, sender: str) -> EmailMessage:
     domain = email.utils.parseaddr(sender)[1].rpartition("@")[2] or "kabinet.local"
     mail["Message-ID"] = f"<{message.message_id}@{domain}>"
     mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to codes, please
+    if message.unsubscribe_url:
+        mail.set_raw("List-Unsubscribe", f"<{message.unsubscribe_url}>")
+        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.set_content(message.body, charset="utf-8")
-    mail.add_alternative(_html(message), subtype="html", charset="utf-8")
+    mail.add_alternative(message.html or _html(message), subtype="html", charset="utf-8")
     return mail
 
 
@@ -165,6 +181,7 @@ SMSC_URL = "https://smsc.ru/sys/send.php"
 # allowed) until an operator fixes it, 3 no money on the account, 4 IP blocked for a while,
 # 9 the same request repeated within a minute.
 SMSC_PERMANENT = {1, 5, 6, 7, 8}
+SMSC_NOT_FOUND = -3  # status.php: no message with this id and phone
 
 
 class SmscSender:
@@ -203,6 +220,20 @@ class SmscSender:
             raise DeliveryFailed(f"SMSC error {code}: {answer.get('error', '')}", permanent=code in SMSC_PERMANENT)
         if "id" not in answer or _int(answer.get("cnt")) < 1:
             raise DeliveryFailed(f"SMSC answer without id/cnt: {str(answer)[:200]}")
+
+    def accepted(self, message: Outgoing) -> bool:
+        """Whether SMSC took this message (asked by our id with `status.php`): True for any status but -3
+        «message not found». Raises DeliveryFailed when SMSC cannot tell (unreachable, an error answer)."""
+        form = {"login": self.login, "psw": self.password, "phone": message.destination.lstrip("+"),
+                "id": message.message_id, "fmt": "3", "charset": "utf-8"}
+        try:
+            resp = self.http.post(self.url.replace("/send.php", "/status.php"), data=form, timeout=self.timeout)
+            answer = resp.json() if resp.status_code == 200 else None
+        except (requests.RequestException, ValueError):
+            answer = None
+        if not isinstance(answer, dict) or "status" not in answer:
+            raise DeliveryFailed(f"SMSC status unknown: {str(answer)[:200]}")
+        return _int(answer["status"]) != SMSC_NOT_FOUND
 
 
 def _int(value: object) -> int:

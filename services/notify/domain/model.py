@@ -116,3 +116,13 @@ class Notice:
     account_id: str | None = None
     email: str = ""
     phone: str = ""
+
+
+@dataclass(frozen=True)
+class AccountFact:
+    """What notify knows of an account (its projection of accounts' facts): the number as printed, the category,
+    and its supplier's time zone ("" when the supplier is not known yet)."""
+
+    number: str
+    category: str
+    time_zone: str

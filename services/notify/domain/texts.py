@@ -1,4 +1,5 @@
-"""What Kabinet says to customers, in Russian: codes by SMS and e-mail, inbox messages, money.
+"""What Kabinet says to customers, in Russian: codes by SMS and e-mail, the confirmation links, money, months
+and zones (the catalogue's templates, templates/, use these as filters: services/notify/domain/render.py).
 
 SMS texts are kept within one Cyrillic segment (70 characters) where possible.
 """
@@ -9,10 +10,10 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
-from kabinet_vocabulary import BALANCE_STATE, BILL_DELIVERY, CHARGE_KIND, ZONE
+from kabinet_vocabulary import BALANCE_STATE, ZONE
 
 from kit.errors import Rejected
-from services.notify.domain.model import CHANNELS, EMAIL, SMS, InboxMessage, Outgoing
+from services.notify.domain.model import CHANNELS, EMAIL, SMS, Outgoing
 
 NARROW_NBSP = "\u202f"  # between groups of thousands
 NBSP = "\u00a0"  # between an amount and its unit
@@ -122,61 +123,23 @@ def _notice(purpose: str, channel: str) -> tuple[str, str]:
     return ("", sms) if channel == SMS else (subject, text)
 
 
-# --- inbox ---------------------------------------------------------------------------
+# --- readings and balances (the catalogue's templates use these as filters) ------------------------
 
-def reading_accepted_notice(*, message_id: str, user_id: str, account_id: str, values: Mapping[str, Decimal],
-                            consumption: Mapping[str, Decimal], created_at: dt.datetime) -> InboxMessage:
-    """«Показания приняты» with the values by zone and the consumption since the previous reading."""
+def zone_list(values: Mapping[str, Decimal], consumption: Mapping[str, Decimal] | None = None) -> str:
+    """«Пик: 2100,125 (расход 12,125 кВт·ч); Ночь: 1800,500»: zones with their vocabulary titles in reading order,
+    with the consumption where it is known."""
     parts = []
     for zone in sorted(values, key=_reading_order):
-        part = f"{ZONE.title(zone)}: {format_kwh(values[zone])}"
-        if zone in consumption:
-            part += f" (расход {format_kwh(consumption[zone])}{NBSP}кВт·ч)"
+        part = f"{ZONE.title(zone)}: {format_kwh(Decimal(values[zone]))}"
+        if consumption and zone in consumption:
+            part += f" (расход {format_kwh(Decimal(consumption[zone]))}{NBSP}кВт·ч)"
         parts.append(part)
-    body = (f"Приняты показания счётчика — {'; '.join(parts)}. "
-            "Предварительное начисление появится в разделе «Начисления».")
-    return InboxMessage(message_id=message_id, user_id=user_id, category="readings", title="Показания приняты",
-                        body=body, created_at=created_at, account_id=account_id)
-
-
-def reading_corrected_notice(*, message_id: str, user_id: str, account_id: str, values: Mapping[str, Decimal],
-                             consumption: Mapping[str, Decimal], reason: str,
-                             created_at: dt.datetime) -> InboxMessage:
-    """«Показания исправлены»: the new values, who corrected them (staff: with the reason), and that the
-    preliminary charge is recalculated."""
-    parts = []
-    for zone in sorted(values, key=_reading_order):
-        part = f"{ZONE.title(zone)}: {format_kwh(values[zone])}"
-        if zone in consumption:
-            part += f" (расход {format_kwh(consumption[zone])}{NBSP}кВт·ч)"
-        parts.append(part)
-    who = f"Сотрудник поставщика исправил показания счётчика (причина: {reason})" if reason \
-        else "Показания счётчика исправлены"
-    body = (f"{who} — {'; '.join(parts)}. Предварительное начисление пересчитано по исправленным "
-            "показаниям: смотрите раздел «Начисления».")
-    return InboxMessage(message_id=message_id, user_id=user_id, category="readings", title="Показания исправлены",
-                        body=body, created_at=created_at, account_id=account_id)
+    return "; ".join(parts)
 
 
 def _reading_order(zone: str) -> int:
     """Zones as people read them (the ZONE vocabulary's order); a zone it does not know goes last."""
     return ZONE.codes.index(zone) if zone in ZONE else len(ZONE.codes)
-
-
-def charge_posted_notice(*, message_id: str, user_id: str, account_id: str, kind: str, amount_kop: int,
-                         balance_kop: int, balance_state: str, created_at: dt.datetime) -> InboxMessage:
-    """«Предварительное начисление: 1 234,56 ₽» and what the balance is now, in the words of its state
-    (payments decides the state; a fact without one says nothing about the balance)."""
-    preliminary = kind == CHARGE_KIND.PRELIMINARY
-    title = f"{'Предварительное начисление' if preliminary else 'Начисление'}: {format_rub(amount_kop)}"
-    body = f"{'По переданным показаниям начислено' if preliminary else 'Начислено'} {format_rub(amount_kop)}."
-    balance = balance_sentence(balance_state, balance_kop)
-    if balance:
-        body += f" {balance}"
-    if preliminary:
-        body += " Окончательное начисление будет сформировано в конце месяца."
-    return InboxMessage(message_id=message_id, user_id=user_id, category="charges", title=title, body=body,
-                        created_at=created_at, account_id=account_id)
 
 
 def balance_sentence(state: str, balance_kop: int) -> str:
@@ -205,12 +168,10 @@ def contract_confirmation(*, message_id: str, email: str, contract_number: str, 
                     "contract_confirmation", link)
 
 
-# --- invoices (квитанции) ------------------------------------------------------------------
+# --- months and days ----------------------------------------------------------------------
 
 MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
           "ноябрь", "декабрь")
-# Bill deliveries that include e-mail: the invoice goes to the account's customers by e-mail too.
-EMAILED = frozenset({BILL_DELIVERY.EMAIL, BILL_DELIVERY.PAPER_EMAIL})
 
 
 def month_text(period: dt.date) -> str:
@@ -218,10 +179,9 @@ def month_text(period: dt.date) -> str:
     return f"{MONTHS[period.month - 1]} {period.year} г."
 
 
-def _due_sentence(amount_due_kop: int, due_on: dt.date | None) -> str:
-    if amount_due_kop <= 0:
-        return "Оплачивать ничего не нужно."
-    return f"К оплате: {format_rub(amount_due_kop)}" + (f" до {due_on:%d.%m.%Y}." if due_on else ".")
+def day_text(day: dt.date) -> str:
+    """«10.12.2026»."""
+    return f"{day:%d.%m.%Y}"
 
 
 def _for_account(account_number: str) -> str:
@@ -235,37 +195,6 @@ def _check_email(email: str, link: str | None = None, *, link_name: str = "Сс�
         raise Rejected(f"{link_name} должна быть адресом http(s).", code="bad_link")
     if not email.strip():
         raise Rejected("Не указан получатель.", code="no_destination")
-
-
-def _invoice_sentence(number: int, account_number: str, period: dt.date) -> str:
-    account = _for_account(account_number)
-    return f"Сформирована квитанция № {number} за {month_text(period)}{account}".removesuffix(".") + "."
-
-
-def invoice_issued_notice(*, message_id: str, user_id: str, account_id: str, account_number: str, period: dt.date,
-                          number: int, amount_due_kop: int, due_on: dt.date | None,
-                          created_at: dt.datetime) -> InboxMessage:
-    """«Квитанция за ноябрь 2026 г.»: its number, the account, what is due and by when, where to find it."""
-    body = (f"{_invoice_sentence(number, account_number, period)} {_due_sentence(amount_due_kop, due_on)} "
-            "Квитанцию с QR-кодом для оплаты можно открыть в разделе «Квитанции».")
-    return InboxMessage(message_id=message_id, user_id=user_id, category="invoices",
-                        title=f"Квитанция за {month_text(period)}", body=body, created_at=created_at,
-                        account_id=account_id)
-
-
-def invoice_email(*, message_id: str, email: str, account_number: str, period: dt.date, number: int,
-                  amount_due_kop: int, due_on: dt.date | None, link: str) -> Outgoing:
-    """The e-mail of a new invoice, with the link to its PDF (opened in the cabinet: sign-in needed), to a
-    customer whose account has the invoice delivered by e-mail."""
-    _check_email(email, link, link_name="Ссылка на квитанцию")
-    account = _for_account(account_number)
-    body = ("Здравствуйте!\n\n"
-            f"{_invoice_sentence(number, account_number, period)} {_due_sentence(amount_due_kop, due_on)}\n\n"
-            f"Квитанция в PDF с QR-кодом для оплаты: {link}\n"
-            "Чтобы открыть её, войдите в личный кабинет.\n\n"
-            "Вы получаете это письмо, потому что для лицевого счёта выбрана доставка квитанций по электронной "
-            "почте. Изменить способ доставки можно в личном кабинете.\n\n— Личный кабинет")
-    return Outgoing(message_id, EMAIL, email, f"Квитанция за {month_text(period)}{account}", body, "invoice", link)
 
 
 # --- autopay (автоплатёж) ------------------------------------------------------------------
@@ -290,28 +219,3 @@ def autopay_confirmation(*, message_id: str, email: str, account_number: str, ca
             "от личного кабинета лучше сменить.\n\n— Личный кабинет")
     return Outgoing(message_id, EMAIL, email, f"Подтверждение автоплатежа{account}", body, "autopay_confirmation",
                     link)
-
-
-def autopay_failed(*, message_id: str, email: str, account_number: str, period: dt.date, amount_kop: int,
-                   reason_text: str) -> Outgoing:
-    """The e-mail saying the month's autopay did not go through after its attempts: pay by hand."""
-    _check_email(email)
-    account = _for_account(account_number)
-    body = ("Здравствуйте!\n\n"
-            f"Автоплатёж{account} за {month_text(period)} на сумму {format_rub(amount_kop)} не прошёл: "
-            f"{reason_text}\n\n"
-            "Оплатите, пожалуйста, вручную в личном кабинете или проверьте сохранённую карту, чтобы автоплатёж "
-            "сработал в следующем месяце.\n\n— Личный кабинет")
-    return Outgoing(message_id, EMAIL, email, f"Автоплатёж{account} не прошёл", body, "autopay_failed", "")
-
-
-def reading_rejected_notice(*, message_id: str, user_id: str, account_id: str, values: Mapping[str, Decimal],
-                            period: dt.date | None, reason: str, created_at: dt.datetime) -> InboxMessage:
-    """«Показания отклонены»: which values (and for which month), staff's reason, that the preliminary charge is
-    cancelled, and what to do — submit the right reading."""
-    shown = "; ".join(f"{ZONE.title(zone)}: {format_kwh(values[zone])}" for zone in sorted(values, key=_reading_order))
-    month = f" за {month_text(period)}" if period else ""
-    body = (f"Поставщик отклонил показания счётчика{month} — {shown}. Причина: {reason}. Они не учитываются, "
-            "предварительное начисление по ним отменено. Передайте, пожалуйста, верные показания.")
-    return InboxMessage(message_id=message_id, user_id=user_id, category="readings", title="Показания отклонены",
-                        body=body, created_at=created_at, account_id=account_id)

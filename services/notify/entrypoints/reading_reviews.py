@@ -1,16 +1,20 @@
-"""The notify worker's handler of readings.reading.rejected: the customer is told in the inbox."""
+"""readings.reading.rejected as the catalogue's notice: the customer who submitted the reading is told."""
 
 from __future__ import annotations
 
 from kit.events import Event, field_decimal, field_uuid
-from services.notify.service_layer.reading_reviews import notify_reading_rejected
+from services.notify.domain.model import Notice
 
 
-def on_reading_rejected(event: Event, uow) -> None:
+def rejected_notice(event: Event) -> Notice | None:
+    """«Показания отклонены» with the values, the month and staff's reason, to whoever submitted the reading (a
+    reading without signing in has nobody to tell)."""
     from services.notify.entrypoints.events import _month, _user  # events.py subscribes this handler
 
     p = event.payload
-    notify_reading_rejected(
-        uow, event_id=event.id, user_id=_user(p.customer_id), account_id=field_uuid(p.reading.account_id, "account_id"),
-        values={v.zone: field_decimal(v.value, v.zone) for v in p.reading.values},
-        period=_month(p.reading.period) if p.reading.period else None, reason=p.reason, occurred_at=event.occurred_at)
+    if not p.customer_id:
+        return None
+    return Notice("reading_rejected", event.id, event.occurred_at, user_ids=(_user(p.customer_id),),
+                  account_id=field_uuid(p.reading.account_id, "account_id"), params=dict(
+                      values={v.zone: field_decimal(v.value, v.zone) for v in p.reading.values},
+                      period=_month(p.reading.period) if p.reading.period else "", reason=p.reason))

@@ -1,10 +1,8 @@
-"""Autopay e-mails: the link that switches an autopay on, and the notice that a month's autopay failed.
-Event handlers: they run inside the transaction the kit's consumer opened; the address is in the event
-(payments had it from auth's profile), so no contact projection is needed."""
+"""The autopay's confirmation link by e-mail, delivered at once like a code (the immediate path). Event handler:
+it runs inside the transaction the kit's consumer opened; the address is in the event (payments had it from auth's
+profile). A failed autopay is a notice of the catalogue (entrypoints/events.py: autopay_failed)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from services.notify.domain import texts
 from services.notify.domain.model import message_id_for
@@ -17,13 +15,4 @@ def send_autopay_confirmation(uow, senders, *, event_id: str, email: str, accoun
     message = texts.autopay_confirmation(
         message_id=message_id_for(event_id, "email"), email=email, account_number=account_number,
         card_title=card_title, day=day, mode=mode, amount_kop=amount_kop, cap_kop=cap_kop, link=link)
-    return delivery.deliver(uow, senders, message, retries)
-
-
-def send_autopay_failed(uow, senders, *, event_id: str, email: str, account_number: str, period: dt.date,
-                        amount_kop: int, reason_text: str,
-                        retries: delivery.Retries | None = None) -> delivery.Delivery:
-    message = texts.autopay_failed(message_id=message_id_for(event_id, "email"), email=email,
-                                   account_number=account_number, period=period, amount_kop=amount_kop,
-                                   reason_text=reason_text)
     return delivery.deliver(uow, senders, message, retries)

@@ -56,27 +56,6 @@ def send_contract_confirmation(uow, senders: Mapping[str, Sender], *, event_id: 
     return deliver(uow, senders, message, retries)
 
 
-def deliver_each(uow, senders: Mapping[str, Sender], messages: Sequence[Outgoing],
-                 retries: Retries | None = None) -> list[Delivery]:
-    """Several messages of one fact, each delivered at most once. When one of them is to be tried again,
-    what the others came to is recorded first in its own transaction (the consumer's is rolled back so
-    that the fact comes again, and then they are not sent twice)."""
-    done: list[Delivery] = []
-    retry: RetryDelivery | None = None
-    for message in messages:
-        try:
-            done.append(deliver(uow, senders, message, retries))
-        except RetryDelivery as exc:
-            retry = exc
-    if retry is not None and retries is not None:
-        with retries.attempts_uow() as own:
-            for delivery in done:
-                own.deliveries.save(delivery)
-            own.commit()
-        raise retry
-    return done
-
-
 def deliver(uow, senders: Mapping[str, Sender], message: Outgoing, retries: Retries | None = None) -> Delivery:
     """Hand a message to its channel's adapter unless it went out (or was given up) already, and record
     what happened. A failure the provider calls permanent, or the last allowed attempt, is `failed`

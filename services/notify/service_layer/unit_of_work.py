@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from kit.audit import AuditLog
 from kit.db import UnitOfWork
+from services.notify.adapters.care_store import FeedbackStore, NewsStore, NoticeStore
+from services.notify.adapters.dispatch_store import DispatchStore
 from services.notify.adapters.orm import audit_log
 from services.notify.adapters.outgoing import OutgoingQueue
 from services.notify.adapters.repository import (
+    AccountProjection,
     ContactRepository,
     DeliveryRepository,
     DevOutboxRepository,
     InboxRepository,
+    PreferenceRepository,
 )
 
 
@@ -22,8 +26,14 @@ class NotifyUnitOfWork(UnitOfWork):
     outgoing: OutgoingQueue
     audit: AuditLog
     # (section: notifications)
+    preferences: PreferenceRepository
+    projection: AccountProjection
     # (section: dispatch)
+    dispatch: DispatchStore
     # (section: care)
+    news: NewsStore
+    notices: NoticeStore
+    feedback: FeedbackStore
 
     def _open_repositories(self, session) -> None:
         self.inbox = InboxRepository(session)
@@ -33,5 +43,11 @@ class NotifyUnitOfWork(UnitOfWork):
         self.outgoing = OutgoingQueue(session)
         self.audit = AuditLog(session, audit_log)
         # (section: notifications)
+        self.preferences = PreferenceRepository(session)
+        self.projection = AccountProjection(session)
         # (section: dispatch)
+        self.dispatch = DispatchStore(session)
         # (section: care)
+        self.news = NewsStore(session)
+        self.notices = NoticeStore(session)
+        self.feedback = FeedbackStore(session)

@@ -62,7 +62,7 @@ def consume(rt, nats_url, published, until, timeout=20.0, retries=None):
     async def scenario():
         nc = await connect([nats_url], "notify-test")
         js = nc.jetstream()
-        for stream in ("AUTH", "READINGS", "PAYMENTS"):
+        for stream in ("AUTH", "ACCOUNTS", "READINGS", "PAYMENTS", "NOTIFY"):
             with contextlib.suppress(NotFoundError):  # a first run has none
                 await js.delete_stream(stream)
             await ensure_stream(js, stream)

@@ -1,8 +1,6 @@
-"""The autopay e-mails (services/notify/domain/texts.py): the confirmation link and the failure notice."""
+"""The autopay's confirmation e-mail (services/notify/domain/texts.py; its failure is a catalogue notice)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import pytest
 
@@ -35,11 +33,3 @@ def test_the_link_must_be_http_and_the_address_given():
         confirmation(link="javascript:alert(1)")
     with pytest.raises(Rejected):
         confirmation(email=" ")
-
-
-def test_the_failure_notice_names_the_month_amount_and_reason():
-    mail = texts.autopay_failed(message_id="m-2", email="ivanov@example.ru", account_number="76-00000001",
-                                period=dt.date(2027, 1, 1), amount_kop=60_000,
-                                reason_text="недостаточно средств на карте.")
-    assert mail.subject == "Автоплатёж по лицевому счёту 76-00000001 не прошёл"
-    assert "январь 2027" in mail.body and "600,00\u00a0₽" in mail.body and "недостаточно средств" in mail.body

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import uuid
-from decimal import Decimal
 
 import pytest
 
@@ -10,7 +9,6 @@ from kit.errors import NotFound
 from kit.settings import ConfigError, load
 from services.notify.config import NotifyConfig
 from services.notify.domain.model import DeliveryFailed, message_id_for
-from services.notify.service_layer import inbox
 from services.notify.service_layer.delivery import Retries, RetryDelivery, list_dev_outbox
 from services.notify.service_layer.delivery import send_code as _send_code
 
@@ -131,33 +129,13 @@ def test_the_last_allowed_attempt_and_a_permanent_refusal_end_as_failed():
     assert (delivery.status, delivery.attempts) == ("failed", 1)
 
 
-def test_reading_and_charge_messages_go_to_the_user_once():
-    uow = FakeUnitOfWork()
-    for _ in range(2):
-        inbox.notify_reading_accepted(uow, event_id=EVENT, user_id=USER, account_id="a1",
-                                         values={"total": Decimal("10500.500")},
-                                         consumption={"total": Decimal("50.500")}, occurred_at=AT)
-    inbox.notify_charge_posted(uow, event_id=str(uuid.uuid4()), user_id=USER, account_id="a1",
-                               kind="preliminary", amount_kop=35603, balance_kop=-180678, balance_state="debt",
-                               occurred_at=AT + dt.timedelta(seconds=1))
-    titles = [m.title for m in inbox.list_inbox(uow, user_id=USER, limit=10)]
-    assert titles == ["Предварительное начисление: 356,03\u00a0₽", "Показания приняты"]
-
-
-def test_facts_without_a_user_make_no_inbox_message():
-    uow = FakeUnitOfWork()
-    assert inbox.notify_charge_posted(uow, event_id=EVENT, user_id="", account_id="a1", kind="preliminary",
-                                      amount_kop=1, balance_kop=0, balance_state="zero", occurred_at=AT) is None
-    assert uow.inbox.messages == {}
-
-
 def test_the_dev_outbox_does_not_exist_outside_dev_and_test():
     with pytest.raises(NotFound):
         list_dev_outbox(FakeUnitOfWork(), enabled=False, destination="", limit=10)
 
 
 BASE = dict(database_url="postgresql+psycopg://x@h/kabinet_notify", nats_url="nats://127.0.0.1:4222",
-            public_url="https://lk.example.ru")
+            public_url="https://lk.example.ru", unsubscribe_secret="0123456789abcdef" * 4)
 
 
 def test_provider_adapters_need_their_settings_and_tls_for_passwords_in_production():
@@ -188,24 +166,10 @@ def test_dev_adapters_are_the_default_in_dev_and_refused_in_production():
         load(NotifyConfig, profile="dev", email_adapter="carrier-pigeon", **BASE)
 
 
-def test_production_needs_the_public_url_for_links():
+def test_production_needs_the_public_url_for_links_and_the_unsubscribe_secret():
     with pytest.raises(ConfigError):
         load(NotifyConfig, profile="prod", **{k: v for k, v in BASE.items() if k != "public_url"})
-
-
-def test_a_corrected_reading_tells_the_customer_once_and_staff_corrections_say_why():
-    uow = FakeUnitOfWork()
-    for _ in range(2):
-        inbox.notify_reading_corrected(uow, event_id=EVENT, user_id=USER, account_id="a1",
-                                       values={"total": Decimal("1120.000")}, consumption={"total": Decimal("20.000")},
-                                       reason="", occurred_at=AT)
-    staff = inbox.notify_reading_corrected(uow, event_id=str(uuid.uuid4()), user_id=USER, account_id="a1",
-                                           values={"total": Decimal("1130.000")},
-                                           consumption={"total": Decimal("30.000")}, reason="Фото счётчика",
-                                           occurred_at=AT + dt.timedelta(seconds=1))
-    messages = inbox.list_inbox(uow, user_id=USER, limit=10)
-    assert [m.title for m in messages] == ["Показания исправлены", "Показания исправлены"]
-    assert "причина: Фото счётчика" in staff.body and "Предварительное начисление пересчитано" in staff.body
-    assert messages[1].body.startswith("Показания счётчика исправлены — Круглосуточные: 1")
-    assert inbox.notify_reading_corrected(uow, event_id=EVENT, user_id="", account_id="a1", values={},
-                                          consumption={}, reason="", occurred_at=AT) is None
+    with pytest.raises(ConfigError, match="KABINET_UNSUBSCRIBE_SECRET"):
+        load(NotifyConfig, profile="prod", **{k: v for k, v in BASE.items() if k != "unsubscribe_secret"})
+    dev = {k: v for k, v in BASE.items() if k != "unsubscribe_secret"}
+    assert load(NotifyConfig, profile="test", **dev).unsubscribe_secret == "dev-unsubscribe-secret"

@@ -1,4 +1,4 @@
-"""What customers read: money, codes, inbox messages."""
+"""What customers read: money, codes, links (the catalogue's texts: test_templates.py)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,11 +9,9 @@ from kabinet_vocabulary import BALANCE_STATE
 from kit.errors import Rejected
 from services.notify.domain.texts import (
     balance_sentence,
-    charge_posted_notice,
     code_message,
     format_kwh,
     format_rub,
-    reading_accepted_notice,
 )
 
 NNBSP, NBSP = "\u202f", "\u00a0"
@@ -84,50 +82,9 @@ def test_undeliverable_requests_are_refused(kw, error):
     assert err.value.code == error
 
 
-def test_reading_accepted_lists_zones_in_meter_order_with_consumption():
-    m = reading_accepted_notice(message_id="m1", user_id="u1", account_id="a1",
-                                values={"night": Decimal("1800.500"), "semi_peak": Decimal("3400.000"),
-                                        "peak": Decimal("2100.125")},
-                                consumption={"night": Decimal("0.500"), "semi_peak": Decimal("0.000"),
-                                             "peak": Decimal("12.125")}, created_at=AT)
-    assert (m.title, m.category, m.account_id, m.user_id) == ("Показания приняты", "readings", "a1", "u1")
-    assert m.body.startswith(
-        f"Приняты показания счётчика — Пик: 2100,125 (расход 12,125{NBSP}кВт·ч); "
-        f"Полупик: 3400,000 (расход 0,000{NBSP}кВт·ч); Ночь: 1800,500 (расход 0,500{NBSP}кВт·ч).")
-
-
-@pytest.mark.parametrize("balance,state,says", [
-    (-153778, "debt", f"Задолженность: 1{NNBSP}537,78{NBSP}₽."),
-    (0, "zero", "Нет задолженности."),
-    (6297, "overpayment", f"Переплата: 62,97{NBSP}₽."),
-])
-def test_preliminary_charge_says_the_amount_and_the_balance_in_the_words_of_its_state(balance, state, says):
-    m = charge_posted_notice(message_id="m1", user_id="u1", account_id="a1", kind="preliminary",
-                             amount_kop=123456, balance_kop=balance, balance_state=state, created_at=AT)
-    assert m.title == f"Предварительное начисление: 1{NNBSP}234,56{NBSP}₽"
-    assert m.category == "charges"
-    assert says in m.body and "в конце месяца" in m.body
-
-
 def test_every_balance_state_of_the_vocabulary_has_words_and_an_unknown_one_none():
     assert all(balance_sentence(state, -1) for state in BALANCE_STATE.codes)
-    m = charge_posted_notice(message_id="m1", user_id="u1", account_id="a1", kind="preliminary",
-                             amount_kop=100, balance_kop=-100, balance_state="", created_at=AT)
-    assert m.body == ("По переданным показаниям начислено 1,00\u00a0₽. "
-                      "Окончательное начисление будет сформировано в конце месяца.")
-
-
-def test_zones_are_named_and_ordered_by_the_vocabulary():
-    m = reading_accepted_notice(message_id="m1", user_id="u1", account_id="a1",
-                                values={"night": Decimal("2"), "day": Decimal("1"), "total": Decimal("3"),
-                                        "attic": Decimal("4")}, consumption={}, created_at=AT)
-    assert "Круглосуточные: 3; День: 1; Ночь: 2; attic: 4." in m.body
-
-
-def test_a_final_charge_is_not_called_preliminary():
-    m = charge_posted_notice(message_id="m1", user_id="u1", account_id="a1", kind="final", amount_kop=100,
-                             balance_kop=-100, balance_state="debt", created_at=AT)
-    assert m.title == f"Начисление: 1,00{NBSP}₽" and "конце месяца" not in m.body
+    assert balance_sentence("", -100) == ""
 
 
 def test_the_contract_confirmation_e_mail_carries_the_link_and_the_number():
