@@ -6,7 +6,7 @@ from flask import Flask
 from kabinet.auth.v1 import auth_pb2
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import boundary, captcha, idempotency, metrics, problems, security, throttle, tracing
+from gateway import boundary, captcha, idempotency, metrics, problems, security, throttle, tracing, web
 from gateway.api import (
     accounts,
     auth,
@@ -89,6 +89,6 @@ def create_app(config: GatewayConfig | None = None, *, verifier=None) -> Flask:
                       autopay.staff_bp, partners.bp, staff_partners.bp, staff_bank_registries.bp,
                       readings_batch.bp, readings_batch.staff_bp, consumption.bp, readings.staff_bp, sms_inbound.bp,
                       metering.bp, metering.staff_bp, interval_profiles.bp, interval_profiles.staff_bp,
-                      deliveries.partner_bp, deliveries.staff_bp, care.bp, care.staff_bp):
+                      deliveries.partner_bp, deliveries.staff_bp, care.bp, care.staff_bp, web.bp):
         app.register_blueprint(blueprint)
     return app

@@ -20,7 +20,7 @@ from kit.tokens import TokenVerifier, new_signing_key
 
 TARGETS = {f"{s}_target": "127.0.0.1:1" for s in ("auth", "accounts", "readings", "payments", "notify")}
 # Routes that are not the API: probes, metrics, the document itself, dev/test helpers, static files.
-NOT_API = re.compile(r"^/(healthz|readyz|metrics|openapi\.json|dev/|static/)")
+NOT_API = re.compile(r"^/(healthz|readyz|metrics|openapi\.json|dev/|static/|assets/|\{page\}$|$)")  # + the web cabinet
 
 
 @pytest.fixture(scope="module")

@@ -32,3 +32,14 @@ site=$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 printf '%s\n%s\n' "$PWD" "$PWD/gen" > "$site/kabinet.pth"
 
 "$PY" -m tools.protogen
+
+# The browser tests drive Debian's Chromium (browsers cannot be downloaded here): install it when missing.
+if ! command -v chromium >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        echo "setup: installing Debian's chromium for the browser tests"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+    else
+        echo "setup: chromium is missing (sudo apt-get install chromium): the browser tests will be skipped" >&2
+    fi
+fi

@@ -1,0 +1,32 @@
+"""The web cabinet's files: every page address answers the shell, assets are files, and nothing under the
+API's prefixes is ever a page."""
+
+from __future__ import annotations
+
+
+def test_page_addresses_answer_the_shell(app):
+    client = app.test_client()
+    for path in ("/", "/login", "/auth/confirm", "/accounts/0b1c/readings"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.mimetype == "text/html" and b'<main id="main"' in response.data
+        assert response.headers["Cache-Control"] == "no-cache"
+        assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_assets_are_files_and_cached_briefly(app):
+    client = app.test_client()
+    script = client.get("/assets/js/app.js")
+    assert script.status_code == 200 and script.mimetype == "text/javascript"
+    assert script.headers["Cache-Control"] == "public, max-age=300"
+    assert client.get("/assets/js/no-such.js").status_code == 404
+    assert client.get("/assets/../gateway/app.py").status_code == 404
+
+
+def test_api_paths_are_never_pages(app):
+    client = app.test_client()
+    for method, path in (("GET", "/api/v1/no-such"), ("POST", "/api/v1/no-such"), ("GET", "/staff/v1/x"),
+                         ("GET", "/favicon.ico")):
+        response = client.open(path, method=method)
+        assert response.status_code == 404, (method, path)
+        assert response.mimetype == "application/problem+json"

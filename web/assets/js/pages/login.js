@@ -1,0 +1,66 @@
+// «Вход»: phone, e-mail or login and the password; «Запомнить меня»; a captcha when the server asks for one;
+// the step-up code when the server sent one.
+
+import { post } from '../api.js';
+import { fill, h, heading } from '../dom.js';
+import { alertBox, captcha, checkbox, field, onSubmit, passwordField } from '../forms.js';
+import { navigate } from '../router.js';
+import { forget } from '../session.js';
+
+function safeNext(query) {
+  const next = query.get('next') || '/';
+  return next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+function stepUpForm(main, reply, next) {
+  const form = h('form', { class: 'form', novalidate: true },
+    h('p', { text: reply.detail }),
+    alertBox(),
+    field('Код из сообщения', 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', required: true }),
+    h('button', { type: 'submit', class: 'button', text: 'Войти' }));
+  onSubmit(form, async (v) => {
+    await post('/api/v1/auth/login/confirm', { step_up_id: reply.step_up_id, code: v.code || '', session: 'cookie' });
+    forget();
+    await navigate(next, { replace: true });
+  });
+  main.replaceChildren(heading('Подтверждение входа'), form);
+  form.querySelector('input').focus();
+}
+
+export default {
+  title: 'Вход',
+  guest: true,
+  render(main, _params, query) {
+    const next = safeNext(query);
+    let challenge = null;
+    const form = h('form', { class: 'form', novalidate: true },
+      alertBox(),
+      field('Телефон, e-mail или логин', 'identifier', { autocomplete: 'username', required: true }),
+      passwordField('Пароль', 'password', { required: true }),
+      checkbox('Запомнить меня', 'remember_me'),
+      h('div', { class: 'captcha-slot' }),
+      h('button', { type: 'submit', class: 'button', text: 'Войти' }));
+    onSubmit(form, async (v) => {
+      try {
+        const response = await post('/api/v1/auth/login', { ...v, session: 'cookie' }, { raw: true });
+        const reply = await response.json();
+        forget();
+        if (response.status === 202) return stepUpForm(main, reply, next);
+        return navigate(next, { replace: true });
+      } catch (error) {
+        if (error.code === 'captcha_required' || error.code === 'captcha_invalid') {
+          if (!challenge) {
+            challenge = captcha();
+            form.querySelector('.captcha-slot').append(challenge);
+          } else {
+            challenge.reload();
+          }
+        }
+        throw error;
+      }
+    });
+    fill(main, heading('Вход в личный кабинет'), form,
+      h('p', {}, h('a', { href: '/recovery', text: 'Забыли пароль?' })),
+      h('p', {}, 'Нет кабинета? ', h('a', { href: '/register', text: 'Зарегистрироваться' })));
+  },
+};
