@@ -39,11 +39,12 @@ export async function frame() {
   } else {
     const exit = h('button', { type: 'button', class: 'link nav__exit', text: 'Выйти' });
     exit.addEventListener('click', async () => { await signOut().catch(() => {}); navigate('/login'); });
-    nav.replaceChildren(menu(CUSTOMER, here),
+    nav.replaceChildren(menu(CUSTOMER, here), h('div', { class: 'nav__user' },
       h('a', { class: 'bell', href: '/notifications', 'aria-label': bellLabel(),
         'aria-current': here === '/notifications' ? 'page' : null },
       h('img', { src: '/assets/img/bell.svg', alt: '', width: 22, height: 22 }),
-      h('span', { class: 'bell__count', 'aria-hidden': 'true', text: unread ? String(unread) : '' })), exit);
+      h('span', { class: 'bell__count', 'aria-hidden': 'true', text: unread ? String(unread) : '' })), exit));
+    get('/api/v1/notifications/unread-count').then((r) => setUnread(r.unread_count)).catch(() => {});
   }
   await notices();
 }
