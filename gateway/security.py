@@ -131,6 +131,8 @@ def init_app(app: Flask) -> None:
         g.rid_token = request_id_var.set(incoming if REQUEST_ID_RE.match(incoming) else new_request_id())
         g.caller = None
         g.caller_token = caller_var.set(None)
+        if request.blueprint == "web":
+            return  # the cabinet's shell and static files: no caller, no data — the page asks the API for that
         sessions.check_origin()
         caller = _authenticate()  # with the per-IP limit (and for a bearer token the per-user one)
         if caller is not None:

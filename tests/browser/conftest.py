@@ -3,6 +3,9 @@ real gateway and services of the session's stack; axe-core checks every page aga
 
 Each test gets a fresh browser context (its own cookies and storage) whose requests carry a client address of
 their own (X-Forwarded-For: the test profile trusts one proxy hop), as real customers' do.
+
+The browser lives for this package only: Playwright's sync API leaves its event loop marked as running in the
+thread while it is alive, and later tests that call asyncio.run() would fail.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ PHONE, DESKTOP = {"width": 375, "height": 740}, {"width": 1280, "height": 900}
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator:
     if not shutil.which("chromium"):
         pytest.skip("Debian's chromium is not installed (make setup installs it)")

@@ -145,4 +145,5 @@ def test_operations_endpoints(stack):
     spec = client.ok("GET", "/openapi.json")
     assert spec["openapi"] == "3.1.0"
     assert "/api/v1/accounts/{account_id}/readings" in spec["paths"]
-    assert client.call("GET", "/no/such/page").json()["code"] == "not_found"
+    assert client.call("GET", "/api/v1/no/such/thing").json()["code"] == "not_found"
+    assert client.call("GET", "/no/such/page").headers["Content-Type"].startswith("text/html")  # the cabinet's shell
