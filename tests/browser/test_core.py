@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import assert_accessible, customer, vision_mode, wait_ready
+from tests.browser.helpers import assert_accessible, customer, fits, sign_in, vision_mode, wait_ready
 from tests.e2e.client import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -73,3 +73,26 @@ def test_an_unknown_page_says_so_and_an_unknown_api_path_stays_a_problem(page, s
     assert page.locator("h1").inner_text() == "Страница не найдена"
     response = page.request.post(f"{stack.gateway_url}/api/v1/no-such-route", data={})
     assert response.status == 404 and response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_320_px_phone_in_the_largest_vision_mode_scrolls_only_down(browser, stack):
+    from tests.browser.conftest import new_context
+
+    who = customer(stack).login()
+    who.bind("12-10000001")
+    context = new_context(browser, stack, {"width": 320, "height": 640})
+    page = context.new_page()
+    try:
+        page.goto("/login")
+        vision_mode(page, "200")
+        for path in ("/login", "/register", "/public/readings", "/help"):
+            page.goto(path)
+            wait_ready(page)
+            assert fits(page) == [], path
+        sign_in(page, who)
+        for path in ("/", "/readings", "/payments", "/notifications", "/profile"):
+            page.goto(path)
+            wait_ready(page)
+            assert fits(page) == [], path
+    finally:
+        context.close()

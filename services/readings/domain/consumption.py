@@ -90,7 +90,7 @@ def require_hourly(available: bool) -> None:
     if not available:
         raise InvalidInput("Посуточные и почасовые данные для этого лицевого счёта не поступают: доступно "
                            "потребление по месяцам.", code="granularity_unavailable",
-                           fields={"granularity": "Выберите month."})
+                           fields={"granularity": "Выберите потребление по месяцам."})
 
 
 def _months_word(n: int) -> str:

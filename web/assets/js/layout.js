@@ -9,7 +9,7 @@ import { me, signOut } from './session.js';
 const GUEST = [['/login', 'Вход'], ['/register', 'Регистрация'], ['/public/readings', 'Передать показания без входа'],
   ['/public/pay', 'Оплатить без входа'], ['/news', 'Новости'], ['/help', 'Помощь']];
 const CUSTOMER = [['/', 'Главная'], ['/payments', 'Оплата'], ['/readings', 'Показания'], ['/requests', 'Заявки'],
-  ['/profile', 'Профиль']];
+  ['/contracts', 'Договоры'], ['/profile', 'Профиль']];
 
 let unread = null;
 export function setUnread(count) {
@@ -43,6 +43,7 @@ export async function frame() {
       h('a', { class: 'bell', href: '/notifications', 'aria-label': bellLabel(),
         'aria-current': here === '/notifications' ? 'page' : null },
       h('img', { src: '/assets/img/bell.svg', alt: '', width: 22, height: 22 }),
+      h('span', { class: 'bell__text', 'aria-hidden': 'true', text: 'Уведомления' }),
       h('span', { class: 'bell__count', 'aria-hidden': 'true', text: unread ? String(unread) : '' })), exit));
     get('/api/v1/notifications/unread-count').then((r) => setUnread(r.unread_count)).catch(() => {});
   }

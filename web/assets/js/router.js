@@ -6,7 +6,14 @@ import { me } from './session.js';
 
 const routes = [];
 
-/** `pattern` like "/accounts/:id/readings"; `page` = { title, guest?, render(main, params, query) }. */
+/** A page fetched when first visited: `file` under pages/, its export `name`. */
+export function lazy(file, name = 'default') {
+  let loaded;
+  return () => (loaded ||= import(`./pages/${file}.js`).then((module) => module[name],
+    (error) => { loaded = undefined; throw error; }));  // tried again on the next visit
+}
+
+/** `pattern` like "/accounts/:id/readings"; `page` = { title, guest?, render(main, params, query) } or lazy(…). */
 export function route(pattern, page) {
   const keys = [];
   const source = pattern.replace(/:([a-z_]+)/g, (_, key) => { keys.push(key); return '([^/]+)'; });
@@ -34,7 +41,15 @@ export function navigate(url, { replace = false } = {}) {
 export async function render() {
   const main = document.getElementById('main');
   const found = match(location.pathname) || { page: notFound, params: {} };
-  const { page, params } = found;
+  const { params } = found;
+  let page;
+  try {
+    page = typeof found.page === 'function' ? await found.page() : found.page;
+  } catch {  // the page's file did not arrive (the network, a deployment under way)
+    main.replaceChildren(h('h1', { tabindex: '-1', text: 'Не удалось загрузить страницу' }),
+      h('p', { class: 'alert', role: 'alert', text: 'Проверьте соединение и обновите страницу.' }));
+    return null;
+  }
   const query = new URLSearchParams(location.search);
   if (!page.guest && !(await me())) {
     return navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });

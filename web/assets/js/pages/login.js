@@ -1,27 +1,38 @@
 // «Вход»: phone, e-mail or login and the password; «Запомнить меня»; a captcha when the server asks for one;
-// the step-up code when the server sent one.
+// the step-up code when the server sent one; «Забыли пароль?»; social sign-in (identity_social.js); an
+// organization that has not filled «Давайте познакомимся» goes there first.
 
 import { post } from '../api.js';
 import { fill, h, heading } from '../dom.js';
 import { alertBox, captcha, checkbox, field, onSubmit, passwordField } from '../forms.js';
 import { navigate } from '../router.js';
 import { forget } from '../session.js';
+import { resender } from './identity_common.js';
+import { socialSignIn } from './identity_social.js';
 
 function safeNext(query) {
   const next = query.get('next') || '/';
   return next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
-function stepUpForm(main, reply, next) {
+/** Where a signed-in customer goes: «Давайте познакомимся» first when the server still asks for it. */
+function afterSignIn(tokens, next) {
+  if (!tokens || !tokens.onboarding_required || next.startsWith('/onboarding')) return next;
+  return next === '/' ? '/onboarding' : `/onboarding?next=${encodeURIComponent(next)}`;
+}
+
+function stepUpForm(main, reply, next, rememberMe) {
   const form = h('form', { class: 'form', novalidate: true },
     h('p', { text: reply.detail }),
     alertBox(),
     field('Код из сообщения', 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', required: true }),
-    h('button', { type: 'submit', class: 'button', text: 'Войти' }));
+    h('button', { type: 'submit', class: 'button', text: 'Войти' }),
+    resender({ challengeId: reply.step_up_id, after: reply.resend_after_seconds }));
   onSubmit(form, async (v) => {
-    await post('/api/v1/auth/login/confirm', { step_up_id: reply.step_up_id, code: v.code || '', session: 'cookie' });
+    const tokens = await post('/api/v1/auth/login/confirm', { step_up_id: reply.step_up_id, code: v.code || '',
+      remember_me: rememberMe, session: 'cookie' });
     forget();
-    await navigate(next, { replace: true });
+    await navigate(afterSignIn(tokens, next), { replace: true });
   });
   main.replaceChildren(heading('Подтверждение входа'), form);
   form.querySelector('input').focus();
@@ -45,8 +56,8 @@ export default {
         const response = await post('/api/v1/auth/login', { ...v, session: 'cookie' }, { raw: true });
         const reply = await response.json();
         forget();
-        if (response.status === 202) return stepUpForm(main, reply, next);
-        return navigate(next, { replace: true });
+        if (response.status === 202) return stepUpForm(main, reply, next, Boolean(v.remember_me));
+        return navigate(afterSignIn(reply, next), { replace: true });
       } catch (error) {
         if (error.code === 'captcha_required' || error.code === 'captcha_invalid') {
           if (!challenge) {
@@ -61,6 +72,7 @@ export default {
     });
     fill(main, heading('Вход в личный кабинет'), form,
       h('p', {}, h('a', { href: '/recovery', text: 'Забыли пароль?' })),
-      h('p', {}, 'Нет кабинета? ', h('a', { href: '/register', text: 'Зарегистрироваться' })));
+      h('p', {}, 'Нет кабинета? ', h('a', { href: '/register', text: 'Зарегистрироваться' })),
+      socialSignIn(() => form.querySelector('input[name="remember_me"]').checked));
   },
 };

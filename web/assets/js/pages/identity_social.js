@@ -1,0 +1,47 @@
+// Social sign-in (VK ID, Яндекс ID, Госуслуги… whichever the server offers: GET /api/v1/auth/social/providers):
+// POST …/start, then the browser goes to the provider; the gateway's callback brings it back to «/» (sign-in) or
+// «/profile?linked=…» (a link made in the profile).
+
+import { get, post } from '../api.js';
+import { h } from '../dom.js';
+
+let providers;
+export function socialProviders() {
+  providers = providers || get('/api/v1/auth/social/providers').then((r) => r.providers || [])
+    .catch((error) => { providers = undefined; throw error; });
+  return providers;
+}
+
+/** Sends the browser to the provider. `purpose`: sign_in or link. */
+export async function startSocial(provider, purpose, rememberMe = false) {
+  const reply = await post(`/api/v1/auth/social/${encodeURIComponent(provider)}/start`,
+    { purpose, remember_me: rememberMe });
+  window.location.assign(reply.authorization_url);
+}
+
+/** «Войти через …» buttons under the sign-in form (nothing when the server offers no provider). */
+export function socialSignIn(rememberMe = () => false) {
+  const list = h('ul', { class: 'idn-social' });
+  const status = h('p', { class: 'error', role: 'alert' });
+  const section = h('section', { class: 'idn-social-box', 'aria-labelledby': 'social-title', hidden: true },
+    h('h2', { id: 'social-title', text: 'Войти другим способом' }),
+    h('p', { class: 'muted', text: 'Вход через соцсеть или Госуслуги работает, если вы заранее привязали их в профиле.' }),
+    list, status);
+  socialProviders().then((items) => {
+    list.replaceChildren(...items.map((p) => h('li', {}, h('button', {
+      type: 'button', class: 'button button--secondary', text: `Вход через ${p.title}`,
+      onclick: async (event) => {
+        const button = event.currentTarget;
+        button.setAttribute('aria-disabled', 'true');
+        status.textContent = '';
+        try {
+          await startSocial(p.id, 'sign_in', rememberMe());
+        } catch (error) {
+          status.textContent = error.message;
+          button.removeAttribute('aria-disabled');
+        }
+      } }))));
+    section.hidden = !items.length;
+  }).catch(() => {});
+  return section;
+}
