@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, send_from_directory
+from flask import Blueprint, Flask, send_from_directory
+from flask_compress import Compress
 from werkzeug.routing import PathConverter
 
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -25,23 +26,64 @@ class PageConverter(PathConverter):
     regex = r"(?!(?:api|staff|partners|dev|assets|healthz|readyz|metrics)(?:/|$))[^.]+"
 
 
+# Only the cabinet's own files are compressed: the API's JSON is small and on the hot path (its CPU matters more)
+COMPRESSED = ["text/html", "text/css", "text/javascript", "image/svg+xml"]
+
+
+class _Compressed(dict):
+    """The compressed files, each compressed once: keys are the algorithm, the file and its modification time
+    (a file edited in development is compressed again), so a path that is not a file adds nothing."""
+
+    def set(self, key, value) -> None:
+        self[key] = value
+
+
+def _cache_key(request) -> str:
+    name = request.path.removeprefix("/assets/") if request.path.startswith("/assets/") else None
+    path = ASSETS / name if name else WEB / "index.html"
+    try:
+        return f"{path.relative_to(WEB)}@{path.stat().st_mtime_ns}"
+    except (OSError, ValueError):
+        return "none"
+
+
+def _setup(app: Flask) -> None:
+    app.url_map.converters.setdefault("page", PageConverter)
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED)
+    app.config.setdefault("COMPRESS_CACHE_BACKEND", _Compressed)
+    app.config.setdefault("COMPRESS_CACHE_KEY", _cache_key)
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_MIN_SIZE", 1024)
+    app.config.setdefault("COMPRESS_BR_LEVEL", 5)
+    app.config.setdefault("COMPRESS_STREAMS", False)  # the files are read whole (_whole), so they can be cached
+    Compress(app)
+
+
 bp = Blueprint("web", __name__)
-bp.record_once(lambda state: state.app.url_map.converters.setdefault("page", PageConverter))
+bp.record_once(lambda state: _setup(state.app))
 
 
 @bp.get("/")
 @bp.get("/<page:page>")
 def shell(page: str = ""):
-    response = send_from_directory(WEB, "index.html", max_age=0)
+    response = _whole(send_from_directory(WEB, "index.html", max_age=0))
     response.headers["Cache-Control"] = "no-cache"
     return response
 
 
 @bp.get("/assets/<path:name>")
 def asset(name: str):
-    response = send_from_directory(ASSETS, name, max_age=ASSET_MAX_AGE)
+    response = _whole(send_from_directory(ASSETS, name, max_age=ASSET_MAX_AGE))
     response.headers["Cache-Control"] = f"public, max-age={ASSET_MAX_AGE}"
     if name.endswith(".js"):
         response.mimetype = "text/javascript"
     return response
 
+
+
+def _whole(response):
+    """The file read into the response (the cabinet's files are small), so that its compressed form is cached."""
+    if response.status_code == 200:
+        response.direct_passthrough = False
+        response.make_sequence()
+    return response

@@ -18,16 +18,22 @@ from pathlib import Path
 
 from devstack.stack import REPO_ROOT, Stack
 from tests.browser.conftest import CHROMIUM, DESKTOP, FLAGS, PHONE
-from tests.e2e.client import PASSWORD, Customer
+from tests.browser.helpers import sign_in, wait_ready
+from tests.e2e.client import Customer
 
 # (file name, address, signed in)
 PAGES = [
     ("login", "/login", False),
     ("register", "/register", False),
     ("dashboard", "/", True),
+    ("account", "/accounts/{account}", True),
     ("readings", "/readings", True),
+    ("consumption", "/accounts/{account}/consumption", True),
     ("payments", "/payments", True),
+    ("money", "/accounts/{account}/money", True),
     ("notifications", "/notifications", True),
+    ("profile", "/profile", True),
+    ("public-readings", "/public/readings", False),
     ("news", "/news", False),
     ("help", "/help", False),
 ]
@@ -44,8 +50,7 @@ def visit(page, path: str) -> tuple[int, float]:
     page.on("requestfinished", count)
     started = time.monotonic()
     page.goto(path)
-    page.wait_for_selector("main h1")
-    page.wait_for_function("!document.querySelector('main .loading')")
+    wait_ready(page)
     shown = time.monotonic() - started
     page.wait_for_load_state("networkidle")
     page.remove_listener("requestfinished", count)
@@ -56,12 +61,7 @@ def signed_in_state(browser, base_url: str, who: Customer) -> dict:
     """The cookies of a browser session of `who` (signed in through the sign-in page)."""
     context = browser.new_context(base_url=base_url)
     context.set_extra_http_headers({"X-Forwarded-For": who.ip})
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Телефон, e-mail или логин").fill(who.phone)
-    page.get_by_label("Пароль", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_selector("main h1:not(:text('Вход'))")
+    sign_in(context.new_page(), who)
     state = context.storage_state()
     context.close()
     return state
@@ -78,8 +78,7 @@ def main() -> None:
     stack.start()
     try:
         who = Customer(stack.gateway_url).register().login()
-        for number in ("12-10000001", "12-10000002"):
-            who.bind(number)
+        account = [who.bind(number)["account_id"] for number in ("12-10000001", "12-10000002")][0]
         args.out.mkdir(parents=True, exist_ok=True)
         rows = []
         with sync_playwright() as playwright:
@@ -91,14 +90,14 @@ def main() -> None:
                                                   storage_state=state if needs_user else None)
                     context.set_extra_http_headers({"X-Forwarded-For": who.ip})
                     page = context.new_page()
-                    weight, shown = visit(page, path)
+                    weight, shown = visit(page, path.format(account=account))
                     page.screenshot(path=str(args.out / f"{name}-{width_name}.png"))
                     rows.append((name, path, width_name, weight, shown))
                     context.close()
             browser.close()
-        print(f"{'page':<16}{'address':<18}{'width':>6}{'weight':>12}{'h1 shown':>10}")
+        print(f"{'page':<16}{'address':<34}{'width':>6}{'weight':>12}{'h1 shown':>10}")
         for name, path, width, weight, shown in rows:
-            print(f"{name:<16}{path:<18}{width:>6}{weight / 1024:>10.1f} KB{shown * 1000:>8.0f} ms")
+            print(f"{name:<16}{path:<34}{width:>6}{weight / 1024:>10.1f} KB{shown * 1000:>8.0f} ms")
     finally:
         stack.stop()
         shutil.rmtree(work, ignore_errors=True)

@@ -30,3 +30,20 @@ def test_api_paths_are_never_pages(app):
         response = client.open(path, method=method)
         assert response.status_code == 404, (method, path)
         assert response.mimetype == "application/problem+json"
+
+
+def test_the_cabinets_files_are_compressed_and_the_apis_json_is_not(app):
+    client = app.test_client()
+    plain = client.get("/assets/js/routes.js")
+    for encoding in ("br", "gzip"):
+        packed = client.get("/assets/js/routes.js", headers={"Accept-Encoding": encoding})
+        assert packed.headers["Content-Encoding"] == encoding and "Accept-Encoding" in packed.headers["Vary"]
+        assert len(packed.data) < len(plain.data) / 2
+        again = client.get("/assets/js/routes.js", headers={"Accept-Encoding": encoding})
+        assert again.data == packed.data  # compressed once, then from the cache
+    shell = client.get("/login", headers={"Accept-Encoding": "gzip"})
+    assert shell.headers["Content-Encoding"] == "gzip"
+    spec = client.get("/openapi.json", headers={"Accept-Encoding": "gzip, br"})
+    assert spec.status_code == 200 and "Content-Encoding" not in spec.headers
+    etag = plain.headers["ETag"]
+    assert client.get("/assets/js/routes.js", headers={"If-None-Match": etag}).status_code == 304
