@@ -79,6 +79,18 @@ def text(locator) -> str:
     return re.sub(r"[\u00a0\u202f]", " ", locator.inner_text())
 
 
+def here(page) -> str:
+    return page.evaluate("() => location.pathname + location.search")
+
+
+def solve_captcha(page, stack) -> None:
+    """Types the answer of the form's captcha (the dev profile tells it at /dev/captcha/<id>)."""
+    captcha_id = page.locator("input[name=captcha_id]")
+    expect(captcha_id).not_to_have_value("")
+    answer = page.request.get(f"{stack.gateway_url}/dev/captcha/{captcha_id.input_value()}").json()["answer"]
+    page.get_by_label("Символы с картинки").fill(answer)
+
+
 def customer(stack) -> Customer:
     """A registered customer (through the API) to sign in with in the browser."""
     return Customer(stack.gateway_url).register()

@@ -14,7 +14,9 @@ from tests.browser.helpers import (
     assert_accessible,
     both_modes,
     customer,
+    here,
     sign_in,
+    solve_captcha,
     vision_mode,
     wait_ready,
 )
@@ -27,17 +29,6 @@ LINK = re.compile(r"https?://[^/\s]+(/auth/(?:confirm|recovery)\?token=[\w-]+)")
 
 
 
-def here(page) -> str:
-    return page.evaluate("location.pathname + location.search")
-
-
-def solve_captcha(page, stack) -> None:
-    captcha_id = page.locator("input[name=captcha_id]").input_value()
-    if not captcha_id:
-        page.wait_for_function("document.querySelector('input[name=captcha_id]').value")
-        captcha_id = page.locator("input[name=captcha_id]").input_value()
-    answer = page.request.get(f"{stack.gateway_url}/dev/captcha/{captcha_id}").json()["answer"]
-    page.get_by_label("Символы с картинки").fill(answer)
 
 
 def mail_link(who: Customer, address: str, subject_word: str) -> str:

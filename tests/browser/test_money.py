@@ -21,6 +21,7 @@ from tests.browser.helpers import (
     assert_accessible,
     both_modes,
     sign_in,
+    solve_captcha,
     text,
     wait_ready,
 )
@@ -38,19 +39,7 @@ def debtor(stack):
     """A fresh account of the demo supplier (code 012) owing 1 500,00 ₽ for energy (overdue by 5 days: no пени accrue
     in its first 30) and 120,50 ₽ of penalties, with an invoice of January 2021 whose debt was paid in full; a
     customer bound to it. Its own account, so that paying it changes nothing another test reads."""
-    number, meter = f"74-{random.randrange(10**8):08d}", f"{random.randrange(10**8):08d}"
-    due_on = (dt.date.today() - dt.timedelta(days=5)).isoformat()
-    import_registry(
-        staff_member(stack),
-        accounts="supplier_code;account_number;holder;address;category;area_m2;residents;stove;bill_delivery;"
-                 "automatic_metering\n"
-                 f"012;{number};Кузнецова Мария Петровна;Санкт-Петербург, ул. Гороховая, д. 3, кв. 8;"
-                 "urban_gas_stove;48,5;2;gas;email;0\n",
-        meters="supplier_code;account_number;meter_number;model;zones;digits;ratio;verification_due\n"
-               f"012;{number};{meter};Меркурий 201.5;1;5;1;2030-12-31\n",
-        balances="supplier_code;account_number;bucket;amount;due_on;as_of;external_id\n"
-                 f"012;{number};energy;-1500,00;{due_on};{due_on};m1-{number}\n"
-                 f"012;{number};penalties;-120,50;{due_on};{due_on};m2-{number}\n")
+    number, meter = owing_account(stack, [("energy", "-1500,00"), ("penalties", "-120,50")])
     me = Customer(stack.gateway_url).register().login()
     account_id = me.ok("POST", "/api/v1/accounts", 201, json={"number": number, "proof": {"meter_number": meter}})[
         "account_id"]
@@ -63,6 +52,24 @@ def debtor(stack):
     finally:
         engine.dispose()
     return {"me": me, "number": number, "meter": meter, "account_id": account_id, "invoice_id": invoice_id}
+
+
+def owing_account(stack, balances: list[tuple[str, str]]) -> tuple[str, str]:
+    """A fresh account of the demo supplier (imported with its meter) owing `balances` — (bucket, "-1500,00") —
+    due 5 days ago; (number, meter number)."""
+    number, meter = f"74-{random.randrange(10**8):08d}", f"{random.randrange(10**8):08d}"
+    due_on = (dt.date.today() - dt.timedelta(days=5)).isoformat()
+    import_registry(
+        staff_member(stack),
+        accounts="supplier_code;account_number;holder;address;category;area_m2;residents;stove;bill_delivery;"
+                 "automatic_metering\n"
+                 f"012;{number};Кузнецова Мария Петровна;Санкт-Петербург, ул. Гороховая, д. 3, кв. 8;"
+                 "urban_gas_stove;48,5;2;gas;email;0\n",
+        meters="supplier_code;account_number;meter_number;model;zones;digits;ratio;verification_due\n"
+               f"012;{number};{meter};Меркурий 201.5;1;5;1;2030-12-31\n",
+        balances="supplier_code;account_number;bucket;amount;due_on;as_of;external_id\n" + "".join(
+            f"012;{number};{bucket};{amount};{due_on};{due_on};{bucket}-{number}\n" for bucket, amount in balances))
+    return number, meter
 
 
 def _issue(engine, account_id: str, supplier_id: str) -> str | None:
@@ -264,3 +271,49 @@ def test_the_pay_pages_fit_a_phone(phone_page, stack, debtor):
         page.goto(path)
         wait_ready(page)
         assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), path
+
+
+def test_from_registration_to_the_first_payment(page, stack):
+    """A new person, in the browser alone: registers by phone, skips «Давайте познакомимся», adds the account
+    by its meter number, sees the debt on the dashboard, pays it on the provider's page and comes back to a
+    settled payment and a dashboard without debt."""
+    number, meter = owing_account(stack, [("energy", "-842,17")])
+    phone = Customer(stack.gateway_url).phone
+    page.goto("/register")
+    wait_ready(page)
+    page.get_by_label("Номер мобильного телефона").fill(phone)
+    page.get_by_label("Пароль", exact=True).fill(PASSWORD)
+    page.get_by_label("Я принимаю пользовательское соглашение").check()
+    solve_captcha(page, stack)
+    page.get_by_role("button", name="Зарегистрироваться").click()
+    page.get_by_label("Код из сообщения").fill(Customer(stack.gateway_url).dev_code(phone))
+    page.get_by_label("Код из сообщения").press("Enter")
+    page.get_by_role("link", name="Заполнить позже").click()
+
+    page.get_by_role("heading", name="Мои лицевые счета").wait_for()
+    page.get_by_role("link", name="Добавить лицевой счёт").first.click()
+    page.get_by_label("Номер лицевого счёта").fill(number)
+    page.get_by_role("radio", name="Номер счётчика").check()
+    page.get_by_role("textbox", name="Номер счётчика").fill(meter)
+    page.get_by_role("button", name="Сохранить").click()
+    page.wait_for_url("**/accounts/*?added=1")
+    page.get_by_role("link", name="Главная").click()
+    card = page.locator(".card", has_text=f"Лицевой счёт {number}")
+    expect(card).to_contain_text("842,17")
+    card.get_by_role("link", name="Оплатить").click()
+
+    energy = page.get_by_label("За электроэнергию, ₽")
+    expect(energy).to_have_value("842,17")
+    page.get_by_label("Электронная почта").fill("first@example.ru")
+    page.get_by_role("button", name="Перейти к оплате").click()
+    page.wait_for_url(re.compile(r"/checkout/payments/v2/contract"))  # the provider's page (the simulator)
+    page.fill("#card_number", SUCCESS_CARD)
+    page.fill("#expiry", "12/30")
+    page.fill("#cvc", "123")
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/payments/[0-9a-f-]{36}$"))
+    page.get_by_text("Платёж проведён.").wait_for(timeout=30_000)
+
+    page.get_by_role("link", name="Главная").click()
+    card = page.locator(".card", has_text=f"Лицевой счёт {number}")
+    expect(card).to_contain_text("Нет задолженности")
