@@ -5,6 +5,7 @@ requests, the consumption chart — with the keyboard, and axe-core's 0 violatio
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -259,3 +260,45 @@ def test_service_requests_new_one_and_cancel(page, stack):
     page.get_by_role("link", name="Все заявки").click()
     page.locator("tbody tr").first.wait_for()
     assert "Отменена" in page.locator("tbody tr").first.inner_text()
+
+
+def test_groups_created_renamed_filled_and_removed(page, stack):
+    who = customer(stack).login()
+    who.bind("12-10000001")
+    sign_in(page, who)
+    page.get_by_role("link", name="Абоненты и группы").click()
+    page.get_by_role("heading", name="Абоненты и группы", level=1).wait_for()
+    new = page.get_by_role("form", name="Новая группа")
+    new.get_by_role("button", name="Создать группу").click()  # no name: the server's word next to the field
+    expect(new.locator("input[name=name][aria-invalid=true]")).to_have_count(1)
+    new.get_by_label("Название группы").fill("Дача")
+    new.get_by_role("button", name="Создать группу").click()
+    expect(page.get_by_role("status")).to_have_text("Группа «Дача» создана.")
+    both_modes(page, "/groups")
+
+    rename = page.get_by_role("form", name="Переименовать группу «Дача»")
+    rename.get_by_label("Новое название группы").fill("Загородный дом")
+    rename.get_by_role("button", name="Переименовать").click()
+    page.get_by_role("heading", name="Загородный дом", level=2).wait_for()
+
+    page.get_by_role("link", name="Добавить лицевой счёт в эту группу").nth(1).click()
+    page.get_by_role("heading", name="Новый лицевой счёт").wait_for()
+    expect(page.get_by_label("Группа")).to_have_value(
+        next(g["group_id"] for g in who.ok("GET", "/api/v1/groups")["groups"] if g["name"] == "Загородный дом"))
+    page.get_by_label("Номер лицевого счёта").fill("12-10000002")
+    page.get_by_role("radio", name="Номер счётчика").check()
+    page.get_by_role("textbox", name="Номер счётчика").fill(demo_account("12-10000002")["meters"][0]["number"])
+    page.get_by_role("button", name="Сохранить").click()
+    page.wait_for_url("**/accounts/*?added=1")
+
+    page.goto("/groups")
+    wait_ready(page)
+    country = page.get_by_role("region", name="Загородный дом")
+    expect(country).to_contain_text("Лицевой счёт 12-10000002")
+    country.get_by_role("button", name="Удалить группу «Загородный дом»").click()
+    expect(country.get_by_role("group")).to_contain_text("перейдут в группу «Моя группа»")
+    country.get_by_role("button", name="Удалить", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Группа «Загородный дом» удалена, лицевых счетов перенесено: 1.")
+    mine = page.get_by_role("region", name="Моя группа")
+    expect(mine).to_contain_text("Лицевой счёт 12-10000002")
+    expect(mine.get_by_role("button", name=re.compile("^Удалить группу"))).to_have_count(0)  # the default stays

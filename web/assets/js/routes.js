@@ -22,9 +22,10 @@ route('/onboarding', lazy('identity_onboarding'));
 route('/profile', lazy('identity_profile'));
 // (end section: identity)
 
-// (section: accounts) — add an account, account page, readings, history, consumption, calculator, several
+// (section: accounts) — add an account, groups, account page, readings, history, consumption, calculator, several
 // accounts at once, readings without signing in, service requests
 route('/accounts/add', lazy('accounts_add'));
+route('/groups', lazy('accounts_groups'));
 route('/accounts/:id', lazy('accounts_view'));
 route('/accounts/:id/readings', lazy('accounts_readings'));
 route('/accounts/:id/consumption', lazy('accounts_consumption'));

@@ -20,7 +20,7 @@ function kopecks(text) {
 
 export default {
   title: 'Новый лицевой счёт',
-  async render(main) {
+  async render(main, params, query) {
     const [mine, groups] = await Promise.all([
       get('/api/v1/accounts').catch(() => ({ accounts: [] })),
       get('/api/v1/groups').catch(() => ({ groups: [] }))]);
@@ -61,7 +61,8 @@ export default {
         'Номер абонента из квитанции, например 12-10000001.'),
       proofChoice, parts.last_payment, parts.meter_number, parts.activation_code,
       field('Псевдоним', 'alias', { autocomplete: 'off', maxlength: 256 }, 'Необязательно: например «Дача».'),
-      groupOptions.length ? select('Группа', 'group_id', groupOptions, defaultGroup?.group_id || '') : null,
+      groupOptions.length ? select('Группа', 'group_id', groupOptions, query.get('group') || defaultGroup?.group_id || '')
+        : null,
       slot,
       h('div', { class: 'actions' },
         h('button', { type: 'submit', class: 'button', text: 'Сохранить' }),
