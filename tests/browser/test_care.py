@@ -303,3 +303,26 @@ def test_the_care_pages_fit_a_phone(browser, stack):
             assert fits(page) == [], path
     finally:
         context.close()
+
+
+def test_the_letters_unsubscribe_link_asks_first_then_switches_its_category_off(page, stack):
+    from services.notify.domain.unsubscribe import DEV_UNSUBSCRIBE_SECRET, Links, UnsubscribeSigner
+
+    who = customer(stack).login()
+    user_id = who.ok("GET", "/api/v1/me")["user_id"]
+    links = Links(stack.gateway_url, UnsubscribeSigner(DEV_UNSUBSCRIBE_SECRET))  # the test profile's secret
+    _, link = links.unsubscribe_links(user_id=user_id, category="readings", message_id=str(uuid.uuid4()))
+    page.goto(link.removeprefix(stack.gateway_url))
+    wait_ready(page)
+    assert "письма «Показания»" in page.locator("main").inner_text()
+    both_modes(page, "/unsubscribe")
+    page.get_by_role("button", name="Отписаться").click()
+    page.get_by_text("Готово: письма «Показания» больше не будут приходить на электронную почту.").wait_for()
+    cells = {(c["category"], s["channel"]): s["enabled"]
+             for c in who.ok("GET", "/api/v1/me/notification-preferences")["categories"] for s in c["channels"]}
+    assert cells[("readings", "email")] is False and cells[("payments", "email")] is True
+    page.reload()
+    page.get_by_text("Письма «Показания» на электронную почту уже отключены.").wait_for()
+    page.goto("/unsubscribe?token=forged.token")
+    page.locator("main .alert").wait_for()
+    assert page.locator("main .alert").inner_text().strip()  # the server's words

@@ -16,7 +16,7 @@ from tests.e2e.client import Customer, eventually, staff_member
 from tests.e2e.readings_accounts import bound, own_accounts
 
 pytestmark = pytest.mark.e2e
-UNSUBSCRIBE = re.compile(r"https?://\S+/api/v1/notifications/unsubscribe\?token=[\w.%=-]+")
+UNSUBSCRIBE = re.compile(r"https?://\S+/unsubscribe\?token=[\w.%=-]+")  # the letter's link: the cabinet's page
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,9 @@ def test_the_unsubscribe_link_of_a_real_email_works_once_and_only_for_its_catego
                 return found.group()
         return None
 
-    url = eventually(link, timeout=60, what="the e-mail «Показания приняты» with its unsubscribe link")
+    page = eventually(link, timeout=60, what="the e-mail «Показания приняты» with its unsubscribe link")
+    assert requests.get(page, timeout=15).headers["Content-Type"].startswith("text/html")
+    url = page.replace("/unsubscribe?", "/api/v1/notifications/unsubscribe?")  # List-Unsubscribe's, same token
     mail_client = requests.Session()  # the mailbox provider: no session, no CSRF token
     described = mail_client.get(url, timeout=15)
     assert described.status_code == 200 and described.json()["category"] == "readings"

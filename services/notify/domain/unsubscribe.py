@@ -21,7 +21,8 @@ from services.notify.domain.model import EMAIL
 
 VERSION = "u1"
 DEV_UNSUBSCRIBE_SECRET = "dev-unsubscribe-secret"  # the dev and test profiles' KABINET_UNSUBSCRIBE_SECRET
-UNSUBSCRIBE_PATH = "/api/v1/notifications/unsubscribe"
+UNSUBSCRIBE_PATH = "/api/v1/notifications/unsubscribe"  # the List-Unsubscribe header's: a mail client POSTs it
+UNSUBSCRIBE_PAGE = "/unsubscribe"  # the letter's own link: the cabinet's page says what it does and asks first
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class Links:
     def cabinet(self) -> str:
         return self.public_url.rstrip("/")
 
-    def unsubscribe_url(self, *, user_id: str, category: str, message_id: str) -> str:
-        token = self.signer.sign(Unsubscription(user_id, category, EMAIL, message_id))
-        return f"{self.cabinet}{UNSUBSCRIBE_PATH}?{urlencode({'token': token})}"
+    def unsubscribe_links(self, *, user_id: str, category: str, message_id: str) -> tuple[str, str]:
+        """(the one-click URL for the List-Unsubscribe header, the page a person opens from the letter): one
+        token in both."""
+        query = urlencode({"token": self.signer.sign(Unsubscription(user_id, category, EMAIL, message_id))})
+        return f"{self.cabinet}{UNSUBSCRIBE_PATH}?{query}", f"{self.cabinet}{UNSUBSCRIBE_PAGE}?{query}"

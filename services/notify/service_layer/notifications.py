@@ -142,9 +142,9 @@ def _message(templates: Templates, links: Links, kind: Kind, notice: Notice, ren
     if channel == SMS:
         message = Outgoing(message_id, SMS, destination, "", rendered.sms, kind.code, link)
     else:
-        unsubscribe = "" if user_id is None or EMAIL in category.locked else links.unsubscribe_url(
+        unsubscribe, page = ("", "") if user_id is None or EMAIL in category.locked else links.unsubscribe_links(
             user_id=user_id, category=category.code, message_id=message_id)
-        letter = templates.letter(rendered, unsubscribe_url=unsubscribe, category_title=category.title,
+        letter = templates.letter(rendered, unsubscribe_url=page, category_title=category.title,
                                   public_url=links.cabinet)
         message = Outgoing(message_id, EMAIL, destination, rendered.subject, letter.text, kind.code, link,
                            html=letter.html, unsubscribe_url=unsubscribe)

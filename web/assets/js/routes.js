@@ -54,6 +54,7 @@ route('/public/pay/done', lazy('money_public_done'));
 // interval profiles and documents
 route('/notifications', lazy('care_notifications', 'inbox'));
 route('/notifications/settings', lazy('care_notifications', 'settings'));
+route('/unsubscribe', lazy('care_unsubscribe'));
 route('/news', lazy('care_news', 'list'));
 route('/news/:id', lazy('care_news', 'one'));
 route('/feedback', lazy('care_feedback'));

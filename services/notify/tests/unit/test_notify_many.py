@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from services.notify.domain.model import Notice, message_id_for
-from services.notify.domain.unsubscribe import UNSUBSCRIBE_PATH
+from services.notify.domain.unsubscribe import UNSUBSCRIBE_PAGE, UNSUBSCRIBE_PATH
 from services.notify.service_layer.notifications import notify_many
 from services.notify.tests.unit.catalogue_fakes import AT, LINKS, CatalogueUoW, new_id
 
@@ -72,7 +72,9 @@ def test_non_critical_emails_carry_a_signed_unsubscribe_link_critical_ones_none(
     token = LINKS.signer.verify(parse_qs(url.query)["token"][0])
     assert (token.user_id, token.category, token.channel, token.message_id) == (
         ivan, "reminders", "email", reminder.message.message_id)
-    assert reminder.message.unsubscribe_url in reminder.message.body and 'href="https://lk' in reminder.message.html
+    page = f"https://lk.example.ru{UNSUBSCRIBE_PAGE}?{url.query}"  # the letter links to the page, same token
+    assert page in reminder.message.body and f'href="{page}"' in reminder.message.html.replace("&amp;", "&")
+    assert reminder.message.unsubscribe_url not in reminder.message.body
     assert debt.message.unsubscribe_url == "" and "Отписаться" not in debt.message.body
 
 

@@ -98,7 +98,7 @@ def test_html_is_escaped_and_text_is_not(templates):
 
 def test_the_letter_frames_the_words_with_the_unsubscribe_link_of_its_category(templates):
     rendered = render(templates, "readings_due_opened")
-    url = "https://lk.example.ru/api/v1/notifications/unsubscribe?token=a.b"
+    url = "https://lk.example.ru/unsubscribe?token=a.b"
     letter = templates.letter(rendered, unsubscribe_url=url, category_title=CATEGORIES["reminders"].title,
                               public_url="https://lk.example.ru")
     assert letter.text.startswith("Здравствуйте!\n\nОткрыт приём показаний счётчика за ноябрь 2026 г.")
