@@ -7,6 +7,7 @@ lock); the gateway adds captcha, rate limits and the cookie session.
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, jsonify, redirect, request
 from kabinet.auth.v1 import auth_pb2 as pb
@@ -22,7 +23,7 @@ from gateway.services import auth
 from gateway.shapes import SENT, ChallengeOut, LogoutIn, RefreshIn, TokensOut
 from gateway.signin import end_cookie_session, issue, session_mode, sign_out
 from gateway.throttle import client_ip, sending, throttle
-from kit.errors import InvalidInput, Unauthenticated
+from kit.errors import DomainError, InvalidInput, Unauthenticated
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1")
 STEP_UP_SENT = {"sms": "После многих неудачных попыток входа нужен ещё и код: мы отправили его в SMS.",
@@ -401,7 +402,7 @@ def social_start(provider: str):
     reply = auth().call("StartSocialLogin", pb.StartSocialLoginRequest(
         provider=provider, redirect_uri=callback_url(provider), purpose=data["purpose"]))
     response = jsonify(dump(SocialStartOut, reply))
-    bound = f"{reply.state}|{'1' if data['remember_me'] else '0'}"
+    bound = f"{reply.state}|{'1' if data['remember_me'] else '0'}|{data['purpose']}"
     response.set_cookie(OIDC_STATE_COOKIE, bound, max_age=600, httponly=True, secure=sessions.secure_cookies(),
                         samesite="Lax", path=f"/api/v1/auth/social/{provider}/callback")
     return response
@@ -413,23 +414,35 @@ def social_start(provider: str):
                    {"name": "code", "in": "query", "required": True, "schema": {"type": "string"}}),
            description="Sign-in: a cookie session and a redirect to the cabinet. Link: a redirect to the "
                        "profile. Errors are problem+json (social_identity_not_linked: link it in the profile "
-                       "first; no account is ever created here).")
+                       "first; no account is ever created here) — except for a browser (Accept names text/html), "
+                       "which is sent back to the cabinet's page with ?social_error=<code>: /profile for a link, "
+                       "/login for a sign-in.")
 def social_callback(provider: str):
+    bound, _, rest = request.cookies.get(OIDC_STATE_COOKIE, "").partition("|")
+    remember, _, purpose = rest.partition("|")
+    base = current_app.config["KABINET"].public_url.rstrip("/")
+    try:
+        response = _complete_social(bound, remember == "1", base)
+    except DomainError as error:
+        if not any(kind == "text/html" for kind in request.accept_mimetypes.values()):
+            raise
+        page = "profile" if purpose == "link" else "login"
+        response = redirect(f"{base}/{page}?{urlencode({'social_error': error.code})}", 303)
+    response.delete_cookie(OIDC_STATE_COOKIE, path=f"/api/v1/auth/social/{provider}/callback")
+    return response
+
+
+def _complete_social(bound: str, remember: bool, base: str):
     state, code = request.args.get("state", ""), request.args.get("code", "")
-    bound, _, remember = request.cookies.get(OIDC_STATE_COOKIE, "").partition("|")
     if request.args.get("error"):
         raise Unauthenticated("Вход через провайдера отменён.", code="social_login_cancelled")
     if not state or not code or not bound or not secrets.compare_digest(bound, state):
         raise InvalidInput("Ссылка входа устарела или открыта в другом браузере. Начните вход заново.",
                            code="invalid_state")
     reply = auth().call("CompleteSocialLogin", pb.CompleteSocialLoginRequest(
-        state=state, code=code, remember_me=remember == "1", device=request.user_agent.string[:200],
-        ip=client_ip()))
-    base = current_app.config["KABINET"].public_url.rstrip("/")
+        state=state, code=code, remember_me=remember, device=request.user_agent.string[:200], ip=client_ip()))
     if reply.purpose == "link":
-        response = redirect(f"{base}/profile?linked={reply.linked.provider}", 303)
-    else:
-        response = issue(reply.tokens, "cookie")
-        response.status_code, response.headers["Location"] = 303, f"{base}/"
-    response.delete_cookie(OIDC_STATE_COOKIE, path=f"/api/v1/auth/social/{provider}/callback")
+        return redirect(f"{base}/profile?linked={reply.linked.provider}", 303)
+    response = issue(reply.tokens, "cookie")
+    response.status_code, response.headers["Location"] = 303, f"{base}/"
     return response

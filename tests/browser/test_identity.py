@@ -256,6 +256,12 @@ def test_the_profile_names_contacts_password_sessions_and_social_sign_in(page, s
     page.locator("#social .success").wait_for()
     assert page.get_by_role("button", name="Привязать Тестовый провайдер").is_visible()
     assert_accessible(page, "/profile after unlinking")
+    page.get_by_role("button", name="Выйти").click()  # the unlinked identity signs in no more: the page says why
+    page.get_by_role("heading", name="Вход в личный кабинет").wait_for()
+    page.get_by_role("button", name="Вход через Тестовый провайдер").click()
+    page.wait_for_url("**/login?social_error=social_identity_not_linked")
+    assert "не привязан к личному кабинету" in page.locator("main .alert").first.inner_text()
+    assert_accessible(page, "/login after a refused social sign-in")
 
 
 def test_the_identity_pages_fit_a_phone(phone_page, stack):

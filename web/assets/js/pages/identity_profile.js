@@ -8,7 +8,7 @@ import { fill, h, heading, moment } from '../dom.js';
 import { alertBox, checkbox, field, onSubmit, passwordField } from '../forms.js';
 import { forget } from '../session.js';
 import { codeForm, mismatch, newPasswordField, success } from './identity_common.js';
-import { socialProviders, startSocial } from './identity_social.js';
+import { socialProblem, socialProviders, startSocial } from './identity_social.js';
 
 const KIND = { person: 'Физическое лицо', organization: 'Юридическое лицо или ИП' };
 const METHOD = { password: 'вход по паролю', code: 'вход по паролю и коду', social: 'вход через соцсеть' };
@@ -196,10 +196,11 @@ function sessions(list, reload) {
 }
 
 // --- linked sign-ins ---
-function social(providers, identities, reload, linked) {
+function social(providers, identities, reload, linked, failed) {
   const slot = h('div', { class: 'idn-slot', 'aria-live': 'polite' });
   const title = (id) => (providers.find((p) => p.id === id) || {}).title || id;
   if (linked) slot.append(success(`Вход через ${title(linked)} привязан к профилю.`));
+  if (failed) say(slot, failed, false);
   const taken = new Set(identities.map((i) => i.provider));
   const linkedList = identities.length ? h('ul', { class: 'list idn-linked' }, identities.map((i) => {
     const button = h('button', { type: 'button', class: 'button button--small button--secondary',
@@ -279,6 +280,7 @@ export default {
       fresh.querySelector('h2').focus();
     };
     const linked = query.get('linked');
+    const failed = socialProblem(query);
     fill(main, heading('Профиль'),
       user.onboarding_required ? h('p', { class: 'notice notice--warning' }, 'Заполните анкету ',
         h('a', { href: '/onboarding', text: '«Давайте познакомимся»' }), ', чтобы продолжить работу в кабинете.') : null,
@@ -287,8 +289,9 @@ export default {
       place('contacts', 'Телефон и электронная почта', contacts(user, saved('contacts'))),
       place('password', 'Пароль', password(() => refreshSessions(null, false).catch(() => {}))),
       place('sessions', 'Сеансы', sessions(sessionList.sessions || [], refreshSessions)),
-      place('social', 'Вход через соцсети и Госуслуги', social(providers, identities.identities || [], refreshSocial, linked)));
-    if (linked) {
+      place('social', 'Вход через соцсети и Госуслуги', social(providers, identities.identities || [], refreshSocial, linked,
+        failed)));
+    if (linked || failed) {
       history.replaceState(history.state, '', '/profile');
       document.getElementById('social-title').focus();
       parts.social.scrollIntoView();

@@ -5,6 +5,24 @@
 import { get, post } from '../api.js';
 import { h } from '../dom.js';
 
+// What the gateway's callback says with ?social_error=<code> when it sends a browser back (the API's own
+// problem+json has the same words for apps).
+const PROBLEMS = {
+  social_identity_not_linked: 'Этот аккаунт не привязан к личному кабинету. Войдите по телефону, e-mail или '
+    + 'логину и привяжите его в профиле.',
+  social_identity_taken: 'Этот аккаунт уже привязан к другому личному кабинету.',
+  social_login_cancelled: 'Вход через провайдера отменён.',
+  invalid_state: 'Ссылка входа устарела или открыта в другом браузере. Начните вход заново.',
+  provider_unavailable: 'Сервис входа временно недоступен. Попробуйте позже.',
+};
+
+/** The words for the callback's ?social_error=<code>; null without one. */
+export function socialProblem(query) {
+  const code = query.get('social_error');
+  if (!code) return null;
+  return PROBLEMS[code] || 'Не удалось подтвердить вход через внешний сервис. Попробуйте ещё раз.';
+}
+
 let providers;
 export function socialProviders() {
   providers = providers || get('/api/v1/auth/social/providers').then((r) => r.providers || [])

@@ -8,7 +8,7 @@ import { alertBox, captcha, checkbox, field, onSubmit, passwordField } from '../
 import { navigate } from '../router.js';
 import { forget } from '../session.js';
 import { resender } from './identity_common.js';
-import { socialSignIn } from './identity_social.js';
+import { socialProblem, socialSignIn } from './identity_social.js';
 
 function safeNext(query) {
   const next = query.get('next') || '/';
@@ -70,7 +70,9 @@ export default {
         throw error;
       }
     });
-    fill(main, heading('Вход в личный кабинет'), form,
+    const social = socialProblem(query);
+    fill(main, heading('Вход в личный кабинет'),
+      social ? h('p', { class: 'alert', role: 'alert', text: social }) : null, form,
       h('p', {}, h('a', { href: '/recovery', text: 'Забыли пароль?' })),
       h('p', {}, 'Нет кабинета? ', h('a', { href: '/register', text: 'Зарегистрироваться' })),
       socialSignIn(() => form.querySelector('input[name="remember_me"]').checked));
