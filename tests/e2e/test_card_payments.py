@@ -120,6 +120,8 @@ def test_paying_the_amount_due_by_card_several_accounts_energy_and_penalties(wor
     assert payment["amount_kop"] == 140000 + 12050 + 30000
     assert {(i["account_id"], i["bucket"], i["amount_kop"]) for i in payment["items"]} == {
         (first, "energy", 140000), (first, "penalties", 12050), (second, "energy", 30000)}
+    by_id = dict(zip(world["ids"], world["numbers"], strict=True))
+    assert all(i["account_number"] == by_id[i["account_id"]] for i in payment["items"])  # as printed, for the page
     # the receipt sent to the provider: one line per account × bucket, adding up to the amount
     at_provider = next(p for p in requests.get(f"{sim}/_sim/payments", timeout=10).json()["items"]
                        if p["id"] == payment["provider_payment_id"])

@@ -83,15 +83,17 @@ class CardPaymentStore:
             .order_by(P.c.created_at).limit(limit)).scalars())
 
     def _view(self, row) -> PaymentView:
-        items = tuple(Item(r.account_id, r.bucket, r.amount_kop) for r in self.session.execute(
-            select(IT.c.account_id, IT.c.bucket, IT.c.amount_kop).where(IT.c.payment_id == row["payment_id"])
-            .order_by(IT.c.position)))
+        rows = self.session.execute(
+            select(IT.c.account_id, IT.c.bucket, IT.c.amount_kop, IT.c.account_number)
+            .where(IT.c.payment_id == row["payment_id"]).order_by(IT.c.position)).all()
+        items = tuple(Item(r.account_id, r.bucket, r.amount_kop) for r in rows)
         return PaymentView(
             payment_id=row["payment_id"], status=row["status"], channel=row["channel"], amount_kop=row["amount_kop"],
             items=items, created_at=row["created_at"], user_id=row["user_id"],
             provider_payment_id=row["provider_payment_id"], confirmation_url=row["confirmation_url"] or "",
             cancel_reason=row["cancel_reason"] or "", cancel_message=row["cancel_message"] or "",
-            succeeded_at=row["succeeded_at"], card=row["card"] or "", refunded_kop=row["refunded_kop"])
+            succeeded_at=row["succeeded_at"], card=row["card"] or "", refunded_kop=row["refunded_kop"],
+            numbers={r.account_id: r.account_number for r in rows})
 
     # -- refunds -------------------------------------------------------------------------------------
 

@@ -284,6 +284,7 @@ class PaymentView:
     succeeded_at: dt.datetime | None = None
     card: str = ""
     refunded_kop: int = 0
+    numbers: dict[str, str] = field(default_factory=dict, compare=False)  # account id -> its number, as paid
 
     @property
     def status_text(self) -> str:

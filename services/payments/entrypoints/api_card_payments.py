@@ -99,8 +99,8 @@ def payment_to_pb(view: PaymentView, *, public: bool = False) -> pb.CardPayment:
         amount_kop=view.amount_kop, confirmation_url=view.confirmation_url if view.status == "pending" else "",
         cancel_reason=view.cancel_reason, cancel_message=view.cancel_message, card=view.card,
         refunded_kop=view.refunded_kop, provider_payment_id=view.provider_payment_id,
-        items=[pb.CardPaymentItem(account_id="" if public else i.account_id, bucket=i.bucket, amount_kop=i.amount_kop)
-               for i in view.items])
+        items=[pb.CardPaymentItem(account_id="" if public else i.account_id, bucket=i.bucket, amount_kop=i.amount_kop,
+                                  account_number=view.numbers.get(i.account_id, "")) for i in view.items])
     msg.created_at.FromDatetime(view.created_at)
     if view.succeeded_at:
         msg.succeeded_at.FromDatetime(view.succeeded_at)
