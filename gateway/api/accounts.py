@@ -4,7 +4,7 @@ unbind, and "Сообщить об ошибке в данных счётчика
 from __future__ import annotations
 
 import kabinet_vocabulary as vocab
-from flask import Blueprint
+from flask import Blueprint, jsonify
 from kabinet.accounts.v1 import accounts_pb2 as pb
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
@@ -64,9 +64,30 @@ class AccountListOut(Schema):
     accounts = fields.List(fields.Nested(AccountOut))
 
 
+class PublicSupplierOut(Schema):
+    supplier_id = fields.String()
+    name = fields.String()
+    services = fields.List(fields.String(), metadata={"description": "e.g. Электроэнергия"})
+
+
+class SupplierListOut(Schema):
+    suppliers = fields.List(fields.Nested(PublicSupplierOut))
+
+
 class MeterErrorIn(StrictSchema):
     meter_id = text(SHORT, metadata={"description": "optional: the meter concerned"})
     description = text(TEXT, required=True)
+
+
+@bp.get("/suppliers")
+@operation("Поставщики", tag="accounts", response=SupplierListOut, auth=False,
+           description="The suppliers a customer may choose from when adding an account or paying and submitting "
+                       "readings without signing in, by name. Only what is public: id, name, services.")
+def list_suppliers():
+    response = jsonify(dump(SupplierListOut, accounts().call("ListSuppliers", pb.ListSuppliersRequest(),
+                                                             idempotent=True)))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @bp.get("/accounts")

@@ -41,6 +41,7 @@ def test_add_an_account_by_meter_number_then_its_page_and_the_consumption_chart(
     both_modes(page, "/accounts/add")
     shot(page, "add")
 
+    page.get_by_label("Поставщик").select_option(stack.demo_supplier_id)  # the public list of suppliers
     page.get_by_label("Номер лицевого счёта").fill("12-10000003")
     page.get_by_role("radio", name="Номер счётчика").check()  # the radio: the meter number field appears instead of the payment's
     assert page.get_by_label("Дата последнего платежа").is_hidden()

@@ -155,3 +155,11 @@ def test_leading_zeros_may_be_omitted(stack):
     meter = demo_account("12-10000002")["meters"][0]["number"]
     bound = me.ok("POST", "/api/v1/accounts", 201, json={"number": "012-10000002", "proof": {"meter_number": meter}})
     assert bound["number"] == "12-10000002"
+
+
+def test_the_public_list_of_suppliers_says_only_what_is_public(stack):
+    guest = Customer(stack.gateway_url)
+    response = guest.call("GET", "/api/v1/suppliers")
+    assert response.status_code == 200 and "public" in response.headers["Cache-Control"]
+    demo = next(s for s in response.json()["suppliers"] if s["supplier_id"] == stack.demo_supplier_id)
+    assert demo["name"] and set(demo) == {"supplier_id", "name", "services"}

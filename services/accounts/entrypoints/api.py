@@ -101,6 +101,12 @@ class AccountsServicer(pb_grpc.AccountsServicer):
         card = accounts.find_account(self.uow(), number=request.number, supplier_id=request.supplier_id)
         return pb.FoundAccount(account_id=card.account_id, supplier_id=card.supplier_id, number=card.number)
 
+    def ListSuppliers(self, request, context):
+        # No caller needed: a supplier's name and services are what its own site shows.
+        return pb.ListSuppliersReply(suppliers=[
+            pb.PublicSupplier(supplier_id=s.supplier_id, name=s.name, services=list(s.services))
+            for s in suppliers.public_suppliers(self.uow())])
+
     # ---- customer: groups ----
 
     def ListGroups(self, request, context):

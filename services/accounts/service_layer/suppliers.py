@@ -20,6 +20,12 @@ def _sms_code_taken(code: str) -> Conflict:
     return Conflict(message, code="sms_code_taken", fields={"sms_code": message})
 
 
+def public_suppliers(uow) -> list[ds.Supplier]:
+    """Every supplier, by name, for customers to choose from (the entrypoint passes on only the public fields)."""
+    with uow:
+        return uow.suppliers.all()
+
+
 def list_suppliers(uow, staff: Caller) -> list[ds.Supplier]:
     with uow:
         found = uow.suppliers.all()

@@ -142,3 +142,15 @@ export function captcha() {
   load().catch(() => {});
   return box;
 }
+
+/** A labelled select: options as [value, text]; `selected` the value chosen. */
+export function select(label, name, options, selected = '', attrs = {}, hint = '') {
+  const id = uid(name);
+  const hintId = hint ? `${id}-hint` : null;
+  return h('div', { class: 'field' },
+    h('label', { for: id, text: label }),
+    hint ? h('p', { class: 'hint', id: hintId, text: hint }) : null,
+    h('select', { id, name, ...attrs, 'aria-describedby': [hintId, `${id}-error`].filter(Boolean).join(' ') },
+      options.map(([value, text]) => h('option', { value, selected: value === selected, text }))),
+    h('p', { class: 'error', id: `${id}-error` }));
+}

@@ -73,6 +73,10 @@ def test_an_admin_creates_a_supplier_and_it_is_announced_and_audited(api, rt):
     assert call(api, OPERATOR, "StaffGetSupplier", pb.StaffGetSupplierRequest(supplier_id=made.supplier_id)) == made
     listed = call(api, OPERATOR, "StaffListSuppliers", pb.StaffListSuppliersRequest()).suppliers
     assert {s.supplier_id for s in listed} == {made.supplier_id, DEMO_SUPPLIER}
+    public = api.ListSuppliers(pb.ListSuppliersRequest(), None).suppliers  # no caller: what customers choose from
+    mine = next(s for s in public if s.supplier_id == made.supplier_id)
+    assert (mine.name, list(mine.services)) == (made.name, list(made.services))
+    assert {f.name for f, _ in mine.ListFields()} <= {"supplier_id", "name", "services"}  # no bank, INN, codes
 
     [announced] = [e.supplier for e in events(rt, "accounts.supplier.changed") if e.supplier.supplier_id ==
                    made.supplier_id]

@@ -6,6 +6,7 @@ import { ApiError, get, newKey, post } from '../api.js';
 import { fill, h, heading } from '../dom.js';
 import { alertBox, captcha, field, onSubmit } from '../forms.js';
 import { navigate } from '../router.js';
+import { supplierField } from '../suppliers.js';
 import { radios, select } from './accounts_common.js';
 
 const PROOFS = [['last_payment', 'Последний платёж'], ['meter_number', 'Номер счётчика'],
@@ -21,10 +22,10 @@ function kopecks(text) {
 export default {
   title: 'Новый лицевой счёт',
   async render(main, params, query) {
-    const [mine, groups] = await Promise.all([
-      get('/api/v1/accounts').catch(() => ({ accounts: [] })),
+    const [supplier, groups] = await Promise.all([
+      supplierField('', { choose: 'Определить по номеру счёта',
+        hint: 'Если такой номер есть у нескольких поставщиков, выберите своего.' }),
       get('/api/v1/groups').catch(() => ({ groups: [] }))]);
-    const suppliers = new Map((mine.accounts || []).map((a) => [a.supplier_id, a.supplier_name]));
     const groupOptions = (groups.groups || []).map((g) => [g.group_id, g.name]);
     const defaultGroup = (groups.groups || []).find((g) => g.is_default);
 
@@ -55,8 +56,7 @@ export default {
     let sent = '';
     const form = h('form', { class: 'form', novalidate: true },
       alertBox(),
-      select('Поставщик', 'supplier_id', [['', 'Определить по номеру счёта'], ...suppliers], '', {},
-        'Если такой номер есть у нескольких поставщиков, выберите своего.'),
+      supplier,
       field('Номер лицевого счёта', 'number', { required: true, autocomplete: 'off' },
         'Номер абонента из квитанции, например 12-10000001.'),
       proofChoice, parts.last_payment, parts.meter_number, parts.activation_code,

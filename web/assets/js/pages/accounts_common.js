@@ -76,17 +76,7 @@ export function textarea(label, name, attrs = {}, hint = '') {
     h('p', { class: 'error', id: `${id}-error` }));
 }
 
-/** A labelled select: options as [value, text]; `selected` the value chosen. */
-export function select(label, name, options, selected = '', attrs = {}, hint = '') {
-  const id = uid(name);
-  const hintId = hint ? `${id}-hint` : null;
-  return h('div', { class: 'field' },
-    h('label', { for: id, text: label }),
-    hint ? h('p', { class: 'hint', id: hintId, text: hint }) : null,
-    h('select', { id, name, ...attrs, 'aria-describedby': [hintId, `${id}-error`].filter(Boolean).join(' ') },
-      options.map(([value, text]) => h('option', { value, selected: value === selected, text }))),
-    h('p', { class: 'error', id: `${id}-error` }));
-}
+export { select } from '../forms.js';
 
 /** Radio buttons in a fieldset: options as [value, text]. */
 export function radios(legend, name, options, checked = '', onchange = null) {

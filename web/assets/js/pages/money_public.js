@@ -2,22 +2,21 @@
 // terminal shows (the holder masked, the street, the amount due per bucket) → the amounts, where the receipt goes
 // and a second captcha (each is spent once) → the provider's page → /public/pay/done.
 //
-// The supplier: the API wants its id and has no public list of suppliers yet, so the page takes it from the link
-// (/public/pay?supplier=<id>, as a supplier's site links here) and otherwise asks for it.
+// The supplier: from the link when a supplier's site links here (/public/pay?supplier=<id>), otherwise chosen
+// from the public list (GET /api/v1/suppliers).
 
 import { ApiError, newKey, post } from '../api.js';
 import { fill, h, heading, rub } from '../dom.js';
 import { alertBox, captcha, field, onSubmit } from '../forms.js';
+import { supplierField } from '../suppliers.js';
 import { kopecks, moneyField } from './money_common.js';
 
-function findForm(supplier, onFound) {
+function findForm(supplier, choice, onFound) {
   const form = h('form', { class: 'form', novalidate: true },
     alertBox(),
     field('Номер лицевого счёта', 'number', { autocomplete: 'off', required: true, spellcheck: 'false' },
       'Напечатан в квитанции, например 12-10000001.'),
-    supplier ? h('input', { type: 'hidden', name: 'supplier_id', value: supplier })
-      : field('Код поставщика', 'supplier_id', { autocomplete: 'off', required: true, spellcheck: 'false' },
-        'Указан в ссылке «Оплатить» на сайте вашей сбытовой компании.'),
+    supplier ? h('input', { type: 'hidden', name: 'supplier_id', value: supplier }) : choice,
     captcha(),
     h('button', { type: 'submit', class: 'button', text: 'Найти лицевой счёт' }));
   let key = null;
@@ -91,8 +90,9 @@ function payForm(view) {
 export default {
   title: 'Оплатить без входа',
   guest: true,
-  render(main, _params, query) {
+  async render(main, _params, query) {
     const supplier = query.get('supplier') || '';
+    const choice = supplier ? null : await supplierField('', { hint: 'Сбытовая компания из квитанции.' });
     const step = h('div', {});
     const showView = (view) => {
       const title = h('h2', { tabindex: '-1', text: `Оплата по лицевому счёту ${view.number}` });
@@ -101,7 +101,7 @@ export default {
           text: 'Оплатить другой лицевой счёт' })));
       title.focus();
     };
-    step.append(h('h2', { text: 'Найдите лицевой счёт' }), findForm(supplier, showView));
+    step.append(h('h2', { text: 'Найдите лицевой счёт' }), findForm(supplier, choice, showView));
     fill(main, heading('Оплатить без входа в кабинет'),
       h('p', { text: 'Оплата электроэнергии и пени банковской картой без регистрации: нужен только номер лицевого счёта.' }),
       step,
