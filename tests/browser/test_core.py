@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import assert_accessible, customer, fits, sign_in, vision_mode, wait_ready
+from tests.browser.helpers import (
+    assert_accessible,
+    both_modes,
+    customer,
+    fits,
+    sign_in,
+    vision_mode,
+    wait_ready,
+)
 from tests.e2e.client import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -71,6 +79,7 @@ def test_an_unknown_page_says_so_and_an_unknown_api_path_stays_a_problem(page, s
     page.goto("/no/such/page")
     wait_ready(page)
     assert page.locator("h1").inner_text() == "Страница не найдена"
+    both_modes(page, "an unknown page")
     response = page.request.post(f"{stack.gateway_url}/api/v1/no-such-route", data={})
     assert response.status == 404 and response.headers["content-type"].startswith("application/problem+json")
 
