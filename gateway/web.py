@@ -80,7 +80,6 @@ def asset(name: str):
     return response
 
 
-
 def _whole(response):
     """The file read into the response (the cabinet's files are small), so that its compressed form is cached."""
     if response.status_code == 200:
