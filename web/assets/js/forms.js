@@ -4,16 +4,26 @@
 import { ApiError, get } from './api.js';
 import { h, uid } from './dom.js';
 
-/** A labelled input; `name` is the API's field name, so the server's errors find it. */
-export function field(label, name, attrs = {}, hint = '') {
+/** A labelled control (`tag`: input, select, textarea) with its hint and the error slot; `name` is the API's
+ * field name, so the server's errors find it. */
+function labelled(tag, label, name, attrs, hint, ...children) {
   const id = uid(name);
   const hintId = hint ? `${id}-hint` : null;
-  const input = h('input', { id, name, ...attrs, 'aria-describedby': [hintId, `${id}-error`].filter(Boolean).join(' ') });
   return h('div', { class: 'field' },
     h('label', { for: id, text: label }),
     hint ? h('p', { class: 'hint', id: hintId, text: hint }) : null,
-    input,
+    h(tag, { id, name, ...attrs, 'aria-describedby': [hintId, `${id}-error`].filter(Boolean).join(' ') }, ...children),
     h('p', { class: 'error', id: `${id}-error` }));
+}
+
+/** A labelled input. */
+export function field(label, name, attrs = {}, hint = '') {
+  return labelled('input', label, name, attrs, hint);
+}
+
+/** A labelled textarea. */
+export function textarea(label, name, attrs = {}, hint = '') {
+  return labelled('textarea', label, name, { rows: 4, ...attrs }, hint);
 }
 
 /** A password input with «Показать пароль». */
@@ -143,14 +153,38 @@ export function captcha() {
   return box;
 }
 
-/** A labelled select: options as [value, text]; `selected` the value chosen. */
+/** A labelled select: options as [value, text]; `selected` the value chosen (null: the browser's first). */
 export function select(label, name, options, selected = '', attrs = {}, hint = '') {
-  const id = uid(name);
-  const hintId = hint ? `${id}-hint` : null;
-  return h('div', { class: 'field' },
-    h('label', { for: id, text: label }),
-    hint ? h('p', { class: 'hint', id: hintId, text: hint }) : null,
-    h('select', { id, name, ...attrs, 'aria-describedby': [hintId, `${id}-error`].filter(Boolean).join(' ') },
-      options.map(([value, text]) => h('option', { value, selected: value === selected, text }))),
-    h('p', { class: 'error', id: `${id}-error` }));
+  return labelled('select', label, name, attrs, hint,
+    options.map(([value, text]) => h('option', { value, selected: selected !== null && value === selected, text })));
+}
+
+/** A button that asks before it acts: it shows `question` with `yes` and «Отмена»; `action` runs on yes, and
+ * its error is shown (and focused) above the button. */
+export function askFirst(askText, question, yesText, action) {
+  const problem = alertBox();
+  const ask = h('button', { type: 'button', class: 'button button--secondary', text: askText });
+  const yes = h('button', { type: 'button', class: 'button button--danger', text: yesText });
+  const no = h('button', { type: 'button', class: 'button button--secondary', text: 'Отмена' });
+  const questionId = uid('ask');
+  const said = h('p', { id: questionId, tabindex: '-1', text: question });
+  const panel = h('div', { class: 'confirm', role: 'group', 'aria-labelledby': questionId, hidden: true },
+    said, h('div', { class: 'actions' }, yes, no));
+  ask.addEventListener('click', () => { panel.hidden = false; ask.hidden = true; said.focus(); });
+  no.addEventListener('click', () => { panel.hidden = true; ask.hidden = false; ask.focus(); });
+  yes.addEventListener('click', async () => {
+    if (yes.getAttribute('aria-disabled') === 'true') return;
+    yes.setAttribute('aria-disabled', 'true');
+    try {
+      await action();
+    } catch (error) {
+      problem.textContent = error.message;
+      problem.hidden = false;
+      problem.tabIndex = -1;
+      problem.focus();
+    } finally {
+      yes.removeAttribute('aria-disabled');
+    }
+  });
+  return h('div', {}, problem, h('p', {}, ask), panel);
 }

@@ -66,17 +66,7 @@ export function readValues(form, zones) {
   return out;
 }
 
-export function textarea(label, name, attrs = {}, hint = '') {
-  const id = uid(name);
-  const hintId = hint ? `${id}-hint` : null;
-  return h('div', { class: 'field' },
-    h('label', { for: id, text: label }),
-    hint ? h('p', { class: 'hint', id: hintId, text: hint }) : null,
-    h('textarea', { id, name, rows: 4, ...attrs, 'aria-describedby': [hintId, `${id}-error`].filter(Boolean).join(' ') }),
-    h('p', { class: 'error', id: `${id}-error` }));
-}
-
-export { select } from '../forms.js';
+export { select, textarea } from '../forms.js';
 
 /** Radio buttons in a fieldset: options as [value, text]. */
 export function radios(legend, name, options, checked = '', onchange = null) {

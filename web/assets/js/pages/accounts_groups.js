@@ -4,7 +4,7 @@
 
 import { api, get, newKey, post } from '../api.js';
 import { fill, h, heading } from '../dom.js';
-import { alertBox, field, onSubmit } from '../forms.js';
+import { alertBox, askFirst, field, onSubmit } from '../forms.js';
 import { accountTitle, say, statusBox } from './accounts_common.js';
 
 const TITLE = 'Абоненты и группы';
@@ -62,39 +62,16 @@ export default {
     }
 
     function removal(group, count, fallback) {
-      const problem = alertBox();
-      const ask = h('button', { type: 'button', class: 'button button--secondary',
-        text: `Удалить группу «${group.name}»` });
-      const yes = h('button', { type: 'button', class: 'button button--danger', text: 'Удалить' });
-      const no = h('button', { type: 'button', class: 'button button--secondary', text: 'Отмена' });
-      const questionId = `remove-${group.group_id}`;
-      const question = h('p', { id: questionId, tabindex: '-1', text: count
-        ? `Удалить группу «${group.name}»? Её лицевые счета (${count}) перейдут в группу «${fallback?.name || ''}».`
-        : `Удалить группу «${group.name}»?` });
-      const panel = h('div', { class: 'confirm', role: 'group', 'aria-labelledby': questionId, hidden: true },
-        question, h('div', { class: 'actions' }, yes, no));
-      ask.addEventListener('click', () => { panel.hidden = false; ask.hidden = true; question.focus(); });
-      no.addEventListener('click', () => { panel.hidden = true; ask.hidden = false; ask.focus(); });
       const key = newKey();
-      yes.addEventListener('click', async () => {
-        if (yes.getAttribute('aria-disabled') === 'true') return;
-        yes.setAttribute('aria-disabled', 'true');
-        try {
-          const gone = await api('DELETE', `/api/v1/groups/${encodeURIComponent(group.group_id)}`, undefined, { key });
-          await draw(gone.moved_accounts
-            ? `Группа «${group.name}» удалена, лицевых счетов перенесено: ${gone.moved_accounts}.`
-            : `Группа «${group.name}» удалена.`);
-          main.querySelector('h1')?.focus();
-        } catch (error) {
-          problem.textContent = error.message;
-          problem.hidden = false;
-          problem.tabIndex = -1;
-          problem.focus();
-        } finally {
-          yes.removeAttribute('aria-disabled');
-        }
+      return askFirst(`Удалить группу «${group.name}»`, count
+        ? `Удалить группу «${group.name}»? Её лицевые счета (${count}) перейдут в группу «${fallback?.name || ''}».`
+        : `Удалить группу «${group.name}»?`, 'Удалить', async () => {
+        const gone = await api('DELETE', `/api/v1/groups/${encodeURIComponent(group.group_id)}`, undefined, { key });
+        await draw(gone.moved_accounts
+          ? `Группа «${group.name}» удалена, лицевых счетов перенесено: ${gone.moved_accounts}.`
+          : `Группа «${group.name}» удалена.`);
+        main.querySelector('h1')?.focus();
       });
-      return h('div', {}, problem, h('p', {}, ask), panel);
     }
 
     function creation() {

@@ -2,7 +2,8 @@
 // statuses), plain text with its web addresses as links, a «Показать ещё» pager over a keyset cursor, a status
 // line for screen readers, and the file errors of a multipart form put where the form shows them.
 
-import { h, uid } from '../dom.js';
+import { h } from '../dom.js';
+import { select, textarea } from '../forms.js';
 
 export const TOPIC = {
   question: 'Вопрос',
@@ -45,26 +46,11 @@ export function linkified(text) {
 }
 
 /** A select whose name is the API's field, labelled, with the error slot the forms module fills. */
-export function selectField(label, name, options, attrs = {}, hint = '') {
-  const id = uid(name);
-  const hintId = hint ? `${id}-hint` : null;
-  return h('div', { class: 'field' },
-    h('label', { for: id, text: label }),
-    hint ? h('p', { class: 'hint', id: hintId, text: hint }) : null,
-    h('select', { id, name, ...attrs, 'aria-describedby': [hintId, `${id}-error`].filter(Boolean).join(' ') },
-      options.map(([value, text]) => h('option', { value, text }))),
-    h('p', { class: 'error', id: `${id}-error` }));
-}
+export const selectField = (label, name, options, attrs = {}, hint = '') => select(label, name, options, null, attrs,
+  hint);
 
-export function textareaField(label, name, attrs = {}, hint = '') {
-  const id = uid(name);
-  const hintId = hint ? `${id}-hint` : null;
-  return h('div', { class: 'field' },
-    h('label', { for: id, text: label }),
-    hint ? h('p', { class: 'hint', id: hintId, text: hint }) : null,
-    h('textarea', { id, name, rows: 6, class: 'care-textarea', ...attrs, 'aria-describedby': [hintId, `${id}-error`].filter(Boolean).join(' ') }),
-    h('p', { class: 'error', id: `${id}-error` }));
-}
+export const textareaField = (label, name, attrs = {}, hint = '') => textarea(label, name,
+  { rows: 6, class: 'care-textarea', ...attrs }, hint);
 
 /** A polite status line: what just happened, read out by screen readers. */
 export function statusLine(text = '') {

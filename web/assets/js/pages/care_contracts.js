@@ -5,7 +5,7 @@
 
 import { api, get, newKey, post } from '../api.js';
 import { day, fill, h, heading, month, rub } from '../dom.js';
-import { alertBox, captcha, field, onSubmit } from '../forms.js';
+import { alertBox, askFirst, captcha, field, onSubmit } from '../forms.js';
 import { navigate } from '../router.js';
 import { me } from '../session.js';
 import { PROFILE_STATUS, kwh7 } from './care_common.js';
@@ -126,34 +126,13 @@ function documentsTable(documents) {
 }
 
 function removal(contract) {
-  const problem = alertBox();
-  const ask = h('button', { type: 'button', class: 'button button--secondary', text: 'Удалить договор из кабинета' });
-  const yes = h('button', { type: 'button', class: 'button care-danger', text: 'Удалить' });
-  const no = h('button', { type: 'button', class: 'button button--secondary', text: 'Отмена' });
-  const question = h('p', { id: 'care-remove-q', tabindex: '-1',
-    text: `Удалить договор № ${contract.number} из личного кабинета? Документы и интервальные показания по нему `
-      + 'перестанут быть видны здесь; договор можно будет добавить снова.' });
-  const panel = h('div', { class: 'care-confirm', role: 'group', 'aria-labelledby': 'care-remove-q', hidden: true },
-    question, h('p', { class: 'care-actions' }, yes, no));
-  ask.addEventListener('click', () => { panel.hidden = false; ask.hidden = true; question.focus(); });
-  no.addEventListener('click', () => { panel.hidden = true; ask.hidden = false; ask.focus(); });
   const key = newKey();
-  yes.addEventListener('click', async () => {
-    if (yes.getAttribute('aria-disabled') === 'true') return;
-    yes.setAttribute('aria-disabled', 'true');
-    try {
+  return askFirst('Удалить договор из кабинета',
+    `Удалить договор № ${contract.number} из личного кабинета? Документы и интервальные показания по нему `
+      + 'перестанут быть видны здесь; договор можно будет добавить снова.', 'Удалить', async () => {
       await api('DELETE', `/api/v1/contracts/${encodeURIComponent(contract.contract_id)}`, undefined, { key });
       await navigate('/contracts');
-    } catch (error) {
-      problem.textContent = error.message;
-      problem.hidden = false;
-      problem.tabIndex = -1;
-      problem.focus();
-    } finally {
-      yes.removeAttribute('aria-disabled');
-    }
-  });
-  return h('div', {}, problem, h('p', {}, ask), panel);
+    });
 }
 
 /** The newest profile of a meter in a line: «ноябрь 2026 г.: В ожидании, расход интервальный …, «Дельта» …». */
