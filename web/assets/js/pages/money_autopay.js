@@ -9,6 +9,32 @@ import { alertBox, field, onSubmit, passwordField } from '../forms.js';
 import { forget, me } from '../session.js';
 import { kopecks, moneyField, myAccounts } from './money_common.js';
 
+/** One field with its button, inline in a form: `send(value)` on a click or Enter, the button busy meanwhile,
+ * the server's message under the field. */
+function inline(input, go, send) {
+  const submit = async () => {
+    if (go.getAttribute('aria-disabled') === 'true') return;
+    const slot = document.getElementById(`${input.id}-error`);
+    slot.textContent = '';
+    input.removeAttribute('aria-invalid');
+    go.setAttribute('aria-disabled', 'true');
+    try {
+      await send(input.value);
+    } catch (error) {
+      slot.textContent = error.message;
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+    } finally {
+      go.removeAttribute('aria-disabled');
+    }
+  };
+  go.addEventListener('click', submit);
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') { event.preventDefault(); submit(); }
+  });
+  input.focus();
+}
+
 const OFF = { card_deleted: 'карта автоплатежа удалена', unbound: 'лицевой счёт был отвязан', switched_off: 'отключён вами' };
 const CHARGE = { charging: 'Списываем', retry: 'Повторим попытку', paid: 'Оплачено', skipped: 'Пропущено', failed: 'Не удалось' };
 const REASON = { nothing_due: 'нечего оплачивать', below_minimum: 'сумма меньше минимальной',
@@ -93,35 +119,14 @@ function settingsForm(account, state, cards, redraw) {
     const go = h('button', { type: 'button', class: 'button', text: 'Подтвердить паролем' });
     stepUp.replaceChildren(h('h3', { text: 'Подтверждение паролем' }), pw, h('p', {}, go));
     stepUp.hidden = false;
-    const input = pw.querySelector('input');
-    const submit = async () => {
-      if (go.getAttribute('aria-disabled') === 'true') return;
-      const slot = document.getElementById(`${input.id}-error`);
-      slot.textContent = '';
-      input.removeAttribute('aria-invalid');
-      go.setAttribute('aria-disabled', 'true');
-      try {
-        const response = await api('POST', '/api/v1/auth/step-up', { password: input.value }, { raw: true });
-        if (response.status === 202) {
-          askCode(await response.json()); // after many failed attempts the password alone is not enough
-          return;
-        }
-        stepUp.hidden = true;
-        stepUp.replaceChildren();
-        form.requestSubmit();
-      } catch (error) {
-        slot.textContent = error.message;
-        input.setAttribute('aria-invalid', 'true');
-        input.focus();
-      } finally {
-        go.removeAttribute('aria-disabled');
+    inline(pw.querySelector('input'), go, async (value) => {
+      const response = await api('POST', '/api/v1/auth/step-up', { password: value }, { raw: true });
+      if (response.status === 202) {
+        askCode(await response.json()); // after many failed attempts the password alone is not enough
+        return;
       }
-    };
-    go.addEventListener('click', submit);
-    input.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter') { event.preventDefault(); submit(); }
+      done();
     });
-    input.focus();
   };
 
   // the account under pressure: a code was sent to the verified phone or e-mail; it opens a fresh session
@@ -130,31 +135,18 @@ function settingsForm(account, state, cards, redraw) {
       reply.detail || 'Мы отправили код подтверждения.');
     const go = h('button', { type: 'button', class: 'button', text: 'Подтвердить кодом' });
     stepUp.replaceChildren(h('h3', { text: 'Подтверждение кодом' }), code, h('p', {}, go));
-    const input = code.querySelector('input');
-    const submit = async () => {
-      if (go.getAttribute('aria-disabled') === 'true') return;
-      const slot = document.getElementById(`${input.id}-error`);
-      slot.textContent = '';
-      go.setAttribute('aria-disabled', 'true');
-      try {
-        await post('/api/v1/auth/login/confirm', { step_up_id: reply.step_up_id, code: input.value.trim(), session: 'cookie' });
-        forget();
-        stepUp.hidden = true;
-        stepUp.replaceChildren();
-        form.requestSubmit();
-      } catch (error) {
-        slot.textContent = error.message;
-        input.setAttribute('aria-invalid', 'true');
-        input.focus();
-      } finally {
-        go.removeAttribute('aria-disabled');
-      }
-    };
-    go.addEventListener('click', submit);
-    input.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter') { event.preventDefault(); submit(); }
+    inline(code.querySelector('input'), go, async (value) => {
+      await post('/api/v1/auth/login/confirm', { step_up_id: reply.step_up_id, code: value.trim(), session: 'cookie' });
+      forget();
+      done();
     });
-    input.focus();
+  };
+
+  // confirmed: the step-up box goes and the settings are sent again
+  const done = () => {
+    stepUp.hidden = true;
+    stepUp.replaceChildren();
+    form.requestSubmit();
   };
 
   onSubmit(form, async (v) => {
