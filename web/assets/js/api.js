@@ -24,6 +24,18 @@ export const newKey = () => (crypto.randomUUID ? crypto.randomUUID()
   : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''));
 
 /** `probe`: a 401 is an answer (who is signed in?), not a session that ended under the person's feet. */
+/** The Idempotency-Key of one form's request: the same while the body is the same (a retry after a timeout or a
+ * double click has one effect), a new one when the person changed something. */
+export function keyPerBody() {
+  let key = null;
+  let last = '';
+  return (body) => {
+    const now = JSON.stringify(body);
+    if (now !== last || !key) { key = newKey(); last = now; }
+    return key;
+  };
+}
+
 export async function api(method, path, body, { key, raw = false, probe = false } = {}) {
   const headers = { Accept: 'application/json, application/problem+json' };
   const init = { method, headers, credentials: 'same-origin' };

@@ -2,7 +2,7 @@
 // payment's date and amount, the meter number, an activation code), an alias and the group; the captcha when
 // the server asks for one.
 
-import { ApiError, get, newKey, post } from '../api.js';
+import { ApiError, get, keyPerBody, post } from '../api.js';
 import { fill, h, heading } from '../dom.js';
 import { alertBox, captcha, field, onSubmit } from '../forms.js';
 import { navigate } from '../router.js';
@@ -52,8 +52,7 @@ export default {
 
     const slot = h('div', { class: 'captcha-slot' });
     let challenge = null;
-    let key = newKey();
-    let sent = '';
+    const keyOf = keyPerBody();
     const form = h('form', { class: 'form', novalidate: true },
       alertBox(),
       supplier,
@@ -86,10 +85,8 @@ export default {
       if (v.supplier_id) body.supplier_id = v.supplier_id;
       if (v.group_id) body.group_id = v.group_id;
       if (v.captcha_id) Object.assign(body, { captcha_id: v.captcha_id, captcha_answer: v.captcha_answer || '' });
-      const signature = JSON.stringify(body);
-      if (signature !== sent) { key = newKey(); sent = signature; }
       try {
-        const account = await post('/api/v1/accounts', body, { key });
+        const account = await post('/api/v1/accounts', body, { key: keyOf(body) });
         await navigate(`/accounts/${account.account_id}?added=1`);
       } catch (error) {
         if (error.code === 'captcha_required' || error.code === 'captcha_invalid') {

@@ -3,7 +3,7 @@
 // «Сохранить карту»; POST /api/v1/payments (one Idempotency-Key for the retries of the same request), then the
 // provider's page; it sends the customer back to /payments?payment_id=… which shows that payment.
 
-import { ApiError, get, newKey, post } from '../api.js';
+import { ApiError, get, keyPerBody, post } from '../api.js';
 import { day, fill, h, heading, rub } from '../dom.js';
 import { alertBox, checkbox, field, onSubmit } from '../forms.js';
 import { navigate } from '../router.js';
@@ -105,8 +105,7 @@ export default {
     form.addEventListener('change', refresh);
     refresh();
 
-    let key = null;
-    let last = '';
+    const keyOf = keyPerBody();
     onSubmit(form, async () => {
       const errors = {};
       const items = [];
@@ -124,11 +123,9 @@ export default {
       const phone = form.elements['receipt.phone'].value.trim();
       const body = { items, save_card: form.elements.save_card.checked, return_path: '/payments',
         receipt: { ...(email ? { email } : {}), ...(phone && !email ? { phone } : {}) } };
-      const fingerprint = JSON.stringify(body);
-      if (fingerprint !== last || !key) { key = newKey(); last = fingerprint; }
       let payment;
       try {
-        payment = await post('/api/v1/payments', body, { key });
+        payment = await post('/api/v1/payments', body, { key: keyOf(body) });
       } catch (error) {
         // the server names the items by their place in the list it got: put it back on the right account
         if (error instanceof ApiError && error.errors && error.errors.items) {

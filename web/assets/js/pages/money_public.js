@@ -5,7 +5,7 @@
 // The supplier: from the link when a supplier's site links here (/public/pay?supplier=<id>), otherwise chosen
 // from the public list (GET /api/v1/suppliers).
 
-import { ApiError, newKey, post } from '../api.js';
+import { ApiError, keyPerBody, post } from '../api.js';
 import { fill, h, heading, rub } from '../dom.js';
 import { alertBox, captcha, field, onSubmit } from '../forms.js';
 import { supplierField } from '../suppliers.js';
@@ -19,15 +19,12 @@ function findForm(supplier, choice, onFound) {
     supplier ? h('input', { type: 'hidden', name: 'supplier_id', value: supplier }) : choice,
     captcha(),
     h('button', { type: 'submit', class: 'button', text: 'Найти лицевой счёт' }));
-  let key = null;
-  let last = '';
+  const keyOf = keyPerBody();
   onSubmit(form, async (v) => {
     const body = { number: (v.number || '').trim(), supplier_id: (v.supplier_id || '').trim(),
       captcha_id: v.captcha_id || '', captcha_answer: v.captcha_answer || '' };
-    const fingerprint = JSON.stringify(body);
-    if (fingerprint !== last || !key) { key = newKey(); last = fingerprint; }
     try {
-      const view = await post('/api/v1/public/payments/account', body, { key });
+      const view = await post('/api/v1/public/payments/account', body, { key: keyOf(body) });
       onFound(view);
     } catch (error) {
       // the server spent the captcha on any answer; with no answer (the network) the same request may go again
@@ -59,8 +56,7 @@ function payForm(view) {
     captcha(),
     h('button', { type: 'submit', class: 'button', text: 'Перейти к оплате' }),
     h('p', { class: 'muted', text: 'Вы перейдёте на защищённую страницу платёжного сервиса ЮKassa. Чек придёт на указанную почту или телефон.' }));
-  let key = null;
-  let last = '';
+  const keyOf = keyPerBody();
   onSubmit(form, async (v) => {
     const energy = kopecks(v.energy_kop);
     const penalties = kopecks(v.penalties_kop);
@@ -73,11 +69,9 @@ function payForm(view) {
     const body = { number: view.number, supplier_id: view.supplier_id, energy_kop: energy, penalties_kop: penalties,
       receipt: { ...(email ? { email } : {}), ...(phone && !email ? { phone } : {}) }, return_path: '/public/pay/done',
       captcha_id: v.captcha_id || '', captcha_answer: v.captcha_answer || '' };
-    const fingerprint = JSON.stringify(body);
-    if (fingerprint !== last || !key) { key = newKey(); last = fingerprint; }
     let payment;
     try {
-      payment = await post('/api/v1/public/payments', body, { key });
+      payment = await post('/api/v1/public/payments', body, { key: keyOf(body) });
     } catch (error) {
       if (error.status) form.querySelector('.captcha')?.reload?.().catch(() => {});
       throw error;
