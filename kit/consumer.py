@@ -7,9 +7,10 @@ A subscription whose handlers only write to the database may share one
 transaction among the messages of a fetch (`shared_transaction`): every event
 claimed in one statement, the handlers run, one commit; when a handler fails,
 all of it is rolled back and the messages are settled one at a time as above.
-A batch handler (`batch_handlers`, with a shared transaction) gets all the fresh
-events of its subject in a fetch at once, so that set-based code (one statement
-for many rows) serves a flood of them; alone it gets a list of one.
+A batch handler (`batch_handlers`, with a shared transaction) gets the fresh
+events of its subject that follow each other in a fetch at once, so that
+set-based code (one statement for many rows) serves a flood of them while the
+stream's order holds; alone it gets a list of one.
 Transient failures are nak'ed with a growing delay; poison messages (undecodable,
 or refused by the domain) and messages past max_deliver are recorded as dead
 letters and terminated.
@@ -183,11 +184,19 @@ class ConsumerLoop:
         return msgs[len(outcomes):]
 
     def _handle_together(self, items: list[tuple[Handler, Event]]) -> list[str]:
-        """Claim every event in one statement, run the handlers of the fresh ones, commit once; the outcomes
-        ("ok" or "duplicate"). The fresh events of a batch handler's subject go to it together, after the
-        others. A handler's exception rolls everything back and propagates."""
+        """Claim every event in one statement, run the handlers of the fresh ones in the stream's order, commit
+        once; the outcomes ("ok" or "duplicate"). Consecutive fresh events of one batch handler's subject go to it
+        together (so a correction that follows a fact is handled after it). A handler's exception rolls
+        everything back and propagates."""
         outcomes: list[str] = []
-        batches: dict[str, list[Event]] = {}
+        run: list[Event] = []  # consecutive fresh events of one batch subject, not handled yet
+
+        def flush() -> None:
+            if run:
+                with consuming(run[0], self.sub.durable):  # traced as the first of them
+                    self.sub.batch_handlers[run[0].type](list(run), uow)
+                run.clear()
+
         with self.uow_factory() as uow:
             fresh = {str(row[0]) for row in uow.session.execute(
                 _CLAIM_ALL, {"consumer": self.sub.durable, "ids": [event.id for _, event in items]})}
@@ -198,8 +207,10 @@ class ConsumerLoop:
                     continue
                 fresh.discard(event.id)  # the same event twice in one fetch: the second is a duplicate
                 outcomes.append("ok")
+                if run and run[0].type != event.type:
+                    flush()
                 if event.type in self.sub.batch_handlers:
-                    batches.setdefault(event.type, []).append(event)
+                    run.append(event)
                     continue
                 token = request_id_var.set(event.trace_id)
                 try:
@@ -207,9 +218,7 @@ class ConsumerLoop:
                         handler(event, uow)
                 finally:
                     request_id_var.reset(token)
-            for subject, events in batches.items():
-                with consuming(events[0], self.sub.durable):  # traced as the first of them
-                    self.sub.batch_handlers[subject](events, uow)
+            flush()
             uow.commit()
         return outcomes
 

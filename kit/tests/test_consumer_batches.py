@@ -1,14 +1,14 @@
 """Batch handlers of the consumer: the fresh events of a fetch go to one call in the shared transaction; duplicates
-are left out; a failing batch is settled one event at a time (each a list of one), a refused one dead-lettered."""
+are left out; batches keep the stream's order; a failing batch is settled one event at a time (each a list of one), a refused one dead-lettered."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
 
-from kit.consumer import Subscription
+from kit.consumer import ConsumerLoop, Subscription
 from kit.errors import Rejected
-from kit.events import encode
+from kit.events import Event, encode
 from kit.outbox import dead_letters, processed_events
 from kit.tests import test_outbox_consumer_integration as base
 from kit.tests.test_outbox_consumer_integration import _consume, _count, reading_event, record_effect
@@ -63,3 +63,25 @@ def test_a_failing_batch_is_settled_one_event_at_a_time(db, nats_url):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM effects")).scalar_one() == 3
     assert 1 in calls
+
+
+def test_batches_keep_the_streams_order(db):
+    """A fact, its correction, more facts: the correction's handler runs between the batches around it, as the
+    stream has them (a correction handled before the fact it corrects would find nothing to correct)."""
+    _url, engine = db
+    calls: list[tuple[str, list[str]]] = []
+
+    def accepted(events, uow):
+        calls.append(("accepted", [e.aggregate_id for e in events]))
+
+    def corrected(event, uow):
+        calls.append(("corrected", [event.aggregate_id]))
+
+    loop = ConsumerLoop(None, Subscription(durable="d", handlers={"readings.reading.corrected": corrected},
+                                           batch_handlers={"readings.reading.accepted": accepted},
+                                           shared_transaction=True), base.uow_factory(engine))
+    a, b, c, d = (reading_event(name) for name in "abcd")
+    fix = Event(type="readings.reading.corrected", aggregate_id="b-fixed", payload=a.payload)
+    events = [a, b, fix, c, d]
+    assert loop._handle_together([(loop.sub.handler_for(e.type), e) for e in events]) == ["ok"] * 5
+    assert calls == [("accepted", ["a", "b"]), ("corrected", ["b-fixed"]), ("accepted", ["c", "d"])]

@@ -30,7 +30,8 @@ _TARIFFS_OF_CATEGORY = (
            tariffs.c.category == bindparam("category", type_=Text))
     .order_by(tariffs.c.valid_from))
 # ... and the ones every charge writes or asks, in plain SQL through the driver (kit.db.driver_rows)
-_CHARGED = "SELECT 1 FROM charges WHERE reading_id = %(reading_id)s AND kind = ANY(%(kinds)s) LIMIT 1"
+_CHARGED = ("SELECT DISTINCT reading_id::text FROM charges WHERE reading_id = ANY(%(ids)s::uuid[]) "
+            "AND kind = ANY(%(kinds)s)")
 _INSERT_CHARGE = ("INSERT INTO charges (charge_id, account_id, kind, reading_id, tariff_id, amount_kop, posted_at, "
                   "period, meter_id) VALUES (%(charge_id)s, %(account_id)s, %(kind)s, %(reading_id)s, %(tariff_id)s, "
                   "%(amount_kop)s, %(posted_at)s, %(period)s, %(meter_id)s)")
@@ -41,8 +42,11 @@ _ENTRY_COLUMNS = ("entry_id", "account_id", "kind", "amount_kop", "charge_id", "
                   "due_on", "external_id", "reverses", "run_id", "channel", "paid_on", "description")
 _INSERT_ENTRY = (f"INSERT INTO ledger ({', '.join(_ENTRY_COLUMNS)}) "
                  f"VALUES ({', '.join(f'%({c})s' for c in _ENTRY_COLUMNS)})")
-_LOCK_ACCOUNT = "SELECT pg_advisory_xact_lock(hashtextextended(%(account_id)s, 0))"
+# in the order given (the callers sort the ids, so that two transactions never wait for each other)
+_LOCK_ACCOUNTS = "SELECT pg_advisory_xact_lock(hashtextextended(id, 0)) FROM unnest(%(ids)s::text[]) AS id"
 _BALANCE = "SELECT coalesce(sum(amount_kop), 0) AS balance FROM ledger WHERE account_id = %(account_id)s"
+_BALANCES = ("SELECT account_id::text, sum(amount_kop) AS balance FROM ledger "
+             "WHERE account_id = ANY(%(ids)s::uuid[]) GROUP BY account_id")
 
 
 class TariffRepository:
@@ -115,17 +119,21 @@ class ChargeRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, charge: Charge) -> None:
-        driver_rows(self.session, _INSERT_CHARGE, dict(
+    def add_many(self, batch: list[Charge]) -> None:
+        """Charges with their lines: two pipelined statements whatever their number."""
+        if not batch:
+            return
+        driver_rows(self.session, _INSERT_CHARGE, [dict(
             charge_id=charge.charge_id, account_id=charge.account_id, kind=charge.kind,
             reading_id=charge.reading_id, tariff_id=charge.tariff_id, amount_kop=charge.amount_kop,
-            posted_at=charge.posted_at, period=charge.period, meter_id=charge.meter_id))
-        count_on_commit(self.session, POSTED.labels(charge.kind))
+            posted_at=charge.posted_at, period=charge.period, meter_id=charge.meter_id) for charge in batch])
+        for charge in batch:
+            count_on_commit(self.session, POSTED.labels(charge.kind))
         driver_rows(self.session, _INSERT_LINES, [
             {"charge_id": charge.charge_id, "position": i, "zone": line.zone, "consumption": line.consumption,
              "ratio": line.ratio, "price_rub": line.price_rub, "amount_kop": line.amount_kop,
              "zones": len(charge.lines), "reading": line.reading}  # a reading's lines are its meter's zones
-            for i, line in enumerate(charge.lines)
+            for charge in batch for i, line in enumerate(charge.lines)
         ])
 
     def mark_replaced(self, charge_id: str, by: str) -> bool:
@@ -134,9 +142,11 @@ class ChargeRepository:
             update(charges).where(charges.c.charge_id == charge_id, charges.c.replaced_by.is_(None))
             .values(replaced_by=by)).rowcount == 1
 
-    def charged(self, reading_id: str, kinds: tuple[str, ...]) -> bool:
-        """Whether the reading has a charge of one of these kinds (every accepted reading asks: built once)."""
-        return bool(driver_rows(self.session, _CHARGED, {"reading_id": reading_id, "kinds": list(kinds)}))
+    def charged(self, reading_ids: list[str], kinds: tuple[str, ...]) -> set[str]:
+        """Those of the readings that have a charge of one of these kinds (every accepted reading asks: one
+        statement for a consumer's fetch)."""
+        rows = driver_rows(self.session, _CHARGED, {"ids": list(reading_ids), "kinds": list(kinds)})
+        return {row["reading_id"] for row in rows}
 
     def for_reading(self, reading_id: str, kind: str) -> Charge | None:
         found = self._load(select(charges).where(charges.c.reading_id == reading_id, charges.c.kind == kind))
@@ -172,10 +182,20 @@ class LedgerRepository:
     def lock_account(self, account_id: str) -> None:
         """Serialize postings to one account until the transaction ends, so that the balance
         read after a posting is the balance right after it."""
-        driver_rows(self.session, _LOCK_ACCOUNT, {"account_id": account_id})
+        self.lock_accounts([account_id])
+
+    def lock_accounts(self, account_ids: list[str]) -> None:
+        """lock_account for many, in one statement, in a stable order (two transactions locking overlapping
+        sets never wait for each other)."""
+        driver_rows(self.session, _LOCK_ACCOUNTS, {"ids": sorted(set(account_ids))})
 
     def add(self, entry: LedgerEntry) -> None:
         driver_rows(self.session, _INSERT_ENTRY, _entry_row(entry))
+
+    def add_many(self, entries: list[LedgerEntry]) -> None:
+        """Entries in one pipelined statement."""
+        if entries:
+            driver_rows(self.session, _INSERT_ENTRY, [_entry_row(entry) for entry in entries])
 
     def add_once(self, entry: LedgerEntry) -> bool:
         """An entry of an outside fact (its external_id), unless it is booked already; True if this call
@@ -185,7 +205,6 @@ class LedgerRepository:
             .on_conflict_do_nothing(index_elements=[ledger.c.external_id]).returning(ledger.c.entry_id)
         ).first()
         return added is not None
-
 
     def entry_of_charge(self, charge_id: str) -> LedgerEntry | None:
         """The ledger entry of a charge while nothing reversed it."""
@@ -201,6 +220,11 @@ class LedgerRepository:
 
     def balance_kop(self, account_id: str) -> int:
         return int(driver_rows(self.session, _BALANCE, {"account_id": account_id})[0]["balance"])
+
+    def balances_kop(self, account_ids: list[str]) -> dict[str, int]:
+        """balance_kop of many accounts, one statement (0 for an account without entries)."""
+        rows = driver_rows(self.session, _BALANCES, {"ids": sorted(set(account_ids))})
+        return {account_id: 0 for account_id in account_ids} | {r["account_id"]: int(r["balance"]) for r in rows}
 
 
 def _entry_row(entry: LedgerEntry) -> dict:

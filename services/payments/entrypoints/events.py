@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from kit.access import binding_handlers
 from kit.consumer import Subscription
@@ -13,15 +14,16 @@ from services.payments.domain.billing import parse_period
 from services.payments.domain.model import AcceptedReading
 from services.payments.entrypoints.rejection_events import on_reading_rejected
 from services.payments.service_layer.accounts import project_account, project_supplier
-from services.payments.service_layer.charging import post_preliminary_charge, replace_preliminary_charge
+from services.payments.service_layer.charging import post_preliminary_charges, replace_preliminary_charge
 
 
 def subscriptions() -> list[Subscription]:
-    # charges are writes in the unit of work only: a fetch's readings share one transaction
+    # charges are writes in the unit of work only: a fetch's readings share one transaction, and the accepted
+    # ones that follow each other are charged together (set-based)
     return [Subscription(durable="payments-readings",
-                         handlers={"readings.reading.accepted": on_reading_accepted,
-                                   "readings.reading.corrected": on_reading_corrected,
-                                   "readings.reading.rejected": on_reading_rejected}, shared_transaction=True),
+                         handlers={"readings.reading.corrected": on_reading_corrected,
+                                   "readings.reading.rejected": on_reading_rejected},
+                         batch_handlers={"readings.reading.accepted": on_readings_accepted}, shared_transaction=True),
             Subscription(durable="payments-accounts", handlers=binding_handlers(lambda uow: uow.access)),
             # a durable of its own: a new consumer reads the stream from its start, so every account that
             # accounts announced before this subscription existed is projected too
@@ -29,8 +31,8 @@ def subscriptions() -> list[Subscription]:
             Subscription(durable="payments-suppliers", handlers={"accounts.supplier.changed": on_supplier_changed})]
 
 
-def on_reading_accepted(event: Event, uow) -> None:
-    post_preliminary_charge(uow, accepted_reading(event.payload), now=dt.datetime.now(dt.UTC))
+def on_readings_accepted(batch: Sequence[Event], uow) -> None:
+    post_preliminary_charges(uow, [accepted_reading(event.payload) for event in batch], now=dt.datetime.now(dt.UTC))
 
 
 def on_reading_corrected(event: Event, uow) -> None:

@@ -8,7 +8,7 @@ processed-event record); it neither opens nor commits it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -25,32 +25,63 @@ def post_preliminary_charge(uow, reading: model.AcceptedReading, *, now: dt.date
     it was taken in (the local month) and announce it. A reading of a period already billed is charged as
     an adjustment of the next open period. None if the reading was charged already (the same fact
     published again)."""
-    uow.ledger.lock_account(reading.account_id)
-    if uow.charges.charged(reading.reading_id, (model.PRELIMINARY, ADJUSTMENT)):
-        return None
-    supplier = uow.suppliers.get(reading.supplier_id)
-    tariff = tariff_in_force(uow, supplier_id=reading.supplier_id, category=reading.category,
-                             moment=reading.taken_at, supplier=supplier)
-    # readings names the period (a reading outside the window under "next_period" counts for the next one)
-    taken_in = reading.period or billing.period_of(reading.taken_at, supplier)
+    posted = post_preliminary_charges(uow, [reading], now=now)
+    return posted[0] if posted else None
+
+
+def post_preliminary_charges(uow, readings: Sequence[model.AcceptedReading], *,
+                             now: dt.datetime) -> list[model.Charge]:
+    """post_preliminary_charge for the readings of a consumer's fetch together, in the same few statements
+    whatever their number (the accounts locked, the readings charged already asked, the charges, lines and
+    entries written, the balances read: one statement each). The charges posted, in the readings' order; none
+    for a reading charged already or listed twice."""
+    uow.ledger.lock_accounts([r.account_id for r in readings])
+    seen = uow.charges.charged([r.reading_id for r in readings], (model.PRELIMINARY, ADJUSTMENT))
+    planned = []  # (reading, supplier, tariff, the period it was taken in)
+    for reading in readings:
+        if reading.reading_id in seen:
+            continue
+        seen.add(reading.reading_id)
+        supplier = uow.suppliers.get(reading.supplier_id)
+        tariff = tariff_in_force(uow, supplier_id=reading.supplier_id, category=reading.category,
+                                 moment=reading.taken_at, supplier=supplier)
+        # readings names the period (a reading outside the window under "next_period" counts for the next one)
+        planned.append((reading, supplier, tariff, reading.period or billing.period_of(reading.taken_at, supplier)))
     # A run of the period is either not started (it will supersede this charge) or sees the charge booked
     # to the next open period: the shared lock waits for a run being created (BillingStore.close_period_lock).
-    uow.billing.close_period_lock(reading.supplier_id, taken_in, shared=True)
-    period = billing.open_period(taken_in, uow.billing.billed_periods(reading.supplier_id, taken_in))
+    billed = {}
+    for supplier_id, taken_in in sorted({(r.supplier_id, taken_in) for r, _, _, taken_in in planned}):
+        uow.billing.close_period_lock(supplier_id, taken_in, shared=True)
+        billed[supplier_id, taken_in] = uow.billing.billed_periods(supplier_id, taken_in)
+    posted = [_charge(reading, supplier, tariff, taken_in, billed[reading.supplier_id, taken_in], now=now)
+              for reading, supplier, tariff, taken_in in planned]
+    uow.charges.add_many([charge for charge, _ in posted])
+    uow.ledger.add_many([entry for _, entry in posted])
+    # each charge announces the balance right after it: the account's balance now less its later charges here
+    balances = uow.ledger.balances_kop([charge.account_id for charge, _ in posted])
+    announced = []
+    for (charge, entry), (reading, *_) in zip(reversed(posted), reversed(planned), strict=True):
+        balance = model.Balance(charge.account_id, balances[charge.account_id])
+        announced.append(events.charge_posted(charge, user_id=reading.submitted_by, balance=balance))
+        balances[charge.account_id] -= entry.amount_kop
+    for event in reversed(announced):
+        uow.emit(event)
+    return [charge for charge, _ in posted]
+
+
+def _charge(reading: model.AcceptedReading, supplier: model.Supplier | None, tariff: model.Tariff,
+            taken_in: dt.date, billed: list[dt.date], *, now: dt.datetime) -> tuple[model.Charge, model.LedgerEntry]:
+    """The charge of a reading taken in a period and its ledger entry: of that period while it is open, else an
+    adjustment of the next open one (the billed period is not edited)."""
+    period = billing.open_period(taken_in, billed)
     charge = model.preliminary_charge(tariff, reading, posted_at=now)
     due_on = billing.due_date(period, supplier.payment_due_day if supplier else None)
     if period == taken_in:
         charge = replace(charge, period=period)
-        entry = replace(model.LedgerEntry.for_charge(charge), period=period, due_on=due_on)
-    else:  # a late correction: the billed period is not edited, the next open one gets an adjustment
-        charge = replace(charge, kind=ADJUSTMENT, period=period)
-        entry = replace(model.LedgerEntry.for_charge(charge), kind=model.ADJUSTMENT, period=period, due_on=due_on,
-                        description=f"Корректировка за {billing.period_title(taken_in)}")
-    uow.charges.add(charge)
-    uow.ledger.add(entry)
-    balance = model.Balance(reading.account_id, uow.ledger.balance_kop(reading.account_id))
-    uow.emit(events.charge_posted(charge, user_id=reading.submitted_by, balance=balance))
-    return charge
+        return charge, replace(model.LedgerEntry.for_charge(charge), period=period, due_on=due_on)
+    charge = replace(charge, kind=ADJUSTMENT, period=period)
+    return charge, replace(model.LedgerEntry.for_charge(charge), kind=model.ADJUSTMENT, period=period,
+                           due_on=due_on, description=f"Корректировка за {billing.period_title(taken_in)}")
 
 
 def replace_preliminary_charge(uow, reading: model.AcceptedReading, *, corrects: str,
@@ -59,7 +90,7 @@ def replace_preliminary_charge(uow, reading: model.AcceptedReading, *, corrects:
     reversed (`reverses`), the charge marked replaced (the billing run counts neither) — and the corrected
     reading charged as any accepted one. Exactly once: None if the correction was charged already."""
     uow.ledger.lock_account(reading.account_id)
-    if uow.charges.charged(reading.reading_id, (model.PRELIMINARY, ADJUSTMENT)):
+    if uow.charges.charged([reading.reading_id], (model.PRELIMINARY, ADJUSTMENT)):
         return None
     # the superseded reading's charge: preliminary, or an adjustment when it arrived after its period was billed
     old = next((c for c in (uow.charges.for_reading(corrects, kind) for kind in (model.PRELIMINARY, ADJUSTMENT))

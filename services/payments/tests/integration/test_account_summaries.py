@@ -71,9 +71,9 @@ def charge(rt, account_id: str, posted_at: dt.datetime, zones: int = 1, charge_i
                              amount_kop=8_037 * (i + 1))
                   for i, z in enumerate(("total",) if zones == 1 else ("day", "night")))
     with rt.uow() as uow:
-        uow.charges.add(Charge(account_id=account_id, kind="preliminary", reading_id=str(uuid.uuid4()),
-                               tariff_id=None, lines=lines, posted_at=posted_at,
-                               **({"charge_id": charge_id} if charge_id else {})))
+        uow.charges.add_many([Charge(account_id=account_id, kind="preliminary", reading_id=str(uuid.uuid4()),
+                                     tariff_id=None, lines=lines, posted_at=posted_at,
+                                     **({"charge_id": charge_id} if charge_id else {}))])
         uow.commit()
 
 

@@ -359,3 +359,34 @@ def test_an_orphaned_run_is_resumed_by_the_schedule_and_the_schedule_starts_due_
     assert runs[NOV].run_id in started and runs[NOV].status == "done"
     assert billing.start_due_runs(w.rt.uow, now=NOW) == []
     assert json.dumps(w.invoice_numbers()) == json.dumps(list(range(1, 7)))
+
+
+def test_a_fetchs_readings_are_charged_together_as_they_would_be_one_by_one(world, rt):
+    """The consumer's batch (charging.post_preliminary_charges): one charge per fresh reading in the readings'
+    order, none for a reading charged already or listed twice, and each event's balance the one right after
+    its charge even when two readings of one account are charged together."""
+    from kit.events import decode
+
+    a, b = world.accounts(2)
+    taken = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
+
+    def reading(account_id, kwh):
+        return AcceptedReading(reading_id=str(uuid.uuid4()), account_id=account_id, supplier_id=world.supplier_id,
+                               category="urban_gas_stove", consumption={"total": Decimal(kwh)}, ratio=Decimal(1),
+                               taken_at=taken)
+
+    earlier, first, second, third = reading(a, "10"), reading(a, "20"), reading(b, "4"), reading(a, "2")
+    with rt.uow() as uow:
+        charging.post_preliminary_charges(uow, [earlier], now=NOW)
+        uow.commit()
+    with rt.uow() as uow:
+        posted = charging.post_preliminary_charges(uow, [first, earlier, second, first, third], now=NOW)
+        uow.commit()
+    assert [(c.reading_id, c.amount_kop) for c in posted] == [
+        (first.reading_id, 13200), (second.reading_id, 2640), (third.reading_id, 1320)]  # 6.60 ₽/kWh
+    rows = world.sql("SELECT envelope FROM outbox WHERE subject = 'payments.charge.posted' "
+                     "AND aggregate_id IN (:a, :b) ORDER BY seq", a=a, b=b)
+    told = [(e.payload.reading_id, e.payload.balance_kop) for e in (decode(bytes(r.envelope)) for r in rows)]
+    assert told == [(earlier.reading_id, -6600), (first.reading_id, -19800), (second.reading_id, -2640),
+                    (third.reading_id, -21120)]
+    assert world.sql("SELECT count(*) FROM ledger WHERE account_id IN (:a, :b)", a=a, b=b)[0][0] == 4

@@ -72,14 +72,14 @@ class FakeCharges:
     def __init__(self):
         self.charges = []
 
-    def add(self, charge):
-        self.charges.append(charge)
+    def add_many(self, charges):
+        self.charges.extend(charges)
 
     def for_reading(self, reading_id, kind):
         return next((c for c in self.charges if (c.reading_id, c.kind) == (reading_id, kind)), None)
 
-    def charged(self, reading_id, kinds):
-        return any(c.reading_id == reading_id and c.kind in kinds for c in self.charges)
+    def charged(self, reading_ids, kinds):
+        return {c.reading_id for c in self.charges if c.reading_id in reading_ids and c.kind in kinds}
 
     def list_for_account(self, account_id, limit):
         return sorted((c for c in self.charges if c.account_id == account_id),
@@ -93,8 +93,14 @@ class FakeLedger:
     def lock_account(self, account_id):
         pass
 
+    def lock_accounts(self, account_ids):
+        pass
+
     def add(self, entry):
         self.entries.append(entry)
+
+    def add_many(self, entries):
+        self.entries.extend(entries)
 
     def add_once(self, entry):
         if any(e.external_id == entry.external_id for e in self.entries):
@@ -104,6 +110,9 @@ class FakeLedger:
 
     def balance_kop(self, account_id):
         return sum(e.amount_kop for e in self.entries if e.account_id == account_id)
+
+    def balances_kop(self, account_ids):
+        return {account_id: self.balance_kop(account_id) for account_id in account_ids}
 
 
 class FakeAccess:
