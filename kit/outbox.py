@@ -38,6 +38,7 @@ from kit.tracing import driver_statement, publishing
 log = logging.getLogger("kit.outbox")
 
 NOTIFY_CHANNEL = "kit_outbox"
+PUBLISH_TIMEOUT = 5.0  # seconds for a batch's acks
 RELAY_LOCK = 0x6B6F7574  # advisory lock key: one active relay per database
 
 kit_metadata = MetaData()
@@ -115,7 +116,7 @@ class OutboxRelay:
     """
 
     def __init__(self, dsn: str, js, *, batch: int = 256, poll_seconds: float = 1.0,
-                 retention_days: int = 7, service: str = "", linger: float = 0.01) -> None:
+                 retention_days: int = 7, service: str = "", linger: float = 0.025) -> None:
         self.dsn = libpq_dsn(dsn)
         self.linger = linger
         self.js = js
@@ -140,6 +141,10 @@ class OutboxRelay:
     async def _run_connected(self, stop: asyncio.Event) -> None:
         async with await psycopg.AsyncConnection.connect(self.dsn, autocommit=True) as listener, \
                 await psycopg.AsyncConnection.connect(self.dsn) as conn:
+            # marking rows sent need not wait for the WAL flush: if a crash loses the mark, the rows are published
+            # again with the same Nats-Msg-Id and dropped as duplicates
+            await conn.execute("SET synchronous_commit = off")
+            await conn.commit()
             await listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
             notifies = listener.notifies()
             wake = asyncio.Event()
@@ -169,7 +174,7 @@ class OutboxRelay:
                         pump_task.result()  # the listener died: reconnect
                     if sent and wake.is_set():
                         # busy (the last wake found rows, and more came): let a few more commit and send them
-                        # together — a batch costs six round trips however many rows it carries
+                        # together — a batch costs five round trips however many rows it carries
                         await sleep_or_stop(stop, self.linger)
             finally:
                 pump_task.cancel()
@@ -184,24 +189,29 @@ class OutboxRelay:
                 (self.batch,))).fetchall()
             if not rows:
                 return 0
-            # Sent in order on one connection, acks awaited together.
+            # Sent in order on one connection, acks awaited together (JetStream's asynchronous publish: no
+            # request and no task per row).
+            acks = []
             try:
-                await asyncio.gather(*(self._publish(eid, subject, bytes(envelope))
-                                       for eid, subject, envelope in rows))
-            except Exception:
+                for eid, subject, envelope in rows:
+                    acks.append(await self._publish(eid, subject, bytes(envelope)))
+                await asyncio.wait_for(asyncio.gather(*acks), timeout=PUBLISH_TIMEOUT)
+            except BaseException:
+                for ack in acks:
+                    ack.cancel()  # a late ack frees its place in the client's window all the same
                 OUTBOX_FAILURES.labels(self.service).inc()
                 raise
-            # Marking sent need not wait for the WAL flush: if a crash loses the mark, the rows
-            # are published again with the same Nats-Msg-Id and dropped as duplicates.
-            await conn.execute("SET LOCAL synchronous_commit = off")
             await conn.execute("UPDATE outbox SET published_at = now() WHERE id = ANY(%s)",
                                ([str(r[0]) for r in rows],))
         OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
         return len(rows)
 
-    async def _publish(self, event_id, subject: str, envelope: bytes) -> None:
+    async def _publish(self, event_id, subject: str, envelope: bytes) -> asyncio.Future:
+        """Send one row; the future of its ack."""
         with publishing(subject, envelope):  # a span in the trace of the request that committed it
-            await self.js.publish(subject, envelope, timeout=5.0, headers={"Nats-Msg-Id": str(event_id)})
+            # a batch (256 rows at most) never fills the client's window of unacknowledged publishes (4,000),
+            # so the send never waits for a place (wait_stall: no timer per row)
+            return await self.js.publish_async(subject, envelope, headers={"Nats-Msg-Id": str(event_id)})
 
     async def _cleanup(self, conn: psycopg.AsyncConnection) -> None:
         async with conn.transaction():

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import uuid
 
+import psycopg
 import pytest
 from kabinet.readings.v1 import readings_pb2
 from sqlalchemy import create_engine, select, text, update
@@ -102,6 +103,27 @@ def test_relay_publishes_committed_events_in_order_once(db, nats_url):
 async def _all_published(engine) -> bool:
     with engine.connect() as conn:
         return conn.execute(select(outbox).where(outbox.c.published_at.is_(None))).first() is None
+
+
+def test_a_batch_nobody_acknowledges_stays_unsent_and_leaves_no_ack_waiting(db, nats_url):
+    """No stream for the subject: the batch fails as a whole, its rows stay unsent for the next try, and the
+    client's window of unacknowledged publishes is empty again."""
+    url, engine = db
+    emit(engine, *[Event(type="nowhere.thing.happened", aggregate_id=f"a{i}",
+                         payload=readings_pb2.ReadingAccepted()) for i in range(3)])
+
+    async def scenario():
+        nc, js = await fresh_stream(nats_url)
+        relay = OutboxRelay(url, js)
+        async with await psycopg.AsyncConnection.connect(relay.dsn) as conn:
+            with pytest.raises(Exception):  # noqa: B017 - whichever error the client raises for no responders
+                await relay.publish_batch(conn)
+        pending = js.publish_async_pending()
+        await nc.close()
+        return pending
+
+    assert asyncio.run(scenario()) == 0
+    assert not asyncio.run(_all_published(engine))
 
 
 def test_relay_wakes_on_notify_without_polling(db, nats_url):
