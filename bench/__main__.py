@@ -1,6 +1,6 @@
 """Benchmark: submit-reading through the gateway, many signed-in users, each on its own account.
 
-    make bench            # or: python -m bench [--users 128] [--connections 32] [--seconds 10]
+    make bench            # or: python -m bench [--users 128] [--connections 32] [--seconds 10] [--rounds 3]
 
 Starts its own durable stack (fsync on, like production and like the floor)
 in a temporary directory with a generated demo registry, signs the users in
@@ -17,6 +17,7 @@ import contextlib
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -153,6 +154,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--no-floor", action="store_true")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure Kabinet this many times on one stack, each run followed by the floor (the "
+                             "suite idle meanwhile), and print every pair's ratio and their median: the machines "
+                             "are noisy, and a pair measured a minute apart shares the noise")
     parser.add_argument("--profile", action="store_true",
                         help="sample the Python processes with py-spy during the measured run and print where "
                              "each spends its CPU (self time by function, our modules' inclusive time)")
@@ -176,30 +181,49 @@ def main(argv: list[str] | None = None) -> None:
         # warm-up: ≈ 3 s × 1,000 req/s / 128 users × 0.5 kWh stays far below the measured run's start (+100 kWh),
         # and +100 kWh over the registry's reading is an ordinary month (no plausibility question)
         run_wrk(wrk, url, users_file, args.connections, 3, offset=0)
-        pids = suite_processes(stack)
-        before = cpu_seconds(pids)
-        profilers = start_profilers(pids, args.seconds, work) if args.profile else []
-        report = run_wrk(wrk, url, users_file, args.connections, args.seconds, offset=100)
-        after = cpu_seconds(pids)
-        ended = time.monotonic()
-        memory = memory_total(suite_processes(stack))
-        print(report)
-        print_summary(report, before, after, memory, args)
-        print(downstream(stack, ended))
-        if profilers:
-            print_profiles(profilers, args.profile_top)
+        ratios = []
+        for round_ in range(args.rounds):
+            if args.rounds > 1:
+                print(f"\n== round {round_ + 1} of {args.rounds}", flush=True)
+            pids = suite_processes(stack)
+            before = cpu_seconds(pids)
+            profilers = start_profilers(pids, args.seconds, work) if args.profile else []
+            # each round starts 100 kWh above the previous one's readings (a round adds ~40 at most)
+            report = run_wrk(wrk, url, users_file, args.connections, args.seconds, offset=100 * (round_ + 1))
+            after = cpu_seconds(pids)
+            ended = time.monotonic()
+            memory = memory_total(suite_processes(stack))
+            print(report)
+            print_summary(report, before, after, memory, args)
+            print(downstream(stack, ended))
+            if profilers:
+                print_profiles(profilers, args.profile_top)
+            if args.rounds > 1 and not args.no_floor:  # paired: the floor right after, the suite idle
+                ratios.append(floor_ratio(report, args))
     finally:
         stack.stop()
         shutil.rmtree(work, ignore_errors=True)
-    if not args.no_floor and FLOOR.exists():
-        floor = subprocess.run(["bash", str(FLOOR), str(args.connections), str(args.seconds), "4"],
-                               capture_output=True, text=True)
-        line = next((ln for ln in floor.stdout.splitlines() if ln.startswith("floor:")), floor.stdout[-500:])
-        print(line)
-        kab = _rps(report)
-        floor_rps = float(re.search(r"floor: ([\d.]+) req/s", line).group(1)) if "req/s" in line else 0
-        if floor_rps:
-            print(f"kabinet / floor = {kab / floor_rps:.2f}x")
+    if args.rounds == 1 and not args.no_floor:
+        ratios.append(floor_ratio(report, args))
+    ratios = [r for r in ratios if r]
+    if len(ratios) > 1:
+        print(f"\nkabinet / floor per round: {', '.join(f'{r:.2f}x' for r in ratios)}; "
+              f"median {statistics.median(ratios):.2f}x")
+
+
+def floor_ratio(report: str, args) -> float | None:
+    """Run the bare-stack floor (../shared/bench-floor) and print Kabinet's throughput as a ratio of it."""
+    if not FLOOR.exists():
+        return None
+    floor = subprocess.run(["bash", str(FLOOR), str(args.connections), str(args.seconds), "4"],
+                           capture_output=True, text=True)
+    line = next((ln for ln in floor.stdout.splitlines() if ln.startswith("floor:")), floor.stdout[-500:])
+    print(line)
+    floor_rps = float(re.search(r"floor: ([\d.]+) req/s", line).group(1)) if "req/s" in line else 0
+    if not floor_rps:
+        return None
+    print(f"kabinet / floor = {_rps(report) / floor_rps:.2f}x", flush=True)
+    return _rps(report) / floor_rps
 
 
 def start_profilers(pids: dict[int, str], seconds: int, work: Path) -> list[tuple[str, Path, subprocess.Popen]]:

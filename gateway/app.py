@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask.sessions import SessionInterface
 from kabinet.auth.v1 import auth_pb2
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -51,12 +52,24 @@ from kit.settings import load
 from kit.tokens import remote_verifier
 
 
+class NoFlaskSession(SessionInterface):
+    """The gateway's sessions are its own (gateway/sessions.py: an opaque cookie, the record in Redis); Flask's
+    signed-cookie session is never used, so it is not opened for every request (~4 % of a request's CPU)."""
+
+    def open_session(self, app, request):
+        return None  # Flask then makes its null session, which refuses to be written
+
+    def save_session(self, app, session, response) -> None:
+        pass
+
+
 def create_app(config: GatewayConfig | None = None, *, verifier=None) -> Flask:
     config = config or load(GatewayConfig)
     kit_logging.configure("gateway", config.log_level)
     app = Flask(__name__)
     app.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=config.max_body_bytes,
                       MAX_FORM_MEMORY_SIZE=64 * 1024, MAX_FORM_PARTS=100, KABINET=config)
+    app.session_interface = NoFlaskSession()
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     tracing.init_app(app)  # first: the request's span is open while the other extensions' hooks run

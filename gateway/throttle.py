@@ -23,6 +23,7 @@ from flask import Flask, current_app, g, request
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import SlidingWindowCounterRateLimiter
+from redis.exceptions import NoScriptError
 
 from kit.errors import TooManyAttempts
 
@@ -121,16 +122,27 @@ class Throttle:
             for name, value in hits:
                 self.hit(name, value)
             return NO_PIPELINE
-        pipe = storage.get_connection().pipeline(transaction=False)
         items = [(name, value, item) for name, value in hits for item in self.rules[name]]
-        for name, value, item in items:  # what SlidingWindowCounterRateLimiter.hit runs, queued
+        script = storage.lua_acquire_sliding_window  # what SlidingWindowCounterRateLimiter.hit runs
+        calls = []
+        for name, value, item in items:
             window = item.key_for(name, value)
-            storage.lua_acquire_sliding_window(
-                [storage.prefixed_key(storage._previous_window_key(window)),
-                 storage.prefixed_key(storage._current_window_key(window))],
-                [item.amount, item.get_expiry(), 1], client=pipe)
-        pipe.get(key)
-        *acquired, read = pipe.execute()
+            calls.append((storage.prefixed_key(storage._previous_window_key(window)),
+                          storage.prefixed_key(storage._current_window_key(window)), item.amount, item.get_expiry(), 1))
+
+        def trip():
+            # EVALSHA straight: a pipeline running a Script object first asks SCRIPT EXISTS, a second round trip
+            pipe = storage.get_connection().pipeline(transaction=False)
+            for call in calls:
+                pipe.evalsha(script.sha, 2, *call)
+            pipe.get(key)
+            return pipe.execute()
+
+        try:
+            *acquired, read = trip()
+        except NoScriptError:  # a Redis restarted or flushed: none of the scripts ran, so nothing was counted yet
+            script.sha = storage.get_connection().script_load(script.script)
+            *acquired, read = trip()
         for (name, value, item), allowed in zip(items, acquired, strict=True):
             if not allowed:  # the stats of the refusing window for the headers: a second trip, only now
                 reset, remaining = self.limiter.get_window_stats(item, name, value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from psycopg.pq import ExecStatus
 from psycopg.rows import dict_row
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from kit.events import Event
 from kit.outbox import write_events
 from kit.tracing import driver_statement
+
+TUPLES_OK = ExecStatus.TUPLES_OK
 
 
 def make_engine(url: str, *, pool_size: int = 10, application_name: str = "kabinet") -> Engine:
@@ -38,7 +41,9 @@ def driver_rows(session: Session, sql: str, params: dict | list[dict]) -> list[d
             cursor.executemany(sql, params)
             return []
         cursor.execute(sql, params)
-        return cursor.fetchall() if cursor.description is not None else []
+        # the result's status, not cursor.description: that builds a Column object per column each time
+        result = cursor.pgresult
+        return cursor.fetchall() if result is not None and result.status == TUPLES_OK else []
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -42,3 +42,21 @@ def test_the_blanket_limits_and_a_read_in_one_round_trip_count_like_single_hits(
     throttle.hit_with_read([("ip", "10.0.0.3"), ("user", "u1")], "k")
     with pytest.raises(RateLimited):
         throttle.hit_with_read([("ip", "10.0.0.3"), ("user", "u1")], "k")
+
+
+def test_one_round_trip_even_after_redis_forgot_the_script(ctx, redis_url):
+    """The pipeline runs the limiter's script by its hash (no SCRIPT EXISTS first): after a SCRIPT FLUSH (a Redis
+    restarted) the script is loaded again and the request counted once."""
+    throttle = Throttle(redis_url, {"ip": "2/minute", "user": "100/minute"}, secret="s")
+    store = redis.Redis.from_url(redis_url)
+    throttle.hit_with_read([("ip", "10.0.0.9"), ("user", "u9")], "k")
+    def scripts():  # SCRIPT EXISTS / LOAD calls (Redis 6 counts them as "script", 7 per subcommand)
+        return sum(v["calls"] for k, v in store.info("commandstats").items() if k.startswith("cmdstat_script"))
+
+    before = scripts()
+    throttle.hit_with_read([("ip", "10.0.0.8"), ("user", "u9")], "k")
+    assert scripts() == before
+    store.script_flush()
+    throttle.hit_with_read([("ip", "10.0.0.9"), ("user", "u9")], "k")  # the second of two for 10.0.0.9
+    with pytest.raises(RateLimited):
+        throttle.hit_with_read([("ip", "10.0.0.9"), ("user", "u9")], "k")
