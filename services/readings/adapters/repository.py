@@ -41,19 +41,22 @@ _COUNTED_SQL = "status IN (" + ", ".join(f"'{status}'" for status in COUNTED_STA
 _LOCK_METER = "SELECT pg_advisory_xact_lock(hashtextextended(%(meter_id)s, 0))"
 _INSERT = ("INSERT INTO readings (reading_id, account_id, meter_id, values, consumption, taken_at, source, "
            "submitted_by, idempotency_key, period, status, supplier_id, flag_reason, corrects, reason, review, "
-           "review_reason, reviewed_at, reviewed_by) VALUES (%(reading_id)s, %(account_id)s, %(meter_id)s, "
+           "review_reason, reviewed_at, reviewed_by, used) VALUES (%(reading_id)s, %(account_id)s, %(meter_id)s, "
            "%(values)s, %(consumption)s, %(taken_at)s, %(source)s, %(submitted_by)s, %(idempotency_key)s, "
            "%(period)s, %(status)s, %(supplier_id)s, %(flag_reason)s, %(corrects)s, %(reason)s, %(review)s, "
-           "%(review_reason)s, %(reviewed_at)s, %(reviewed_by)s)")
-# the previous counted reading and the summary of the year before it, constant whatever the history
+           "%(review_reason)s, %(reviewed_at)s, %(reviewed_by)s, %(used)s)")
+# a reading's consumption of all zones: stored since migration 0010, computed from the zones before it
+_USED = "coalesce(used, (SELECT coalesce(sum(zone.value::numeric), 0) FROM jsonb_each_text(consumption) AS zone))"
+_COUNTED_SINCE = f"meter_id = %(meter_id)s AND {_COUNTED_SQL} AND taken_at >= %(since)s"
+# the previous counted reading and the summary of the year before it (the consumption of every reading but the
+# first: that one's counts from before the year), from the index of the meter's counted readings
 _LAST_WITH_HISTORY = f"""
-SELECT s.h_readings, s.h_first, s.h_last, s.h_used, last.*
-FROM (SELECT count(*) AS h_readings, min(h.taken_at) AS h_first, max(h.taken_at) AS h_last,
-             coalesce(sum(h.used) FILTER (WHERE h.n > 1), 0) AS h_used
-      FROM (SELECT taken_at,
-                   (SELECT coalesce(sum(zone.value::numeric), 0) FROM jsonb_each_text(consumption) AS zone) AS used,
-                   row_number() OVER (ORDER BY taken_at, created_at) AS n
-            FROM readings WHERE meter_id = %(meter_id)s AND {_COUNTED_SQL} AND taken_at >= %(since)s) AS h) AS s
+SELECT s.h_readings, s.h_first, s.h_last, s.h_all - coalesce(f.used, 0) AS h_used, last.*
+FROM (SELECT count(*) AS h_readings, min(taken_at) AS h_first, max(taken_at) AS h_last,
+             coalesce(sum({_USED}), 0) AS h_all
+      FROM readings WHERE {_COUNTED_SINCE}) AS s
+LEFT OUTER JOIN LATERAL (SELECT {_USED} AS used FROM readings WHERE {_COUNTED_SINCE}
+                         ORDER BY taken_at, created_at LIMIT 1) AS f ON true
 LEFT OUTER JOIN LATERAL (SELECT {_READING} FROM readings WHERE meter_id = %(meter_id)s AND {_COUNTED_SQL}
                          ORDER BY taken_at DESC, created_at DESC LIMIT 1) AS last ON true"""
 _BY_KEY = f"SELECT {_READING} FROM readings WHERE submitted_by = %(user_id)s AND idempotency_key = %(key)s"
@@ -192,6 +195,7 @@ def _row(r: Reading) -> dict:
         period=r.period or r.taken_at.date().replace(day=1), status=r.status, supplier_id=r.supplier_id,
         flag_reason=r.flag_reason, corrects=r.corrects, reason=r.reason,
         review=r.review, review_reason=r.review_reason, reviewed_at=r.reviewed_at, reviewed_by=r.reviewed_by,
+        used=r.total,
     )
 
 

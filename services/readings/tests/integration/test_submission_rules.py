@@ -9,7 +9,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from kit.context import Caller
 from kit.errors import InvalidInput, Rejected
@@ -140,6 +140,7 @@ def test_a_staff_correction_is_audited(rt):
 
 
 def test_the_one_query_history_agrees_with_the_readings_it_sums_and_questions_a_jump(rt):
+    """Stored or (before migration 0010) computed consumption alike."""
     supplier, user = str(uuid.uuid4()), str(uuid.uuid4())
     facts = account(rt, supplier, user)
     meter = facts.meters[0].meter_id
@@ -151,6 +152,11 @@ def test_the_one_query_history_agrees_with_the_readings_it_sums_and_questions_a_
         assert history == plausibility.summary(uow.readings.history_for_meter(meter, since))
         assert (history.readings, history.used, previous.values) == (4, Decimal("420.250"), {"total": Decimal("520.25")})
         assert uow.readings.last_with_history(str(uuid.uuid4()), since) == (None, plausibility.History())
+    with rt.engine.begin() as conn:  # readings written before migration 0010 have no stored `used`
+        conn.execute(text("UPDATE readings SET used = NULL WHERE meter_id = :m AND taken_at < '2026-09-01'"),
+                     {"m": meter})
+    with rt.uow() as uow:
+        assert uow.readings.last_with_history(meter, since) == (previous, history)
     with pytest.raises(InvalidInput) as asked:  # 900 kWh in a month of a meter that uses ≈ 140
         submit(rt, user, facts, "1420", dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC))
     assert asked.value.code == "confirmation_required" and "намного больше обычного" in asked.value.message
