@@ -16,10 +16,14 @@ from services.readings.domain.windows import SupplierFacts
 
 # Every submission asks these two: plain SQL through the driver (kit.db.driver_rows).
 _FACTS = "f.account_id::text, f.supplier_id::text, f.category, f.automatic_metering, f.meters"
-_ALLOWED_FACTS = (f"SELECT {_FACTS} FROM account_facts f JOIN account_access a ON a.account_id = f.account_id "
+_SUPPLIER_FACTS = "timezone, window_from_day, window_to_day, outside_policy, sms_code"
+# with the facts of the account's supplier (the window every submission asks next): one statement for both
+_ALLOWED_FACTS = (f"SELECT {_FACTS}, s.supplier_id::text AS known_supplier, "
+                  f"{', '.join(f's.{c}' for c in _SUPPLIER_FACTS.split(', '))} "
+                  "FROM account_facts f JOIN account_access a ON a.account_id = f.account_id "
+                  "LEFT JOIN supplier_facts s ON s.supplier_id = f.supplier_id "
                   "WHERE a.user_id = %(user_id)s AND a.account_id = %(account_id)s AND a.bound")
-_SUPPLIER = ("SELECT supplier_id::text, timezone, window_from_day, window_to_day, outside_policy, sms_code "
-             "FROM supplier_facts WHERE supplier_id = %(supplier_id)s")
+_SUPPLIER = f"SELECT supplier_id::text, {_SUPPLIER_FACTS} FROM supplier_facts WHERE supplier_id = %(supplier_id)s"
 # The dashboard asks this one: built once (building a statement costs more than running it).
 _ALLOWED_FACTS_MANY = (
     select(account_facts).join(account_access, account_access.c.account_id == account_facts.c.account_id)
@@ -28,13 +32,21 @@ _ALLOWED_FACTS_MANY = (
 
 
 class AccountsProjection:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, suppliers: dict[str, SupplierFacts | None] | None = None) -> None:
         self.session = session
+        # the suppliers' facts read in this transaction, shared with SupplierProjection (the unit of work's)
+        self._suppliers = {} if suppliers is None else suppliers
 
     def allowed_facts(self, user_id: str, account_id: str) -> AccountFacts | None:
-        """The account's facts if the projection knows the user is bound to it; None otherwise."""
+        """The account's facts if the projection knows the user is bound to it; None otherwise. Its supplier's
+        facts come with them, for SupplierProjection.get in the same transaction."""
         rows = driver_rows(self.session, _ALLOWED_FACTS, {"user_id": user_id, "account_id": account_id})
-        return _facts(rows[0]) if rows else None
+        if not rows:
+            return None
+        row = rows[0]
+        self._suppliers[row["supplier_id"]] = (
+            _supplier(row | {"supplier_id": row["known_supplier"]}) if row["known_supplier"] else None)
+        return _facts(row)
 
     def allowed_facts_many(self, user_id: str, account_ids: list[str]) -> dict[str, AccountFacts]:
         """`allowed_facts` of several accounts in one query (the dashboard's due flags): those it knows."""
@@ -71,19 +83,20 @@ def _facts(row) -> AccountFacts:
 class SupplierProjection:
     """The projection of suppliers' facts (accounts.supplier.changed): time zone and readings window."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, known: dict[str, SupplierFacts | None] | None = None) -> None:
         self.session = session
+        # get's answers in this transaction (and those AccountsProjection read with an account's facts); put
+        # forgets them
+        self._known = {} if known is None else known
 
     def get(self, supplier_id: str) -> SupplierFacts | None:
-        rows = driver_rows(self.session, _SUPPLIER, {"supplier_id": supplier_id})
-        if not rows:
-            return None
-        row = rows[0]
-        return SupplierFacts(supplier_id=row["supplier_id"], timezone=row["timezone"],
-                             window_from_day=row["window_from_day"], window_to_day=row["window_to_day"],
-                             outside_policy=row["outside_policy"], sms_code=row["sms_code"] or "")
+        if supplier_id not in self._known:
+            rows = driver_rows(self.session, _SUPPLIER, {"supplier_id": supplier_id})
+            self._known[supplier_id] = _supplier(rows[0]) if rows else None
+        return self._known[supplier_id]
 
     def put(self, supplier: SupplierFacts, as_of: dt.datetime) -> None:
+        self._known.clear()
         values = dict(timezone=supplier.timezone, window_from_day=supplier.window_from_day,
                       window_to_day=supplier.window_to_day, outside_policy=supplier.outside_policy, as_of=as_of,
                       sms_code=supplier.sms_code or None)
@@ -94,3 +107,9 @@ class SupplierProjection:
             index_elements=[supplier_facts.c.supplier_id], set_=values,
             where=(supplier_facts.c.as_of < stmt.excluded.as_of)
             | (supplier_facts.c.sms_code.is_(None) & stmt.excluded.sms_code.isnot(None))))
+
+
+def _supplier(row: dict) -> SupplierFacts:
+    return SupplierFacts(supplier_id=row["supplier_id"], timezone=row["timezone"],
+                         window_from_day=row["window_from_day"], window_to_day=row["window_to_day"],
+                         outside_policy=row["outside_policy"], sms_code=row["sms_code"] or "")

@@ -33,9 +33,10 @@ class ReadingsUnitOfWork(UnitOfWork):
 
     def _open_repositories(self, session) -> None:
         self.readings = ReadingRepository(session)
-        self.accounts = AccountsProjection(session)
+        suppliers: dict = {}  # the suppliers' facts this transaction read, whichever projection read them
+        self.accounts = AccountsProjection(session, suppliers)
         self.access = AccessProjection(session, account_access)
-        self.suppliers = SupplierProjection(session)
+        self.suppliers = SupplierProjection(session, suppliers)
         self.audit = AuditLog(session, audit_log)
         self.consumption = ConsumptionStore(session)
         self.due = DueStore(session)
