@@ -70,7 +70,7 @@ class PublicSupplierOut(Schema):
     services = fields.List(fields.String(), metadata={"description": "e.g. Электроэнергия"})
 
 
-class SupplierListOut(Schema):
+class PublicSupplierListOut(Schema):
     suppliers = fields.List(fields.Nested(PublicSupplierOut))
 
 
@@ -80,11 +80,11 @@ class MeterErrorIn(StrictSchema):
 
 
 @bp.get("/suppliers")
-@operation("Поставщики", tag="accounts", response=SupplierListOut, auth=False,
+@operation("Поставщики", tag="accounts", response=PublicSupplierListOut, auth=False,
            description="The suppliers a customer may choose from when adding an account or paying and submitting "
                        "readings without signing in, by name. Only what is public: id, name, services.")
 def list_suppliers():
-    response = jsonify(dump(SupplierListOut, accounts().call("ListSuppliers", pb.ListSuppliersRequest(),
+    response = jsonify(dump(PublicSupplierListOut, accounts().call("ListSuppliers", pb.ListSuppliersRequest(),
                                                              idempotent=True)))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
