@@ -23,6 +23,13 @@ errorlog = "-"
 preload_app = False
 
 
+def post_worker_init(worker):
+    """The app is loaded in the worker (preload_app is off): its heap is the process's for good."""
+    from kit.service import settle_heap
+
+    settle_heap()
+
+
 def child_exit(server, worker):
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
