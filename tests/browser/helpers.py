@@ -38,7 +38,9 @@ def vision_mode(page, scale: str = "150") -> None:
 
 
 def wait_ready(page) -> None:
-    """The page rendered: its h1 is there and the loading line gone."""
+    """The page rendered: no navigation under way (the router marks main busy until the new page replaced the
+    old one), its h1 is there and the loading line gone."""
+    expect(page.locator("main[aria-busy='true']")).to_have_count(0)
     expect(page.locator("main h1")).to_be_visible()
     expect(page.locator("main .loading")).to_have_count(0)
 

@@ -40,6 +40,16 @@ export function navigate(url, { replace = false } = {}) {
 
 export async function render() {
   const main = document.getElementById('main');
+  // the old page stays on screen while the new one's file and data arrive: busy until it is replaced
+  main.setAttribute('aria-busy', 'true');
+  try {
+    return await renderInto(main);
+  } finally {
+    main.removeAttribute('aria-busy');
+  }
+}
+
+async function renderInto(main) {
   const found = match(location.pathname) || { page: notFound, params: {} };
   const { params } = found;
   let page;
