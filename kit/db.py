@@ -13,7 +13,7 @@ from kit.events import Event
 from kit.outbox import write_events
 from kit.tracing import driver_statement
 
-TUPLES_OK = ExecStatus.TUPLES_OK
+_TUPLES_OK = ExecStatus.TUPLES_OK
 
 
 def make_engine(url: str, *, pool_size: int = 10, application_name: str = "kabinet") -> Engine:
@@ -43,7 +43,7 @@ def driver_rows(session: Session, sql: str, params: dict | list[dict]) -> list[d
         cursor.execute(sql, params)
         # the result's status, not cursor.description: that builds a Column object per column each time
         result = cursor.pgresult
-        return cursor.fetchall() if result is not None and result.status == TUPLES_OK else []
+        return cursor.fetchall() if result is not None and result.status == _TUPLES_OK else []
 
 
 def driver_of(session: Session):

@@ -47,6 +47,8 @@ def post_preliminary_charges(uow, readings: Sequence[model.AcceptedReading], *,
                                  moment=reading.taken_at, supplier=supplier)
         # readings names the period (a reading outside the window under "next_period" counts for the next one)
         planned.append((reading, supplier, tariff, reading.period or billing.period_of(reading.taken_at, supplier)))
+    if not planned:  # every one charged already (the same facts published again)
+        return []
     # A run of the period is either not started (it will supersede this charge) or sees the charge booked
     # to the next open period: the shared lock waits for a run being created (BillingStore.close_period_lock).
     billed = {}
