@@ -47,8 +47,16 @@ def _cache_key(request) -> str:
         return "none"
 
 
+# Only the cabinet's two views are compressed, by decorator (COMPRESS_REGISTER off): registered for every
+# response, flask-compress also "compressed" the API's empty 204s (Flask's default mimetype is text/html, and a
+# 204 has no Content-Length) — and cached that one byte under the shell's key, so after the first sign-out every
+# page a worker served was blank.
+compress = Compress()
+
+
 def _setup(app: Flask) -> None:
     app.url_map.converters.setdefault("page", PageConverter)
+    app.config.setdefault("COMPRESS_REGISTER", False)
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED)
     app.config.setdefault("COMPRESS_CACHE_BACKEND", _Compressed)
     app.config.setdefault("COMPRESS_CACHE_KEY", _cache_key)
@@ -56,7 +64,7 @@ def _setup(app: Flask) -> None:
     app.config.setdefault("COMPRESS_MIN_SIZE", 1024)
     app.config.setdefault("COMPRESS_BR_LEVEL", 5)
     app.config.setdefault("COMPRESS_STREAMS", False)  # the files are read whole (_whole), so they can be cached
-    Compress(app)
+    compress.init_app(app)
 
 
 bp = Blueprint("web", __name__)
@@ -65,6 +73,7 @@ bp.record_once(lambda state: _setup(state.app))
 
 @bp.get("/")
 @bp.get("/<page:page>")
+@compress.compressed()
 def shell(page: str = ""):
     response = _whole(send_from_directory(WEB, "index.html", max_age=0))
     response.headers["Cache-Control"] = "no-cache"
@@ -72,6 +81,7 @@ def shell(page: str = ""):
 
 
 @bp.get("/assets/<path:name>")
+@compress.compressed()
 def asset(name: str):
     response = _whole(send_from_directory(ASSETS, name, max_age=ASSET_MAX_AGE))
     response.headers["Cache-Control"] = f"public, max-age={ASSET_MAX_AGE}"

@@ -47,3 +47,17 @@ def test_the_cabinets_files_are_compressed_and_the_apis_json_is_not(app):
     assert spec.status_code == 200 and "Content-Encoding" not in spec.headers
     etag = plain.headers["ETag"]
     assert client.get("/assets/js/routes.js", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_an_empty_answer_of_the_api_is_never_compressed_nor_the_shell_spoiled_by_it(app):
+    """A 204 (a sign-out) has no Content-Length and Flask's default mimetype, text/html: compressing it gave a
+    one-byte body under the shell's cache key, and every page after it was blank."""
+    client = app.test_client()
+    for method, path in (("POST", "/api/v1/auth/logout"), ("OPTIONS", "/api/v1/me"), ("GET", "/healthz")):
+        answer = client.open(path, method=method, headers={"Accept-Encoding": "br, gzip"})
+        assert "Content-Encoding" not in answer.headers, (method, path, answer.status_code)
+    for encoding in ("br", "gzip"):
+        shell = client.get("/login", headers={"Accept-Encoding": encoding})
+        plain = client.get("/login")
+        assert shell.headers["Content-Encoding"] == encoding and b'<main id="main"' in plain.data
+        assert len(shell.data) > 100
