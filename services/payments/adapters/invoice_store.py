@@ -60,7 +60,7 @@ class InvoiceStore:
 
     def meter_readings(self, account_id: str, period: dt.date) -> dict[str, tuple[Decimal | None, Decimal]]:
         """zone -> (the reading before the period's first, the period's last reading), from the period's
-        preliminary charges, which keep the values read; only when one meter was read in the period (an
+        preliminary charges, which keep the values read, in the order the readings were taken; only when one meter was read in the period (an
         invoice line is per zone, not per meter). The value before is the first reading less its consumption;
         None when that is negative (the meter rolled over)."""
         rows = self.session.execute(
@@ -68,7 +68,8 @@ class InvoiceStore:
             .join(charges, charges.c.charge_id == charge_lines.c.charge_id)
             .where(charges.c.account_id == account_id, charges.c.period == period, charges.c.kind == PRELIMINARY,
                    charge_lines.c.reading.is_not(None))
-            .order_by(charges.c.posted_at, charges.c.charge_id)).all()
+            .order_by(func.coalesce(charges.c.taken_at, charges.c.posted_at), charges.c.posted_at,
+                      charges.c.charge_id)).all()
         if len({r.meter_id for r in rows}) != 1:
             return {}
         found: dict[str, tuple[Decimal | None, Decimal]] = {}

@@ -89,6 +89,9 @@ charges = Table(
     Column("posted_at", DateTime(timezone=True), nullable=False),
     Column("period", Date),  # the billing month (its first day, the supplier's local calendar)
     Column("meter_id", UUID(as_uuid=False)),
+    # of a preliminary charge: when its reading was taken — the meter's order (the charges of one consumer's
+    # batch share posted_at); null before migration 0012
+    Column("taken_at", DateTime(timezone=True)),
     Column("run_id", UUID(as_uuid=False)),  # the billing run of a final charge
     Column("basis", Text),  # BILLING_BASIS of a final charge: readings, average, norm
     # a preliminary charge whose reading was corrected: the charge of the correction (its entry is reversed;

@@ -33,8 +33,8 @@ _TARIFFS_OF_CATEGORY = (
 _CHARGED = ("SELECT DISTINCT reading_id::text FROM charges WHERE reading_id = ANY(%(ids)s::uuid[]) "
             "AND kind = ANY(%(kinds)s)")
 _INSERT_CHARGE = ("INSERT INTO charges (charge_id, account_id, kind, reading_id, tariff_id, amount_kop, posted_at, "
-                  "period, meter_id) VALUES (%(charge_id)s, %(account_id)s, %(kind)s, %(reading_id)s, %(tariff_id)s, "
-                  "%(amount_kop)s, %(posted_at)s, %(period)s, %(meter_id)s)")
+                  "period, meter_id, taken_at) VALUES (%(charge_id)s, %(account_id)s, %(kind)s, %(reading_id)s, "
+                  "%(tariff_id)s, %(amount_kop)s, %(posted_at)s, %(period)s, %(meter_id)s, %(taken_at)s)")
 _INSERT_LINES = ("INSERT INTO charge_lines (charge_id, position, zone, consumption, ratio, price_rub, amount_kop, "
                  "zones, reading) VALUES (%(charge_id)s, %(position)s, %(zone)s, %(consumption)s, %(ratio)s, "
                  "%(price_rub)s, %(amount_kop)s, %(zones)s, %(reading)s)")
@@ -126,7 +126,8 @@ class ChargeRepository:
         driver_rows(self.session, _INSERT_CHARGE, [dict(
             charge_id=charge.charge_id, account_id=charge.account_id, kind=charge.kind,
             reading_id=charge.reading_id, tariff_id=charge.tariff_id, amount_kop=charge.amount_kop,
-            posted_at=charge.posted_at, period=charge.period, meter_id=charge.meter_id) for charge in batch])
+            posted_at=charge.posted_at, period=charge.period, meter_id=charge.meter_id, taken_at=charge.taken_at)
+            for charge in batch])
         for charge in batch:
             count_on_commit(self.session, POSTED.labels(charge.kind))
         driver_rows(self.session, _INSERT_LINES, [
@@ -153,9 +154,10 @@ class ChargeRepository:
         return found[0] if found else None
 
     def list_for_account(self, account_id: str, limit: int) -> list[Charge]:
-        """Newest first."""
+        """Newest first (of one posting, the reading taken last first)."""
         return self._load(select(charges).where(charges.c.account_id == account_id)
-                          .order_by(charges.c.posted_at.desc(), charges.c.charge_id).limit(limit))
+                          .order_by(charges.c.posted_at.desc(), charges.c.taken_at.desc().nulls_last(),
+                                    charges.c.charge_id).limit(limit))
 
     def _load(self, query) -> list[Charge]:
         heads = self.session.execute(query).mappings().all()
@@ -171,7 +173,7 @@ class ChargeRepository:
                 price_rub=row["price_rub"], amount_kop=row["amount_kop"]))
         return [Charge(charge_id=h["charge_id"], account_id=h["account_id"], kind=h["kind"],
                        reading_id=h["reading_id"], tariff_id=h["tariff_id"], lines=tuple(lines[h["charge_id"]]),
-                       posted_at=h["posted_at"])
+                       posted_at=h["posted_at"], taken_at=h["taken_at"])
                 for h in heads]
 
 

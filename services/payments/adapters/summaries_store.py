@@ -55,13 +55,13 @@ _BALANCES = text(f"""
     LEFT JOIN sums s ON s.account_id = a.account_id LEFT JOIN owed o ON o.account_id = a.account_id""")
 
 # Each account's newest charge as `adapters/repository.py:ChargeRepository.list_for_account` orders them (posting
-# time, newest first, then id), with its lines.
+# time, newest first, then the reading taken last, then id), with its lines.
 _LAST_CHARGES = text(f"""
     SELECT c.charge_id, c.account_id, c.kind, c.reading_id, c.tariff_id, c.posted_at,
            l.zone, l.consumption, l.ratio, l.price_rub, l.amount_kop
     FROM unnest({_IDS}) AS a(account_id)
     CROSS JOIN LATERAL (SELECT * FROM charges WHERE charges.account_id = a.account_id
-                        ORDER BY posted_at DESC, charge_id LIMIT 1) c
+                        ORDER BY posted_at DESC, taken_at DESC NULLS LAST, charge_id LIMIT 1) c
     LEFT JOIN charge_lines l ON l.charge_id = c.charge_id
     ORDER BY c.account_id, l.position""")
 

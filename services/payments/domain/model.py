@@ -278,6 +278,7 @@ class Charge:
     charge_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     period: dt.date | None = None  # the billing month (its first day) it is booked to
     meter_id: str | None = None  # of a preliminary charge: the meter read
+    taken_at: dt.datetime | None = None  # of a preliminary charge: when its reading was taken (the meter's order)
 
     @property
     def amount_kop(self) -> int:
@@ -347,7 +348,8 @@ def preliminary_charge(tariff: Tariff, reading: AcceptedReading, *, posted_at: d
     lines = tuple(replace(line, reading=reading.values.get(line.zone))
                   for line in charge_lines(tariff, reading.consumption, reading.ratio))
     return Charge(account_id=reading.account_id, kind=PRELIMINARY, reading_id=reading.reading_id,
-                  tariff_id=tariff.tariff_id, lines=lines, posted_at=posted_at, meter_id=reading.meter_id or None)
+                  tariff_id=tariff.tariff_id, lines=lines, posted_at=posted_at, meter_id=reading.meter_id or None,
+                  taken_at=reading.taken_at)
 
 
 @dataclass(frozen=True)

@@ -390,3 +390,25 @@ def test_a_fetchs_readings_are_charged_together_as_they_would_be_one_by_one(worl
     assert told == [(earlier.reading_id, -6600), (first.reading_id, -19800), (second.reading_id, -2640),
                     (third.reading_id, -21120)]
     assert world.sql("SELECT count(*) FROM ledger WHERE account_id IN (:a, :b)", a=a, b=b)[0][0] == 4
+
+
+def test_an_invoice_reads_a_meters_readings_in_the_order_they_were_taken_when_charged_together(world, rt):
+    """Readings of one meter charged in one consumer batch share their posting time: the invoice's readings at
+    the start and the end of the period follow the readings' own order (taken_at), whatever the charges' ids."""
+    accounts = world.accounts(8)
+    meters = {a: str(uuid.uuid4()) for a in accounts}
+    first_at = dt.datetime(2026, 12, 5, 9, tzinfo=dt.UTC)
+
+    def reading(account_id, kwh, value, taken_at):
+        return AcceptedReading(reading_id=str(uuid.uuid4()), account_id=account_id, supplier_id=world.supplier_id,
+                               category="urban_gas_stove", consumption={"total": Decimal(kwh)}, ratio=Decimal(1),
+                               taken_at=taken_at, values={"total": Decimal(value)}, meter_id=meters[account_id])
+
+    batch = [r for a in accounts for r in (reading(a, "0", "1000", first_at),
+                                           reading(a, "150", "1150", first_at + dt.timedelta(minutes=1)))]
+    with rt.uow() as uow:
+        charging.post_preliminary_charges(uow, batch, now=NOW)
+        uow.commit()
+    with rt.uow() as uow:
+        found = [uow.invoices.meter_readings(a, dt.date(2026, 12, 1)) for a in accounts]
+    assert found == [{"total": (Decimal(1000), Decimal(1150))}] * len(accounts)
