@@ -12,6 +12,8 @@ from __future__ import annotations
 import shutil
 import tempfile
 
+import pytest
+
 pytest_plugins = ["devstack.pytest_plugin"]
 
 _OWN_BASETEMP: list[str] = []
@@ -30,3 +32,18 @@ def pytest_unconfigure(config) -> None:
 
 def pytest_sessionfinish(session, exitstatus) -> None:
     session.config._kabinet_passed = exitstatus == 0
+
+
+_WORKER_SUMMARIES: list[str] = []
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """pytest-xdist: what a worker's conftest files left for the summary (tests/e2e/conftest.py: the OpenAPI
+    check), printed by the controller, which collects no tests and so loads none of them."""
+    _WORKER_SUMMARIES.extend(f"{line} [{node.gateway.id}]" for line in getattr(node, "workeroutput", {}).get("summary", []))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for line in _WORKER_SUMMARIES:
+        terminalreporter.write_line(line)

@@ -39,7 +39,8 @@ PREFERRED: dict[str, int] = {
     "yookassa_sim": 18028,
 }
 
-_SCAN = 200  # how far above the preferred port to look before asking the OS
+_SCAN = 200
+_OWN = random.SystemRandom()  # how far above the preferred port to look before asking the OS
 
 
 def is_free(port: int, host: str = HOST) -> bool:
@@ -66,7 +67,9 @@ def scattered(names: list[str] | None = None) -> dict[str, int]:
     outgoing connections never take them as source ports.
     """
     names = names if names is not None else list(PREFERRED)
-    base = random.randrange(20000, 32000 - len(names), 50)
+    # Not the module's generator: pytest-randomly seeds it alike in every pytest-xdist worker, whose stacks would
+    # then all prefer the same block.
+    base = _OWN.randrange(20000, 32000 - len(names), 50)
     return {name: base + i for i, name in enumerate(names)}
 
 

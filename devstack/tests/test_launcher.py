@@ -3,10 +3,13 @@ the launcher and to its process group, while it runs or while it is still starti
 everything it started, in order, and leaves no process and no temporary directory behind."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -47,9 +50,12 @@ def alive(proc: psutil.Process) -> bool:
 
 
 @pytest.mark.parametrize("when", ["running", "starting"])
-def test_two_signals_stop_everything_in_order_and_leave_nothing(tmp_path, when):
-    tmp = tmp_path / "tmp"  # the launcher's TMPDIR: PostgreSQL's socket directory goes there
-    tmp.mkdir()
+def test_two_signals_stop_everything_in_order_and_leave_nothing(tmp_path, request, when):
+    # The launcher's TMPDIR: PostgreSQL's socket directory goes there, and a socket's path has at most 107 bytes
+    # (tmp_path is longer under pytest-xdist).
+    tmp = Path(tempfile.mkdtemp(prefix="kb-"))
+    tmp.chmod(0o755)  # as a plain directory: PostgreSQL (a system user when we are root) makes its own in it
+    request.addfinalizer(lambda: shutil.rmtree(tmp, ignore_errors=True))
     out, err = tmp_path / "out.txt", tmp_path / "err.txt"
     with open(out, "w") as stdout, open(err, "w") as stderr:
         launcher = subprocess.Popen(

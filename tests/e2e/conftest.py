@@ -41,11 +41,22 @@ def openapi_contract(stack) -> Iterator[Contract]:
     Contract.stop()
 
 
+def summary() -> list[str]:
+    """What the session checked, and the mismatches in report mode."""
+    lines = [f"OpenAPI: {Contract.checked} gateway responses checked against the document"] if Contract.checked else []
+    if Contract.mismatches:
+        lines.append(f"OpenAPI mismatches ({len(Contract.mismatches)}, KABINET_OPENAPI_CHECK=report):")
+        lines += [f"{m} (seen {m.count}x)"
+                  for m in sorted(Contract.mismatches.values(), key=lambda m: (m.path, m.method, m.status))]
+    return lines
+
+
+def pytest_sessionfinish(session) -> None:
+    worker = getattr(session.config, "workeroutput", None)
+    if worker is not None:  # a pytest-xdist worker: the controller prints it (the root conftest.py)
+        worker.setdefault("summary", []).extend(summary())
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    if Contract.checked:
-        terminalreporter.write_line(f"OpenAPI: {Contract.checked} gateway responses checked against the document")
-    if not Contract.mismatches:
-        return
-    terminalreporter.section(f"OpenAPI mismatches ({len(Contract.mismatches)}, KABINET_OPENAPI_CHECK=report)")
-    for mismatch in sorted(Contract.mismatches.values(), key=lambda m: (m.path, m.method, m.status)):
-        terminalreporter.write_line(f"{mismatch} (seen {mismatch.count}x)")
+    for line in summary():
+        terminalreporter.write_line(line)

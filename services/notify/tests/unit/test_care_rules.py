@@ -13,7 +13,8 @@ from kit.errors import Conflict, InvalidInput
 from services.notify.domain import care_pages, feedback, news, notices
 
 NOW = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
-SPB, PERM = str(uuid.uuid4()), str(uuid.uuid4())
+# fixed, not random: they name parametrized tests, and every pytest-xdist worker must collect the same names
+SPB, PERM = "0b6f3c8e-5a1d-4c2e-9f47-1d2e3f4a5b61", "7c9d2e1f-3b4a-4d5c-8e6f-2a3b4c5d6e72"
 STAFF = str(uuid.uuid4())
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"

@@ -19,10 +19,12 @@ from services.readings.tests.unit.fakes import FakeAccounts, FakePayments, FakeU
 
 NOW = dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
 USER = str(uuid.uuid4())
+# the meters and the stranger's account are fixed, not random: they name parametrized tests, and every
+# pytest-xdist worker must collect the same names
+METER, OTHER_METER, STRANGERS = ("3e1a9c52-7b4d-4f6e-8a2c-5d9b1e7f3a64", "9b2d4f6a-1c3e-4a5b-8d7f-6e0a2c4b8d15",
+                                 "5f7a9b1c-3d5e-4f7a-9b1c-3d5e7f9a1b2c")
 FACTS = AccountFacts(str(uuid.uuid4()), str(uuid.uuid4()), "urban_gas_stove", False,
-                     (Meter(str(uuid.uuid4()), zones=2, digits=6, ratio=Decimal(40)),))
-METER = FACTS.meters[0].meter_id
-OTHER_METER = str(uuid.uuid4())
+                     (Meter(METER, zones=2, digits=6, ratio=Decimal(40)),))
 
 
 def with_previous(day="10", night="5") -> FakeUnitOfWork:
@@ -73,7 +75,7 @@ AUTOMATIC = dataclasses.replace(FACTS, automatic_metering=True)
     (FACTS, METER, None, {"day": "9", "night": "7"}, "reading_below_previous"),
     (AUTOMATIC, METER, None, {"day": "12", "night": "7"}, "automatic_metering"),
     (FACTS, OTHER_METER, None, {"day": "12", "night": "7"}, "meter_not_on_account"),
-    (FACTS, METER, str(uuid.uuid4()), {"day": "12", "night": "7"}, "account_not_found"),
+    (FACTS, METER, STRANGERS, {"day": "12", "night": "7"}, "account_not_found"),
     (FACTS, METER, "12-12345678", {"day": "12", "night": "7"}, "account_not_found"),
 ])
 def test_a_preview_is_refused_exactly_as_a_submission_and_payments_is_not_asked(facts, meter_id, account_id,
