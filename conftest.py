@@ -41,7 +41,8 @@ _WORKER_SUMMARIES: list[str] = []
 def pytest_testnodedown(node, error) -> None:
     """pytest-xdist: what a worker's conftest files left for the summary (tests/e2e/conftest.py: the OpenAPI
     check), printed by the controller, which collects no tests and so loads none of them."""
-    _WORKER_SUMMARIES.extend(f"{line} [{node.gateway.id}]" for line in getattr(node, "workeroutput", {}).get("summary", []))
+    lines = getattr(node, "workeroutput", {}).get("summary", [])
+    _WORKER_SUMMARIES.extend(f"{line} [{node.gateway.id}]" for line in lines)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -39,8 +39,10 @@ PREFERRED: dict[str, int] = {
     "yookassa_sim": 18028,
 }
 
-_SCAN = 200
-_OWN = random.SystemRandom()  # how far above the preferred port to look before asking the OS
+_SCAN = 200  # how far above the preferred port to look before asking the OS
+# The scattered blocks come from a generator of their own: tests may seed the module's (and would seed it alike
+# in every pytest-xdist process), and the stacks of parallel sessions would then prefer the same ports.
+_OWN = random.SystemRandom()
 
 
 def is_free(port: int, host: str = HOST) -> bool:
@@ -67,8 +69,6 @@ def scattered(names: list[str] | None = None) -> dict[str, int]:
     outgoing connections never take them as source ports.
     """
     names = names if names is not None else list(PREFERRED)
-    # Not the module's generator: pytest-randomly seeds it alike in every pytest-xdist worker, whose stacks would
-    # then all prefer the same block.
     base = _OWN.randrange(20000, 32000 - len(names), 50)
     return {name: base + i for i, name in enumerate(names)}
 

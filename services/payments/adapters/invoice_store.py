@@ -60,9 +60,9 @@ class InvoiceStore:
 
     def meter_readings(self, account_id: str, period: dt.date) -> dict[str, tuple[Decimal | None, Decimal]]:
         """zone -> (the reading before the period's first, the period's last reading), from the period's
-        preliminary charges, which keep the values read, in the order the readings were taken; only when one meter was read in the period (an
-        invoice line is per zone, not per meter). The value before is the first reading less its consumption;
-        None when that is negative (the meter rolled over)."""
+        preliminary charges, which keep the values read, in the order the readings were taken; only when one
+        meter was read in the period (an invoice line is per zone, not per meter). The value before is the
+        first reading less its consumption; None when that is negative (the meter rolled over)."""
         rows = self.session.execute(
             select(charges.c.meter_id, charge_lines.c.zone, charge_lines.c.reading, charge_lines.c.consumption)
             .join(charges, charges.c.charge_id == charge_lines.c.charge_id)
