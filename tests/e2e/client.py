@@ -306,13 +306,17 @@ SBER = {"bank_name": "ПАО Сбербанк", "bic": "044525225", "settlement_
         "correspondent_account": "30101810400000000225"}
 
 
+NO_SUPPLIER_CODE = "999"  # no test's supplier has it: a registry row naming it names an unknown supplier
+
+
 def new_supplier(admin: Customer, name: str = "АО «Декабрьская сбытовая»", due_day: int = 15, **fields) -> dict:
     """A supplier of the test's own (POST /staff/v1/suppliers), so that what the test closes or accrues (a
     billing period, penalties) touches no other test's accounts; `fields` replace the defaults."""
-    for _ in range(50):  # sms codes are unique (3 digits): try another on a collision with another test's
+    # sms codes are unique (3 digits): try another on a collision with another test's; never NO_SUPPLIER_CODE
+    for _ in range(50):
         response = admin.call("POST", "/staff/v1/suppliers", json={
             "name": name, "inn": "7841322249", "kpp": "784101001", "bank": SBER,
-            "sms_code": str(random.randrange(100, 1000)), "payment_due_day": due_day, "services": ["Электроэнергия"],
+            "sms_code": str(random.randrange(100, int(NO_SUPPLIER_CODE))), "payment_due_day": due_day, "services": ["Электроэнергия"],
             "readings_window": {"from_day": 1, "to_day": 31, "outside": "refuse"}} | fields)
         if response.status_code == 201:
             return response.json()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.e2e.client import Customer, import_registry, staff_member
+from tests.e2e.client import NO_SUPPLIER_CODE, Customer, import_registry, staff_member
 from tools.registry_generator import generate
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +36,7 @@ def rows(text: str) -> list[dict]:
 
 def test_registry_import_reports_bad_rows_and_a_reimport_changes_nothing(stack, staff, registry):
     bad_accounts = registry["accounts"] + "012;63-99999998;;Санкт-Петербург, ул. Пустая, д. 1;urban_gas_stove\n" \
-                                          "999;63-99999999;Кто-то;Санкт-Петербург;urban_gas_stove\n"
+                                          f"{NO_SUPPLIER_CODE};63-99999999;Кто-то;Санкт-Петербург;urban_gas_stove\n"
     bad_meters = registry["meters"] + "012;63-77777777;1234;Меркурий 201.5;1;5;1;2030-01-01\n"
     first = import_registry(staff, accounts=bad_accounts, meters=bad_meters, payments=registry["payments"])
     files = {f["kind"]: f for f in first["files"]}
